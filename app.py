@@ -1,0 +1,94 @@
+"""Chorus: the app factory. ``app = create_app()``; gunicorn serves ``app:server``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dash
+from dash import Dash
+from flask import Flask, jsonify
+
+from auth import init_auth
+from components.shell import serve_shell
+from data_access.db import init_database
+from settings import Settings
+
+ROOT = Path(__file__).resolve().parent
+
+# Dash's default page with a language attribute (screen readers need it).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<div class="dash-scripts">
+{%config%}
+{%scripts%}
+{%renderer%}
+</div>
+</body>
+</html>"""
+
+
+def create_server(settings: Settings) -> Flask:
+    """The Flask server with sessions, the database and login wired in."""
+    server = Flask(__name__, instance_path=str(settings.instance_dir))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="chorus_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
+        MAX_CONTENT_LENGTH=250 * 1024 * 1024,
+        TESTING=settings.env == "test",
+    )
+    server.extensions["chorus_settings"] = settings
+    server.extensions["chorus_db"] = init_database(settings.database_url)
+    init_auth(server)
+
+    @server.get("/health")
+    def health():  # type: ignore[no-untyped-def]
+        ok = server.extensions["chorus_db"].ping()
+        return jsonify({"status": "ok" if ok else "degraded"}), 200 if ok else 503
+
+    from cli import register_commands
+
+    register_commands(server)
+    return server
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Dash app. Dash registers callbacks globally: build it once per process."""
+    settings = settings or Settings.from_env()
+    server = create_server(settings)
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title="Chorus",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        compress=False,
+        # Bootstrap is vendored (no CDN): load it before our own stylesheet.
+        external_stylesheets=["/assets/vendor/bootstrap-5.3.9.min.css"],
+        assets_ignore=r"vendor/.*",
+    )
+    app.index_string = INDEX_STRING
+    app.layout = serve_shell
+    return app
+
+
+app = create_app()
+server = app.server
+
+__all__ = ["app", "create_app", "server", "dash"]

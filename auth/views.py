@@ -1,0 +1,108 @@
+"""The server-rendered login form and the logout route."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template_string, request
+
+from auth.csrf import csrf_token, csrf_valid
+from auth.passwords import burn_time_for_unknown_user, verify_password
+from data_access.db import get_database
+from data_access.users import bump_session_version, record_login, user_with_hash, write_audit
+
+blueprint = Blueprint("auth", __name__)
+
+GENERIC_FAILURE = "That username and password did not match. Check them and try again."
+
+LOGIN_TEMPLATE = """<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in - Chorus</title>
+<link rel="stylesheet" href="/assets/chorus.css">
+</head>
+<body class="login-body">
+<main id="main" class="login-card">
+  <h1>Sign in to Chorus</h1>
+  <p class="login-intro">Indicators, voice and interpretation for children's services.</p>
+  {% if message %}<div class="login-error" role="alert">{{ message }}</div>{% endif %}
+  <form method="post" action="/login" autocomplete="on">
+    <input type="hidden" name="csrf_token" value="{{ csrf }}">
+    <input type="hidden" name="next" value="{{ next_url }}">
+    <label for="username">Username</label>
+    <input id="username" name="username" type="text" autocomplete="username"
+           autocapitalize="none" spellcheck="false" required value="{{ username }}">
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Sign in</button>
+  </form>
+</main>
+</body>
+</html>
+"""
+
+
+def _render(message: str = "", username: str = "", status: int = 200) -> tuple[str, int]:
+    from auth.setup import _safe_next
+
+    next_url = _safe_next(request.values.get("next"))
+    page = render_template_string(
+        LOGIN_TEMPLATE, message=message, username=username, csrf=csrf_token(), next_url=next_url
+    )
+    return page, status
+
+
+@blueprint.get("/login")
+def login_form() -> tuple[str, int]:
+    return _render()
+
+
+@blueprint.post("/login")
+def login_submit() -> Response | tuple[str, int]:
+    from auth.setup import _safe_next, start_session
+
+    username = (request.form.get("username") or "").strip()
+    password = request.form.get("password") or ""
+    address = request.remote_addr
+    if not csrf_valid(request.form.get("csrf_token")):
+        return _render("Your sign-in form expired. Please try again.", username, 400)
+
+    db = get_database()
+    with db.read() as s:
+        found = user_with_hash(s, username) if username else None
+    if found is None:
+        burn_time_for_unknown_user(password)
+        ok = False
+        record = None
+    else:
+        record, password_hash = found
+        ok = record.active and verify_password(password_hash, password)
+
+    with db.write() as s:
+        if not ok:
+            write_audit(s, "login", username=username[:150], outcome="failure", address=address)
+        else:
+            record_login(s, record.id)
+            write_audit(s, "login", user=record, address=address)
+    if not ok:
+        return _render(GENERIC_FAILURE, username, 401)
+    start_session(record)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    from flask import session
+    from flask_login import current_user, logout_user
+
+    if not csrf_valid(request.form.get("csrf_token")):
+        return Response("Sign-out form expired; reload the page and try again.", status=400)
+    if current_user.is_authenticated:
+        record = current_user.record
+        with get_database().write() as s:
+            # Bumping the version makes a replayed copy of the old cookie useless.
+            bump_session_version(s, record.id)
+            write_audit(s, "logout", user=record, address=request.remote_addr)
+        logout_user()
+    session.clear()
+    return redirect("/login")

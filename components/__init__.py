@@ -1,0 +1,1 @@
+"""Reusable Dash UI. Components receive data; they never query the database."""

@@ -1,0 +1,427 @@
+"""SQLAlchemy 2 models for every table Chorus keeps.
+
+All the domain tables are declared here in one module so that one migration history
+describes them. Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC (stored naive-UTC by SQLite, aware by PostgreSQL)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- organisations, users, audit -------------------------------------------------------
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # GSS code or RESEARCH
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="local_authority")
+    in_learning_network: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(16))  # viewer, practitioner, analyst, admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, deactivation and password change: old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+
+class AuditEvent(Base):
+    """Append-only record of who did what. Never holds passwords or quote texts."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(150))
+    organisation_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(32), default="success")
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class LoginAttempt(Base):
+    """Failed logins, for rate limiting across workers when Redis is not configured."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OrganisationSetting(Base):
+    __tablename__ = "organisation_settings"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# --- areas and indicators ----------------------------------------------------------------
+
+
+class Area(Base):
+    __tablename__ = "areas"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)  # ONS GSS code
+    la_number: Mapped[int | None] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_type: Mapped[str] = mapped_column(String(16))  # country, region, la
+    la_type: Mapped[str | None] = mapped_column(String(8))
+    parent_code: Mapped[str | None] = mapped_column(String(16))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successor_code: Mapped[str | None] = mapped_column(String(16))
+
+
+class AreaGroup(Base):
+    __tablename__ = "area_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # statistical_neighbours, combined_authority, ...
+    owner_code: Mapped[str | None] = mapped_column(String(16), index=True)
+
+    members: Mapped[list[AreaGroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="AreaGroupMember.position"
+    )
+
+
+class AreaGroupMember(Base):
+    __tablename__ = "area_group_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("area_groups.id"), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    group: Mapped[AreaGroup] = relationship(back_populates="members")
+
+
+class Indicator(Base):
+    __tablename__ = "indicators"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # stable slug
+    title: Mapped[str] = mapped_column(String(300))
+    short_title: Mapped[str] = mapped_column(String(120))
+    theme: Mapped[str] = mapped_column(String(32), index=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    polarity: Mapped[str] = mapped_column(String(16))
+    frequency: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(Text)
+    publisher_url: Mapped[str | None] = mapped_column(Text)
+    definition: Mapped[str | None] = mapped_column(Text)
+    caveats: Mapped[str | None] = mapped_column(Text)
+    who_is_missing: Mapped[str | None] = mapped_column(Text)
+    ci_method: Mapped[str] = mapped_column(String(16), default="none")
+    disclosure_rule: Mapped[str | None] = mapped_column(Text)
+    last_update: Mapped[str | None] = mapped_column(String(64))
+    next_update: Mapped[str | None] = mapped_column(String(64))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_changed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(32), default="committed")
+    report: Mapped[str | None] = mapped_column(Text)  # JSON list of problems
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_by: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportMapping(Base):
+    """A saved column mapping for a publication, reused when it comes out again."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    config: Mapped[str] = mapped_column(Text)  # JSON
+    created_by: Mapped[str | None] = mapped_column(String(150))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Observation(Base):
+    __tablename__ = "observations"
+    __table_args__ = (
+        UniqueConstraint(
+            "indicator_id",
+            "area_code",
+            "breakdown",
+            "breakdown_value",
+            "period_start",
+            "period_end",
+            name="uq_observation_slice",
+        ),
+        # The panel and explorer read one indicator for a few areas and one breakdown.
+        Index("ix_obs_indicator_breakdown_area", "indicator_id", "breakdown", "area_code"),
+        Index("ix_obs_indicator_period", "indicator_id", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"))
+    area_code: Mapped[str] = mapped_column(String(16))
+    period_label: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    breakdown: Mapped[str] = mapped_column(String(32), default="total")
+    breakdown_value: Mapped[str] = mapped_column(String(64), default="total")
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    lower_ci: Mapped[float | None] = mapped_column(Float)
+    upper_ci: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(8))  # published symbol or None
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    data_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ObservationHistory(Base):
+    """The previous values of an observation that a later import revised."""
+
+    __tablename__ = "observation_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(Integer, index=True)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    lower_ci: Mapped[float | None] = mapped_column(Float)
+    upper_ci: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(8))
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    data_version: Mapped[int] = mapped_column(Integer)
+    replaced_by_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DataState(Base):
+    """Small key/value counters, such as the global data version used to key caches."""
+
+    __tablename__ = "data_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- annotations ---------------------------------------------------------------------------
+
+
+class Annotation(Base):
+    __tablename__ = "annotations"
+    __table_args__ = (Index("ix_annotation_indicator_area", "indicator_id", "area_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id"), index=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"))
+    area_code: Mapped[str] = mapped_column(String(16))
+    breakdown: Mapped[str] = mapped_column(String(32), default="total")
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text, default="")  # comma-separated, lower case
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    view_state: Mapped[str | None] = mapped_column(Text)  # JSON of the view written on
+    data_version: Mapped[int | None] = mapped_column(Integer)
+    seen_value: Mapped[float | None] = mapped_column(Float)  # figure the author saw
+    ln_session_id: Mapped[int | None] = mapped_column(ForeignKey("ln_sessions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AnnotationRevision(Base):
+    __tablename__ = "annotation_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    edited_by: Mapped[int] = mapped_column(Integer)
+    edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)  # kept text of a refused save
+
+
+class AnnotationVoiceLink(Base):
+    __tablename__ = "annotation_voice_links"
+
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"), primary_key=True)
+    voice_item_id: Mapped[int] = mapped_column(ForeignKey("voice_items.id"), primary_key=True)
+
+
+# --- voice ---------------------------------------------------------------------------------
+
+
+class VoiceTheme(Base):
+    __tablename__ = "voice_themes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    examples: Mapped[str | None] = mapped_column(Text)
+
+
+class VoiceItem(Base):
+    __tablename__ = "voice_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    speaker_role: Mapped[str] = mapped_column(String(32))
+    age_band: Mapped[str | None] = mapped_column(String(32))
+    sex: Mapped[str | None] = mapped_column(String(32))
+    ethnicity_group: Mapped[str | None] = mapped_column(String(32))
+    disability: Mapped[str | None] = mapped_column(String(32))
+    area_code: Mapped[str] = mapped_column(String(16), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    service: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(32))
+    collected_on: Mapped[date | None] = mapped_column(Date)
+    consent_scope: Mapped[str] = mapped_column(String(32))
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deidentified: Mapped[bool] = mapped_column(Boolean, default=True)
+    moderation_status: Mapped[str] = mapped_column(String(16), default="pending")
+    false_alarm_reviewed_by: Mapped[int | None] = mapped_column(Integer)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_by: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VoiceItemTheme(Base):
+    __tablename__ = "voice_item_themes"
+
+    voice_item_id: Mapped[int] = mapped_column(ForeignKey("voice_items.id"), primary_key=True)
+    theme_id: Mapped[str] = mapped_column(ForeignKey("voice_themes.id"), primary_key=True)
+
+
+class VoiceItemIndicator(Base):
+    __tablename__ = "voice_item_indicators"
+
+    voice_item_id: Mapped[int] = mapped_column(ForeignKey("voice_items.id"), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
+
+
+# --- Learning Network sessions -----------------------------------------------------------------
+
+
+class LnSession(Base):
+    __tablename__ = "ln_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    participants: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of org codes
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LnStep(Base):
+    __tablename__ = "ln_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("ln_sessions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # indicator, quotes, question, text
+    title: Mapped[str] = mapped_column(String(300), default="")
+    config: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+# --- journeys and costs --------------------------------------------------------------------------
+
+
+class JourneyCount(Base):
+    """Aggregate flows between steps of a journey. No child-level record is ever stored."""
+
+    __tablename__ = "journey_counts"
+    __table_args__ = (Index("ix_journey_area_cohort", "journey", "area_code", "cohort_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journey: Mapped[str] = mapped_column(String(32))
+    area_code: Mapped[str] = mapped_column(String(16))
+    cohort_label: Mapped[str] = mapped_column(String(32))
+    cohort_start: Mapped[date] = mapped_column(Date)
+    step: Mapped[str] = mapped_column(String(64))
+    next_step: Mapped[str] = mapped_column(String(64))
+    breakdown: Mapped[str] = mapped_column(String(32), default="total")
+    breakdown_value: Mapped[str] = mapped_column(String(64), default="total")
+    count: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class UnitCost(Base):
+    __tablename__ = "unit_costs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    item: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    cost_gbp: Mapped[float] = mapped_column(Float)
+    price_year: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,175 @@
+"""Reading and writing observations as DataFrames.
+
+Canonical observation columns (the contract shared with the importers and analysis):
+indicator, area_code, period_label, period_start, period_end, breakdown, breakdown_value,
+numerator, denominator, value, lower_ci, upper_ci, status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from data_access.models import Area, DataState, Indicator, Observation
+
+CANONICAL_COLUMNS = [
+    "indicator",
+    "area_code",
+    "period_label",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "status",
+]
+
+_SELECT_COLUMNS = (
+    Observation.indicator_id.label("indicator"),
+    Observation.area_code,
+    Observation.period_label,
+    Observation.period_start,
+    Observation.period_end,
+    Observation.breakdown,
+    Observation.breakdown_value,
+    Observation.numerator,
+    Observation.denominator,
+    Observation.value,
+    Observation.lower_ci,
+    Observation.upper_ci,
+    Observation.status,
+)
+
+INSERT_CHUNK = 5_000
+
+
+def _none_if_nan(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def insert_observations(session: Session, frame: pd.DataFrame, batch_id: int | None = None) -> int:
+    """Insert canonical rows as new observations (no revision handling). Returns rows written."""
+    if frame.empty:
+        return 0
+    version = current_data_version(session)
+    records = []
+    for row in frame[CANONICAL_COLUMNS].itertuples(index=False):
+        records.append(
+            {
+                "indicator_id": row.indicator,
+                "area_code": row.area_code,
+                "period_label": row.period_label,
+                "period_start": row.period_start,
+                "period_end": row.period_end,
+                "breakdown": row.breakdown,
+                "breakdown_value": row.breakdown_value,
+                "numerator": _none_if_nan(row.numerator),
+                "denominator": _none_if_nan(row.denominator),
+                "value": _none_if_nan(row.value),
+                "lower_ci": _none_if_nan(row.lower_ci),
+                "upper_ci": _none_if_nan(row.upper_ci),
+                "status": _none_if_nan(row.status) or None,
+                "batch_id": batch_id,
+                "data_version": version,
+            }
+        )
+    for start in range(0, len(records), INSERT_CHUNK):
+        session.execute(insert(Observation), records[start : start + INSERT_CHUNK])
+    return len(records)
+
+
+def observations_frame(
+    session: Session,
+    indicator: str,
+    area_codes: Sequence[str] | None = None,
+    breakdown: str | None = "total",
+    period_from: object | None = None,
+    period_to: object | None = None,
+) -> pd.DataFrame:
+    """Observations of one indicator as a DataFrame of the canonical columns plus area_name.
+
+    ``area_codes`` None means every area; ``breakdown`` None means every breakdown.
+    Sorted by area_code, breakdown, breakdown_value, period_start.
+    """
+    query = (
+        select(*_SELECT_COLUMNS, Area.name.label("area_name"))
+        .join(Area, Area.code == Observation.area_code, isouter=True)
+        .where(Observation.indicator_id == indicator)
+    )
+    if area_codes is not None:
+        query = query.where(Observation.area_code.in_(list(area_codes)))
+    if breakdown is not None:
+        query = query.where(Observation.breakdown == breakdown)
+    if period_from is not None:
+        query = query.where(Observation.period_start >= period_from)
+    if period_to is not None:
+        query = query.where(Observation.period_end <= period_to)
+    query = query.order_by(
+        Observation.area_code,
+        Observation.breakdown,
+        Observation.breakdown_value,
+        Observation.period_start,
+    )
+    rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=[*CANONICAL_COLUMNS, "area_name"])
+    for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def latest_totals(
+    session: Session, indicators: Iterable[str], area_codes: Sequence[str]
+) -> pd.DataFrame:
+    """The newest whole-population value of each indicator for each area.
+
+    Returns canonical columns plus area_name, one row per (indicator, area_code) that has
+    any observation; the newest period is chosen per indicator across the given areas so
+    that an area missing the latest year shows as missing, not as an older figure.
+    """
+    frames = []
+    for indicator in indicators:
+        frame = observations_frame(session, indicator, area_codes, "total")
+        if frame.empty:
+            continue
+        newest = frame["period_end"].max()
+        frames.append(frame[frame["period_end"] == newest])
+    if not frames:
+        return pd.DataFrame(columns=[*CANONICAL_COLUMNS, "area_name"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def indicator_catalogue(session: Session, ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The indicator catalogue: one row per indicator with every catalogue column."""
+    query = select(Indicator).order_by(Indicator.theme, Indicator.id)
+    if ids is not None:
+        query = query.where(Indicator.id.in_(list(ids)))
+    columns = [c.name for c in Indicator.__table__.columns]
+    rows = [{c: getattr(ind, c) for c in columns} for ind in session.scalars(query)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def count_observations(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Observation)) or 0
+
+
+def current_data_version(session: Session) -> int:
+    """The global data version: bumped by every import so caches and annotations notice."""
+    state = session.get(DataState, "data_version")
+    return state.value if state else 1
+
+
+def bump_data_version(session: Session) -> int:
+    state = session.get(DataState, "data_version")
+    if state is None:
+        state = DataState(key="data_version", value=1)
+        session.add(state)
+    state.value += 1
+    session.flush()
+    return state.value

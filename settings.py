@@ -1,0 +1,100 @@
+"""The one place that reads the environment.
+
+Every setting has a default that works for a newcomer on one machine (SQLite under
+``instance/``); production must set SECRET_KEY and should set DATABASE_URL and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or has a value Chorus cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration for one Chorus process. Build it with :func:`Settings.from_env`."""
+
+    env: str = "development"
+    database_url: str = ""
+    secret_key: str = ""
+    redis_url: str | None = None
+    cache_dir: Path = field(default_factory=lambda: DEFAULT_INSTANCE / "cache")
+    instance_dir: Path = DEFAULT_INSTANCE
+    disclosure_threshold: int = 5
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 8
+    secure_cookies: bool = False
+    hide_voice_past_review: bool = False
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Read CHORUS_* and the documented variables from the environment."""
+        env_vars = os.environ if environ is None else environ
+        env = env_vars.get("CHORUS_ENV", "development")
+        if env not in ENVIRONMENTS:
+            raise SettingsError(f"CHORUS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+        instance_dir = Path(env_vars.get("CHORUS_INSTANCE_DIR", str(DEFAULT_INSTANCE)))
+        database_url = env_vars.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'chorus.db'}"
+        secret_key = env_vars.get("SECRET_KEY", "")
+        if not secret_key:
+            if env == "production":
+                raise SettingsError("SECRET_KEY must be set when CHORUS_ENV=production")
+            # A fresh random key per process is safe for development: sessions just end
+            # on restart. Several workers need a shared key, hence required in production.
+            secret_key = _development_secret(instance_dir)
+        values: dict[str, object] = dict(
+            env=env,
+            database_url=_normalise_database_url(database_url),
+            secret_key=secret_key,
+            redis_url=env_vars.get("REDIS_URL") or None,
+            cache_dir=Path(env_vars.get("CACHE_DIR", str(instance_dir / "cache"))),
+            instance_dir=instance_dir,
+            disclosure_threshold=int(env_vars.get("CHORUS_DISCLOSURE_THRESHOLD", "5")),
+            session_idle_minutes=int(env_vars.get("CHORUS_SESSION_IDLE_MINUTES", "30")),
+            session_absolute_hours=int(env_vars.get("CHORUS_SESSION_ABSOLUTE_HOURS", "8")),
+            secure_cookies=env_vars.get("CHORUS_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
+            hide_voice_past_review=env_vars.get("CHORUS_HIDE_VOICE_PAST_REVIEW", "0").lower()
+            in ("1", "true", "yes"),
+            login_max_failures=int(env_vars.get("CHORUS_LOGIN_MAX_FAILURES", "5")),
+            login_window_minutes=int(env_vars.get("CHORUS_LOGIN_WINDOW_MINUTES", "15")),
+        )
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance_dir: Path) -> str:
+    """A per-machine development key kept in instance/, so several dev workers agree."""
+    path = instance_dir / "dev_secret_key"
+    try:
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    except OSError:
+        return secrets.token_hex(32)
