@@ -83,7 +83,8 @@ def aggregate_group(
         out["complete"] &= out["members_present"] >= expected_members
     out.loc[~out["complete"], ["numerator", "denominator"]] = np.nan
     out = _add_value_and_interval(out, unit)
-    out["status"] = np.where(out["complete"], None, "x")
+    # Object dtype keeps None (no symbol) as None rather than a missing-string marker.
+    out["status"] = pd.Series(np.where(out["complete"], None, "x"), index=out.index, dtype=object)
     out["area_code"] = group_code
     out["area_name"] = group_name
     return out[OUTPUT_COLUMNS]

@@ -5,10 +5,11 @@
   population would let one big neighbour dominate.
 - Rank 1 is the best authority given the indicator's polarity; ties share the best rank
   they span ("min" ranking, as in competition rankings 1, 2, 2, 4).
-- Quartile bands divide the ranked authorities into four: band A holds the best quarter
-  (ranks up to n/4), then B, C, and D the worst quarter. The band of rank r among n is
-  ceil(4 r / n). For indicators without a polarity the ranking is by value, highest first,
-  and the bands say so: "A (highest)", "B", "C", "D (lowest)".
+- Quartile bands divide the ranked authorities into four: band A holds the best quarter,
+  then B, C, and D the worst quarter. Rank r among n falls in band floor(4 (r - 1) / n) + 1,
+  so with 152 authorities ranks 1-38 are A and 115-152 are D, and a lone authority is A.
+  For indicators without a polarity the ranking is by value, highest first, and the bands
+  say so: "A (highest)", "B", "C", "D (lowest)".
 """
 
 from __future__ import annotations
@@ -61,6 +62,6 @@ def rank_and_quartile(
     ascending = polarity == "low_is_good"  # low_is_good: the smallest value ranks first
     ranks = present.rank(method="min", ascending=ascending)
     rank = int(ranks.loc[area_code])
-    quartile = min(4, math.ceil(4 * rank / n))
+    quartile = 4 * (rank - 1) // n + 1
     bands = NO_JUDGEMENT_BANDS if polarity == "no_judgement" else BANDS
     return (rank, n, bands[quartile - 1])
