@@ -9,6 +9,12 @@ Precedence, one row per indicator, area, period and breakdown cell:
    EYFSP 2015/16 to 2018/19 and 2022/23 to 2024/25, take-up in January 2024 and 2025,
    the indicators only LAIT carries (not in touch, staying put, spending, ...).
 
+Known difference kept by this rule: in 2021/22 the EES "not known to be eligible for free
+school meals" group reaches a good level of development about 0.8 points less often than
+LAIT's "all other pupils" (up to 5.9 points in one authority), so gld/fsm/not_eligible has
+a small step between 2021/22 (EES, with counts) and 2022/23 (LAIT). The eligible group
+agrees exactly. The catalogue's caveats say so.
+
 One exception: three_four_takeup comes from LAIT only. The EES provision file divides by
 DfE's estimate of eligible children while LAIT divides by the ONS population, so the two
 differ by about a point; mixing them would put a false step in the series.

@@ -66,13 +66,15 @@ def ees_geography_code(row: Mapping[str, object], aliases: Mapping[str, str]) ->
     """The current GSS code for one EES row, or None for levels Chorus does not store.
 
     National -> country_code (E92000001); Regional -> region_code; Local authority ->
-    new_la_code passed through ``aliases`` (old code -> current code).
+    new_la_code passed through ``aliases`` (old code -> current code). Inner and Outer
+    London (E13 codes at regional level) and lower levels give None.
     """
     level = row.get("geographic_level")
     if level == "National":
         return str(row.get("country_code") or "E92000001")
     if level == "Regional":
-        return _text_or_none(row.get("region_code"))
+        region = _text_or_none(row.get("region_code"))
+        return region if region and region.startswith("E12") else None
     if level == "Local authority":
         code = _text_or_none(row.get("new_la_code"))
         return aliases.get(code, code) if code else None
@@ -87,11 +89,16 @@ def _text_or_none(value: object) -> str | None:
 
 
 def geography_codes(frame: pd.DataFrame, aliases: Mapping[str, str]) -> pd.Series:
-    """Vectorised ``ees_geography_code`` over a raw EES frame (None where not stored)."""
+    """Vectorised ``ees_geography_code`` over a raw EES frame (None where not stored).
+
+    Regional rows keep only the nine E12 regions: some files also give Inner and Outer
+    London (E13000001/2) at regional level, which Chorus does not store.
+    """
     level = frame["geographic_level"]
+    is_region = (level == "Regional") & frame["region_code"].fillna("").str.startswith("E12")
     la_codes = frame["new_la_code"].map(lambda code: aliases.get(code, code))
     codes = np.select(
-        [level == "National", level == "Regional", level == "Local authority"],
+        [level == "National", is_region, level == "Local authority"],
         [frame["country_code"].fillna("E92000001"), frame["region_code"], la_codes],
         default=None,
     )

@@ -87,14 +87,11 @@ def read_lait_long(path: Path | str) -> pd.DataFrame:
 
 
 def lait_end_year(years: pd.Series) -> pd.Series:
-    """LAIT Years -> end year: "2025" -> 2025, "2024-25 (OT)" -> 2025."""
+    """LAIT Years -> end year: "2025" -> 2025, "2024-25 (OT)" -> 2025 (Int64, NA if neither)."""
     text = years.astype(str).str.strip()
-    start_end = text.str.extract(r"^(\d{4})-(\d{2})")
-    financial = (start_end[0].astype(float) // 100 * 100 + start_end[1].astype(float)).where(
-        start_end[0].notna()
-    )
+    financial_start = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}")[0], errors="coerce")
     plain = pd.to_numeric(text.str.extract(r"^(\d{4})$")[0], errors="coerce")
-    return financial.fillna(plain).astype("Int64")
+    return (financial_start + 1).fillna(plain).astype("Int64")
 
 
 def lait_area_codes(
