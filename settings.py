@@ -65,7 +65,8 @@ class Settings:
             disclosure_threshold=int(env_vars.get("CHORUS_DISCLOSURE_THRESHOLD", "5")),
             session_idle_minutes=int(env_vars.get("CHORUS_SESSION_IDLE_MINUTES", "30")),
             session_absolute_hours=int(env_vars.get("CHORUS_SESSION_ABSOLUTE_HOURS", "8")),
-            secure_cookies=env_vars.get("CHORUS_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
+            secure_cookies=env_vars.get("CHORUS_SECURE_COOKIES", "0").lower()
+            in ("1", "true", "yes"),
             hide_voice_past_review=env_vars.get("CHORUS_HIDE_VOICE_PAST_REVIEW", "0").lower()
             in ("1", "true", "yes"),
             login_max_failures=int(env_vars.get("CHORUS_LOGIN_MAX_FAILURES", "5")),

@@ -85,7 +85,9 @@ def page_shell(
 def anonymous_shell() -> html.Div:
     """What the layout shows when no user is in the request (never served to a browser:
     the login guard redirects first). Used by Dash's own layout validation."""
-    return html.Div([dcc.Location(id="shell-url"), html.Main(id="main", children=dash.page_container)])
+    return html.Div(
+        [dcc.Location(id="shell-url"), html.Main(id="main", children=dash.page_container)]
+    )
 
 
 def serve_shell() -> html.Div:

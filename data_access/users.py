@@ -116,9 +116,7 @@ def record_login(session: Session, user_id: int, when: datetime | None = None) -
 def bump_session_version(session: Session, user_id: int) -> None:
     """End every session of this user (logout everywhere, deactivation, password change)."""
     session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(session_version=User.session_version + 1)
+        update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
     )
 
 

@@ -1,0 +1,62 @@
+# Chorus: `make run` serves the demo, `make test` runs the whole suite.
+# Both install what is missing first, so they work on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+FLASK  := $(BIN)/flask --app app:server
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser run test test-fast lint format bench audit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium and its driver for the browser tests (no tool downloads its own browser).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	@echo "Chorus is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
+
+# The whole suite: lint, then everything on SQLite (data_access on PostgreSQL too),
+# then the app-level integration tests again with the app on PostgreSQL.
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -p no:cacheprovider
+	CHORUS_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider tests/integration
+
+test-fast: install
+	$(BIN)/pytest -p no:cacheprovider -m "not browser" -x
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install browser
+	$(BIN)/python -m bench.run
+
+audit: install
+	$(BIN)/pip-audit --local --skip-editable
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
