@@ -213,7 +213,10 @@ def build_areas(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
         for code, number in zip(las["code"], las["la_number"], strict=True)
     ]
     las["area_type"] = "la"
-    las["parent_code"] = las["region_code"]
+    # The ONS file puts London boroughs in Inner/Outer London (E13...); their region is London.
+    las["parent_code"] = las["region_code"].where(
+        ~las["region_code"].str.startswith("E13"), "E12000007"
+    )
     las["valid_from"] = las["code"].map(NEW_CODES_VALID_FROM)
     las["valid_to"] = las["code"].map(lambda c: RETIRED_CODES.get(c, (None, None))[0])
     las["successor_code"] = las["code"].map(lambda c: RETIRED_CODES.get(c, (None, None))[1])
