@@ -136,7 +136,8 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+$", re.
 
 # A word: letters, optionally joined by an apostrophe or a hyphen (O'Brien, Smith-Jones).
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?:;\n]")
+_SENTENCE_BREAKS = frozenset(".!?:;\n")
+_SKIP_BEFORE_WORD = frozenset(" \t\"'\u201c\u2018([-\u2013\u2014")
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,10 @@ def _words(text: str) -> list[_Word]:
 
 def _is_sentence_start(text: str, position: int) -> bool:
     """True when only quotes, brackets or spaces stand between position and a sentence break."""
-    before = text[:position].rstrip(" \t\"'\u201c\u2018([-\u2013\u2014")
-    return before == "" or bool(_SENTENCE_END.match(before[-1]))
+    i = position - 1
+    while i >= 0 and text[i] in _SKIP_BEFORE_WORD:
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_BREAKS
 
 
 def _name_parts(word: _Word) -> list[str]:
@@ -239,7 +242,8 @@ def _find_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> l
         named = [i for i in members if kinds[i] is not None]
         if not named:
             continue
-        before = text[: words[members[0]].start]
+        # Only the few words before matter; a bounded window keeps long texts linear.
+        before = text[max(0, words[members[0]].start - 40) : words[members[0]].start]
         if _NAMING_PHRASE.search(before):
             add(named[0], named[0], "name after a phrase such as 'called' or 'my name is'")
             continue
@@ -271,7 +275,7 @@ def _find_names(text: str, given: frozenset[str], surnames: frozenset[str]) -> l
                 len(members) == 1
                 and word.folded not in _WORDS_FIRST
                 and not _is_sentence_start(text, word.start)
-                and not _DETERMINER_BEFORE.search(text[: word.start])
+                and not _DETERMINER_BEFORE.search(text[max(0, word.start - 12) : word.start])
             ):
                 add(i, i, f"{label} (capitalised in the middle of a sentence)")
 

@@ -99,6 +99,8 @@ CASES = [
     ),
     ("pii051_empty_text", "", []),
     ("pii052_ethnicity_and_languages", "Polish and Urdu speaking families felt welcome.", []),
+    ("pii063_word_name_after_wide_gap", "We asked" + " " * 30 + "Grace too.", [("name", "Grace")]),
+    ("pii064_word_name_after_full_stop", "It was fine. Grace said so.", []),
 ]
 
 
