@@ -89,9 +89,11 @@ def read_lait_long(path: Path | str) -> pd.DataFrame:
 def lait_end_year(years: pd.Series) -> pd.Series:
     """LAIT Years -> end year: "2025" -> 2025, "2024-25 (OT)" -> 2025 (Int64, NA if neither)."""
     text = years.astype(str).str.strip()
-    financial_start = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}")[0], errors="coerce")
-    plain = pd.to_numeric(text.str.extract(r"^(\d{4})$")[0], errors="coerce")
-    return (financial_start + 1).fillna(plain).astype("Int64")
+    distinct = pd.Series(text.unique())  # a handful of labels; parse each once
+    financial_start = pd.to_numeric(distinct.str.extract(r"^(\d{4})-\d{2}")[0], errors="coerce")
+    plain = pd.to_numeric(distinct.str.extract(r"^(\d{4})$")[0], errors="coerce")
+    end_years = dict(zip(distinct, (financial_start + 1).fillna(plain), strict=True))
+    return text.map(end_years).astype("Int64")
 
 
 def lait_area_codes(
@@ -101,12 +103,15 @@ def lait_area_codes(
 
     Rows that map to nothing (Inner/Outer London, unknown numbers) get None.
     """
-    by_name = frame["area_name"].str.lower().map(_REGION_BY_NAME)
-    by_number = frame["la_number"].map(
-        lambda n: None if pd.isna(n) else la_number_to_code.get(int(n))
-    )
-    codes = by_name.where(by_name.notna(), by_number)
-    return codes.map(lambda code: aliases.get(code, code) if isinstance(code, str) else None)
+    areas = frame[["area_name", "la_number"]].drop_duplicates()
+    codes = {}
+    for name, number in areas.itertuples(index=False):
+        code = _REGION_BY_NAME.get(str(name).lower())
+        if code is None and not pd.isna(number):
+            code = la_number_to_code.get(int(number))
+        codes[(name, number)] = aliases.get(code, code) if code else None
+    keys = pd.MultiIndex.from_frame(frame[["area_name", "la_number"]])
+    return pd.Series([codes[key] for key in keys], index=frame.index, dtype=object)
 
 
 def lait_to_canonical(
