@@ -41,13 +41,16 @@ def voice_coverage(
     """Compare voice counts with population by group.
 
     Takes ``voice_counts`` with columns ``group``, ``voice_count`` and ``population`` with
-    columns ``group``, ``population``. Groups in either frame appear once (a group missing
-    from ``voice_counts`` has a voice count of 0). Returns ``COVERAGE_COLUMNS``; shares are
-    percentages (0-100) of the respective totals.
+    columns ``group``, ``population`` (one row per group). Every group in either frame
+    appears once, in population order; a group missing from ``voice_counts`` has a voice
+    count of 0. Returns ``COVERAGE_COLUMNS``; shares are percentages (0-100) of the totals.
     """
-    merged = population[["group", "population"]].merge(
-        voice_counts[["group", "voice_count"]], on="group", how="outer"
-    )
+    # Population order first (it is the service's own list), then any group heard but not
+    # in the population table; an outer merge would sort the groups alphabetically.
+    voices = voice_counts[["group", "voice_count"]]
+    merged = population[["group", "population"]].merge(voices, on="group", how="left")
+    extra = voices[~voices["group"].isin(population["group"])]
+    merged = pd.concat([merged, extra], ignore_index=True) if len(extra) else merged
     merged["voice_count"] = pd.to_numeric(merged["voice_count"], errors="coerce").fillna(0)
     merged["population"] = pd.to_numeric(merged["population"], errors="coerce")
     total_voice = merged["voice_count"].sum()

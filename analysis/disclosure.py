@@ -50,123 +50,170 @@ def apply_disclosure_control(
 
     Takes columns ``indicator``, ``area_code``, ``period_start``, ``breakdown``,
     ``breakdown_value``, ``numerator``, ``denominator``, ``status`` and, when present,
-    ``value``, ``lower_ci``, ``upper_ci``; returns the same columns. Suppressed rows have
-    ``status`` "c", NaN numerator, value and interval, and NaN denominator when the
-    denominator itself is small. ``denominator_is_people=False`` leaves denominators
-    (for example a population estimate used for a rate) out of the rule.
+    ``value``, ``lower_ci``, ``upper_ci``; returns the same columns and index. Suppressed
+    rows have ``status`` "c", NaN numerator, value and interval, and NaN denominator when
+    the denominator itself is small (or hidden to protect another small denominator).
+    ``denominator_is_people=False`` leaves denominators (for example a population estimate
+    used for a rate) out of the rule.
     """
-    out = df.reset_index(drop=True)  # a unique index lets cells be addressed by label
+    out = df.copy()
     out["numerator"] = pd.to_numeric(out["numerator"], errors="coerce").astype(float)
     out["denominator"] = pd.to_numeric(out["denominator"], errors="coerce").astype(float)
     for column in HIDDEN_WITH_NUMERATOR:
         if column in out:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    if out.empty:
+        return out
 
-    has_symbol = _has_no_number_symbol(out["status"])
-    denominator_known = out["denominator"].notna() | out["status"].eq(SUPPRESSED)
-    small_numerator = _is_small(out["numerator"], threshold)
-    small_denominator = _is_small(out["denominator"], threshold) & denominator_is_people
-    primary = ~has_symbol & (small_numerator | small_denominator)
-    _suppress(out, primary)
-    if denominator_is_people:
-        out.loc[primary & small_denominator, "denominator"] = np.nan
-
-    _apply_secondary_suppression(out, denominator_is_people, denominator_known)
-    out.index = df.index
+    state = _SuppressionState.from_frame(out, denominator_is_people)
+    state.apply_primary(threshold)
+    state.apply_secondary(_breakdown_groups(out))
+    _write_back(out, state)
     return out
 
 
-def _is_small(counts: pd.Series, threshold: int) -> pd.Series:
-    return (counts > 0) & (counts <= threshold)
+def _has_no_number_symbol(status: pd.Series) -> np.ndarray:
+    return status.map(lambda s: isinstance(s, str) and s.strip() in NO_NUMBER_SYMBOLS).to_numpy(
+        dtype=bool
+    )
 
 
-def _has_no_number_symbol(status: pd.Series) -> pd.Series:
-    return status.map(lambda s: isinstance(s, str) and s.strip() in NO_NUMBER_SYMBOLS)
+class _SuppressionState:
+    """Counts and flags as plain arrays, so the group loop stays fast on large extracts."""
+
+    def __init__(
+        self,
+        numerator: np.ndarray,
+        denominator: np.ndarray,
+        suppressed: np.ndarray,
+        other_symbol: np.ndarray,
+        denominator_is_people: bool,
+    ) -> None:
+        self.numerator = numerator
+        self.denominator = denominator
+        self.suppressed = suppressed
+        self.other_symbol = other_symbol  # k, low, x, z: no number, and not ours to change
+        self.denominator_is_people = denominator_is_people
+        # A denominator that was published (or sits on a "c" row) and is NaN at the end
+        # has been hidden by us; unknown denominators give no protection.
+        self.denominator_known = ~np.isnan(denominator) | suppressed
+        self.hidden_denominator = np.zeros(len(numerator), dtype=bool)
+
+    @classmethod
+    def from_frame(cls, out: pd.DataFrame, denominator_is_people: bool) -> _SuppressionState:
+        suppressed = out["status"].eq(SUPPRESSED).to_numpy(dtype=bool, copy=True)
+        return cls(
+            out["numerator"].to_numpy(dtype=float, copy=True),
+            out["denominator"].to_numpy(dtype=float, copy=True),
+            suppressed,
+            _has_no_number_symbol(out["status"]) & ~suppressed,
+            denominator_is_people,
+        )
+
+    def apply_primary(self, threshold: int) -> None:
+        with np.errstate(invalid="ignore"):
+            small_numerator = (self.numerator > 0) & (self.numerator <= threshold)
+            small_denominator = (self.denominator > 0) & (self.denominator <= threshold)
+        small_denominator &= self.denominator_is_people
+        eligible = ~self.suppressed & ~self.other_symbol
+        self.suppress(np.flatnonzero(eligible & (small_numerator | small_denominator)))
+        self.hide_denominator(np.flatnonzero(eligible & small_denominator))
+
+    def suppress(self, positions: np.ndarray | list[int]) -> None:
+        self.suppressed[positions] = True
+        self.numerator[positions] = np.nan
+
+    def hide_denominator(self, positions: np.ndarray | list[int]) -> None:
+        self.suppress(positions)
+        self.hidden_denominator[positions] = True
+        self.denominator[positions] = np.nan
+
+    def denominator_is_hidden(self) -> np.ndarray:
+        return np.isnan(self.denominator) & self.denominator_known
+
+    def apply_secondary(self, groups: _BreakdownGroups) -> None:
+        """Suppress extra cells until no breakdown has exactly one hidden cell."""
+        changed = True
+        while changed:
+            changed = False
+            # Denominators first: the row hidden to protect a denominator usually protects
+            # the numerator as well, so fewer cells are lost than the other way round.
+            if self.denominator_is_people:
+                for members in groups.with_exactly_one(self.denominator_is_hidden()):
+                    changed |= self._protect_denominator(members)
+            for gid, members in groups.with_exactly_one_id(self.suppressed):
+                changed |= self._protect_numerator(members, groups.total_position[gid])
+
+    def _protect_denominator(self, members: np.ndarray) -> bool:
+        # Rows already suppressed for a small numerator often still show their
+        # denominator, so they are candidates too (hiding it costs nothing more).
+        with np.errstate(invalid="ignore"):
+            usable = members[~self.other_symbol[members] & (self.denominator[members] > 0)]
+        if not len(usable):
+            return False
+        self.hide_denominator([usable[np.argmin(self.denominator[usable])]])
+        return True
+
+    def _protect_numerator(self, members: np.ndarray, total_position: int) -> bool:
+        with np.errstate(invalid="ignore"):
+            visible = ~self.suppressed[members] & ~self.other_symbol[members]
+            usable = members[visible & (self.numerator[members] > 0)]
+        if len(usable):
+            self.suppress([usable[np.argmin(self.numerator[usable])]])
+            return True
+        # Every other cell is 0 or unknown: hide the total instead, if it is still shown.
+        if total_position < 0 or self.suppressed[total_position]:
+            return False
+        if self.other_symbol[total_position] or not self.numerator[total_position] > 0:
+            return False
+        self.suppress([total_position])
+        return True
 
 
-def _suppress(out: pd.DataFrame, mask: pd.Series) -> None:
-    out.loc[mask, "numerator"] = np.nan
+class _BreakdownGroups:
+    """Row positions of each breakdown's cells, and of the total row they add up to."""
+
+    def __init__(self, group_id: np.ndarray, total_position: np.ndarray) -> None:
+        self.group_id = group_id  # -1 for total rows
+        self.total_position = total_position  # per group; -1 when there is no total row
+        cells = np.flatnonzero(group_id >= 0)
+        order = cells[np.argsort(group_id[cells], kind="stable")]
+        boundaries = np.flatnonzero(np.diff(group_id[order])) + 1
+        self.members = np.split(order, boundaries) if len(order) else []
+
+    def with_exactly_one_id(self, flag: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        cells = self.group_id >= 0
+        counts = np.bincount(self.group_id[cells], weights=flag[cells], minlength=len(self.members))
+        return [(int(g), self.members[g]) for g in np.flatnonzero(counts == 1)]
+
+    def with_exactly_one(self, flag: np.ndarray) -> list[np.ndarray]:
+        return [members for _, members in self.with_exactly_one_id(flag)]
+
+
+def _breakdown_groups(out: pd.DataFrame) -> _BreakdownGroups:
+    is_total = out["breakdown"].astype(str).eq("total").to_numpy()
+    table_keys = BREAKDOWN_KEYS[:3]
+    table_id = out.groupby(table_keys, dropna=False, sort=False).ngroup().to_numpy()
+    total_by_table = np.full(table_id.max() + 1, -1)
+    total_by_table[table_id[is_total]] = np.flatnonzero(is_total)
+    group_id = out.groupby(BREAKDOWN_KEYS, dropna=False, sort=False).ngroup().to_numpy()
+    group_id = np.where(is_total, -1, group_id)
+    # Renumber cell groups 0..k-1 so they index lists and bincount directly.
+    used, group_id_cells = np.unique(group_id[~is_total], return_inverse=True)
+    group_id[~is_total] = group_id_cells
+    total_position = np.full(len(used), -1)
+    cell_positions = np.flatnonzero(~is_total)
+    total_position[group_id_cells] = total_by_table[table_id[cell_positions]]
+    return _BreakdownGroups(group_id, total_position)
+
+
+def _write_back(out: pd.DataFrame, state: _SuppressionState) -> None:
+    newly = state.suppressed & ~out["status"].eq(SUPPRESSED).to_numpy(dtype=bool)
+    rows = state.suppressed
+    out["numerator"] = np.where(rows, np.nan, out["numerator"].to_numpy(dtype=float))
     for column in HIDDEN_WITH_NUMERATOR:
         if column in out:
-            out.loc[mask, column] = np.nan
-    out.loc[mask, "status"] = SUPPRESSED
-
-
-def _apply_secondary_suppression(
-    out: pd.DataFrame, denominator_is_people: bool, denominator_known: pd.Series
-) -> None:
-    """Suppress extra cells until no breakdown has exactly one hidden cell (in place).
-
-    ``out`` must have a unique index; ``denominator_known`` marks rows whose denominator
-    was published before control (so a NaN there now means we hid it).
-    """
-    is_total = out["breakdown"].astype(str).eq("total")
-    cells = out.index[~is_total]
-    group_id = out.loc[cells].groupby(BREAKDOWN_KEYS, dropna=False, sort=False).ngroup()
-    members = group_id.groupby(group_id).groups
-    total_row = _total_row_lookup(out, is_total)
-    changed = True
-    while changed:
-        changed = False
-        suppressed = out.loc[cells, "status"].eq(SUPPRESSED)
-        for gid in _groups_with_exactly_one(suppressed, group_id):
-            group = out.loc[members[gid]]
-            changed |= _protect_single_numerator(out, group, total_row)
-        if not denominator_is_people:
-            continue
-        hidden = out.loc[cells, "denominator"].isna() & denominator_known.loc[cells]
-        for gid in _groups_with_exactly_one(hidden, group_id):
-            group = out.loc[members[gid]]
-            changed |= _protect_single_denominator(out, group)
-
-
-def _groups_with_exactly_one(flag: pd.Series, group_id: pd.Series) -> list:
-    counts = flag.astype(int).groupby(group_id).sum()
-    return counts.index[counts == 1].tolist()
-
-
-def _total_row_lookup(out: pd.DataFrame, is_total: pd.Series) -> dict:
-    totals = out.loc[is_total, ["indicator", "area_code", "period_start"]]
-    return {key: index for index, key in zip(totals.index, _keys(totals), strict=True)}
-
-
-def _keys(frame: pd.DataFrame) -> list[tuple]:
-    # Normalise missing period starts so that they can be dictionary keys.
-    return [
-        tuple(None if pd.isna(v) else v for v in row)
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
-def _visible_candidates(group: pd.DataFrame, column: str) -> pd.Series:
-    """Visible non-zero counts in ``column`` that could be suppressed, smallest first."""
-    status_ok = ~group["status"].eq(SUPPRESSED) & ~_has_no_number_symbol(group["status"])
-    counts = group.loc[status_ok, column]
-    return counts[counts > 0].sort_values(kind="stable")
-
-
-def _protect_single_numerator(out: pd.DataFrame, group: pd.DataFrame, total_row: dict) -> bool:
-    candidates = _visible_candidates(group, "numerator")
-    if len(candidates):
-        _suppress(out, out.index == candidates.index[0])
-        return True
-    # Every other cell is 0 or unknown: hide the total instead, if it is still visible.
-    key = _keys(group[["indicator", "area_code", "period_start"]].head(1))[0]
-    row = total_row.get(key)
-    if row is None or _has_no_number_symbol(out.loc[[row], "status"]).iloc[0]:
-        return False
-    if out.at[row, "status"] == SUPPRESSED or not out.at[row, "numerator"] > 0:
-        return False
-    _suppress(out, out.index == row)
-    return True
-
-
-def _protect_single_denominator(out: pd.DataFrame, group: pd.DataFrame) -> bool:
-    candidates = _visible_candidates(group, "denominator")
-    if not len(candidates):
-        return False
-    chosen = out.index == candidates.index[0]
-    _suppress(out, chosen)
-    out.loc[chosen, "denominator"] = np.nan
-    return True
+            out[column] = np.where(rows, np.nan, out[column].to_numpy(dtype=float))
+    out.loc[newly, "status"] = SUPPRESSED
+    out.loc[state.hidden_denominator, "denominator"] = np.nan
