@@ -17,7 +17,10 @@ child's privacy. The same is done for small denominators. If no other cell can b
 suppressed (all the others are 0 or unknown), the total row is suppressed instead.
 
 Published symbols keep their meaning and are never turned into numbers (see
-``SYMBOL_MEANINGS``). Rows that already carry a symbol meaning "no number" are left alone.
+``SYMBOL_MEANINGS``): a row that already carries a symbol meaning "no number" (c, k, low,
+x, z) keeps it, and is not counted as protecting a neighbour; should such a row still hold
+a small count, the count is blanked. "u" (low reliability) goes with a number, so a small
+count marked "u" becomes "c" like any other.
 
 Known limit (as with all cell suppression): two suppressed cells whose sum is known and
 tiny (1 + 1 = 2) can still be guessed; the threshold is a setting for that reason.
@@ -62,7 +65,8 @@ def apply_disclosure_control(
     for column in HIDDEN_WITH_NUMERATOR:
         if column in out:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
-    out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    status = out["status"] if "status" in out else pd.Series(None, index=out.index)
+    out["status"] = status.astype(object).where(status.notna(), None)
     if out.empty:
         return out
 
@@ -99,6 +103,7 @@ class _SuppressionState:
         # has been hidden by us; unknown denominators give no protection.
         self.denominator_known = ~np.isnan(denominator) | suppressed
         self.hidden_denominator = np.zeros(len(numerator), dtype=bool)
+        self.blanked = np.zeros(len(numerator), dtype=bool)
 
     @classmethod
     def from_frame(cls, out: pd.DataFrame, denominator_is_people: bool) -> _SuppressionState:
@@ -119,6 +124,13 @@ class _SuppressionState:
         eligible = ~self.suppressed & ~self.other_symbol
         self.suppress(np.flatnonzero(eligible & (small_numerator | small_denominator)))
         self.hide_denominator(np.flatnonzero(eligible & small_denominator))
+        # A row with another symbol should carry no number; if it does and it is small,
+        # blank it but keep the publisher's symbol.
+        self.blanked = self.other_symbol & (small_numerator | small_denominator)
+        self.numerator[self.blanked] = np.nan
+        blank_denominator = self.other_symbol & small_denominator
+        self.hidden_denominator |= blank_denominator
+        self.denominator[blank_denominator] = np.nan
 
     def suppress(self, positions: np.ndarray | list[int]) -> None:
         self.suppressed[positions] = True
@@ -210,7 +222,7 @@ def _breakdown_groups(out: pd.DataFrame) -> _BreakdownGroups:
 
 def _write_back(out: pd.DataFrame, state: _SuppressionState) -> None:
     newly = state.suppressed & ~out["status"].eq(SUPPRESSED).to_numpy(dtype=bool)
-    rows = state.suppressed
+    rows = state.suppressed | state.blanked
     out["numerator"] = np.where(rows, np.nan, out["numerator"].to_numpy(dtype=float))
     for column in HIDDEN_WITH_NUMERATOR:
         if column in out:

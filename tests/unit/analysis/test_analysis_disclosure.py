@@ -204,3 +204,19 @@ def test_sdc016_rows_with_symbols_are_left_exactly_as_they_were(status):
     out = apply_disclosure_control(df)
     assert out.loc[0, "status"] == status
     assert np.isnan(out.loc[0, "numerator"])
+
+
+def test_sdc017_small_counts_on_symbol_rows_are_blanked_and_u_becomes_c():
+    df = _breakdown([3, 4, 40, 50], statuses=["x", "u", None, None], total=False)
+    out = apply_disclosure_control(df)
+    cells = _cells(out)
+    assert cells.loc["g0", "status"] == "x" and np.isnan(cells.loc["g0", "numerator"])
+    assert np.isnan(cells.loc["g0", "value"])
+    assert cells.loc["g1", "status"] == "c"
+
+
+def test_sdc018_missing_status_column_and_empty_frame():
+    df = _breakdown([3, 40, 50], total=False).drop(columns="status")
+    assert list(apply_disclosure_control(df)["status"]) == ["c", "c", None]
+    empty = apply_disclosure_control(_breakdown([1, 2]).iloc[0:0])
+    assert empty.empty

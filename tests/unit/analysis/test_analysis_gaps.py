@@ -55,15 +55,15 @@ def test_gap005_extremes_zero_and_all_events_stay_within_bounds():
 def test_gap006_add_gap_columns_pairs_groups_per_period():
     rows = pd.DataFrame(
         {
-            "indicator": ["gld"] * 5,
-            "area_code": ["E08000001"] * 5,
-            "period_start": ["2022-09-01"] * 4 + ["2023-09-01"],
-            "breakdown": ["fsm"] * 5,
-            "breakdown_value": ["fsm", "non_fsm", "fsm", "unknown", "fsm"],
-            "numerator": [48, 56, 0, 1, 10],
-            "denominator": [80, 70, 0, 2, 20],
+            "indicator": ["gld"] * 3,
+            "area_code": ["E08000001"] * 3,
+            "period_start": ["2022-09-01", "2022-09-01", "2023-09-01"],
+            "breakdown": ["fsm"] * 3,
+            "breakdown_value": ["fsm", "non_fsm", "fsm"],
+            "numerator": [48, 56, 10],
+            "denominator": [80, 70, 20],
         }
-    ).iloc[[0, 1, 4]]
+    )
     out = add_gap_columns(rows, "non_fsm", "fsm")
     assert len(out) == 1  # 2023 has no non_fsm row, so no gap
     row = out.iloc[0]
