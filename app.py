@@ -9,7 +9,9 @@ import dash
 from dash import Dash
 from flask import Flask, jsonify
 
+from api import init_api
 from auth import init_auth
+from auth.permissions import PermissionDenied
 from components.shell import serve_shell
 from data_access.db import init_database
 from settings import Settings
@@ -36,6 +38,11 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+def _permission_denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
+    status = 401 if error.reason == "login required" else 403
+    return jsonify({"error": "You do not have permission to do that."}), status
+
+
 def create_server(settings: Settings) -> Flask:
     """The Flask server with sessions, the database and login wired in."""
     server = Flask(__name__, instance_path=str(settings.instance_dir))
@@ -52,6 +59,8 @@ def create_server(settings: Settings) -> Flask:
     server.extensions["chorus_settings"] = settings
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
+    init_api(server)
+    server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.get("/health")
     def health():  # type: ignore[no-untyped-def]

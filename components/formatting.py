@@ -18,8 +18,14 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def clean_status(status: object) -> str | None:
+    """A published symbol, or None for NaN, empty or missing (pandas turns None into NaN)."""
+    return status if isinstance(status, str) and status else None
+
+
 def format_value(value: float | None, unit: str, status: str | None = None) -> str:
     """A value with its unit, or the published symbol with its meaning when there is one."""
+    status = clean_status(status)
     if status:
         return SYMBOL_TEXT.get(status, status)
     if is_missing(value):
@@ -38,6 +44,7 @@ def format_value(value: float | None, unit: str, status: str | None = None) -> s
 
 def short_value(value: float | None, unit: str, status: str | None = None) -> str:
     """Compact form for tiles and tables: the symbol alone, no explanation."""
+    status = clean_status(status)
     if status:
         return status
     if is_missing(value):

@@ -7,6 +7,7 @@ returned once for printing, and stored only as argon2id hashes.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,11 +161,11 @@ def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> l
         catalogue = load_reference_data(session, data_dir)
         load_demo_observations(session, catalogue, data_dir)
         logins = create_demo_users(session)
-        for extra in DEMO_EXTRAS:
-            extra(session, data_dir)
+        for module_name in DEMO_EXTRA_MODULES:
+            importlib.import_module(module_name).seed_demo_extra(session, data_dir)
     return logins
 
 
-# Later capabilities (voice, annotations, journeys, ...) append a function
-# ``(session, data_dir) -> None`` here to add their demo rows after the users exist.
-DEMO_EXTRAS: list = []
+# Modules that add their own demo rows once the users exist, in this order (voice before
+# annotations, which link to quotes). Each defines ``seed_demo_extra(session, data_dir)``.
+DEMO_EXTRA_MODULES: list[str] = []

@@ -1,0 +1,1 @@
+"""Database models, sessions, repositories and importers. No Dash here."""

@@ -1,0 +1,181 @@
+"""Browser fixtures: a real gunicorn server process and Debian's headless Chromium.
+
+The server runs on the same database as the ``app`` fixture, so users made by the
+``users`` fixture can log in. Without Chromium the tests skip, except in CI (fail).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """Base URL of a gunicorn process (2 workers) serving ``app:server``."""
+    port = _free_port()
+    env = dict(os.environ)
+    log = open(Path(env["CHORUS_INSTANCE_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail("gunicorn did not start; see gunicorn.log in the test instance folder")
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def _chromium_missing() -> bool:
+    return not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists())
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (1280 x 1000)."""
+    if _chromium_missing():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium and chromedriver must be installed in CI (make browser)")
+        pytest.skip("Chromium is not installed (run `make browser`)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+class BrowserSession:
+    """Helpers for a logged-in browser: log in, wait for Dash, read console, run axe."""
+
+    def __init__(self, driver, base_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.driver = driver
+        self.base_url = base_url
+
+    def login(self, username: str, password: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver.delete_all_cookies()
+        self.driver.get(f"{self.base_url}/login")
+        self.driver.find_element(By.ID, "username").send_keys(username)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for_dash()
+
+    def visit(self, path: str) -> None:
+        self.driver.get(f"{self.base_url}{path}")
+        self.wait_for_dash()
+
+    def wait_for_dash(self, timeout: float = 30) -> None:
+        """Wait until the page has an h1 and Dash has no callbacks in flight."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        script = """
+          const h1 = document.querySelector('h1');
+          const loading = document.querySelector('[data-dash-is-loading="true"]');
+          return document.readyState === 'complete' && h1 !== null && loading === null;
+        """
+        from selenium.common.exceptions import TimeoutException
+
+        try:
+            WebDriverWait(self.driver, timeout).until(lambda d: d.execute_script(script))
+        except TimeoutException as exc:
+            body = self.driver.execute_script("return document.body.innerText.slice(0, 500)")
+            raise AssertionError(
+                f"page not ready at {self.driver.current_url}: {body!r}; "
+                f"console: {self.console_errors()}"
+            ) from exc
+
+    def console_errors(self) -> list[str]:
+        entries = self.driver.get_log("browser")
+        return [e["message"] for e in entries if e["level"] == "SEVERE"]
+
+    def axe_violations(self, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+        import axe_selenium_python
+
+        source = Path(axe_selenium_python.__file__).parent / "node_modules/axe-core/axe.min.js"
+        self.driver.execute_script(source.read_text())
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical',"
+            " help: String(e), nodes: []}]));"
+        )
+        return [v for v in result if v.get("impact") in impacts]
+
+    def screenshot(self, path: Path, width: int = 1280, height: int = 1000) -> None:
+        self.driver.set_window_size(width, height)
+        self.driver.save_screenshot(str(path))
+
+
+@pytest.fixture
+def session_browser(browser, live_server, users) -> BrowserSession:
+    browser.set_window_size(1280, 1000)
+    return BrowserSession(browser, live_server)
