@@ -30,6 +30,7 @@ class Settings:
     secret_key: str = ""
     redis_url: str | None = None
     cache_dir: Path = field(default_factory=lambda: DEFAULT_INSTANCE / "cache")
+    cache: str = "auto"  # on, off, or auto (on except in the test environment)
     instance_dir: Path = DEFAULT_INSTANCE
     disclosure_threshold: int = 5
     session_idle_minutes: int = 30
@@ -61,6 +62,7 @@ class Settings:
             secret_key=secret_key,
             redis_url=env_vars.get("REDIS_URL") or None,
             cache_dir=Path(env_vars.get("CACHE_DIR", str(instance_dir / "cache"))),
+            cache=_cache_choice(env_vars.get("CHORUS_CACHE", "auto")),
             instance_dir=instance_dir,
             disclosure_threshold=int(env_vars.get("CHORUS_DISCLOSURE_THRESHOLD", "5")),
             session_idle_minutes=int(env_vars.get("CHORUS_SESSION_IDLE_MINUTES", "30")),
@@ -78,6 +80,17 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _cache_choice(text: str) -> str:
+    choice = text.strip().lower()
+    if choice in ("1", "on", "true", "yes"):
+        return "on"
+    if choice in ("0", "off", "false", "no"):
+        return "off"
+    if choice in ("", "auto"):
+        return "auto"
+    raise SettingsError(f"CHORUS_CACHE must be on, off or auto, not {text!r}")
 
 
 def _normalise_database_url(url: str) -> str:

@@ -96,8 +96,31 @@ def observations_frame(
     """Observations of one indicator as a DataFrame of the canonical columns plus area_name.
 
     ``area_codes`` None means every area; ``breakdown`` None means every breakdown.
-    Sorted by area_code, breakdown, breakdown_value, period_start.
+    Sorted by area_code, breakdown, breakdown_value, period_start. Memoised by
+    data_access.cache under the data version, so an import (which bumps it) invalidates it.
     """
+    from data_access.cache import cached_frame
+
+    areas = None if area_codes is None else sorted(set(area_codes))
+    key = (indicator, areas, breakdown, str(period_from), str(period_to))
+    return cached_frame(
+        "observations",
+        key,
+        lambda: _observations_frame_uncached(
+            session, indicator, areas, breakdown, period_from, period_to
+        ),
+        session=session,
+    )
+
+
+def _observations_frame_uncached(
+    session: Session,
+    indicator: str,
+    area_codes: Sequence[str] | None,
+    breakdown: str | None,
+    period_from: object | None,
+    period_to: object | None,
+) -> pd.DataFrame:
     query = (
         select(*_SELECT_COLUMNS, Area.name.label("area_name"))
         .join(Area, Area.code == Observation.area_code, isouter=True)

@@ -1,0 +1,425 @@
+"""Memoisation of database reads, keyed by the data version so an import invalidates it.
+
+Every key carries the global data version (``data_state.data_version``, bumped by each
+import) and the database it was read from, so a cached answer can never outlive the data
+it was computed from: after an import every worker on every machine asks for new keys.
+Old entries are simply never read again and expire (``DEFAULT_TTL_SECONDS``).
+
+Where entries live:
+
+- ``REDIS_URL`` set: Redis, shared by every worker on every machine;
+- otherwise: diskcache under ``settings.cache_dir`` (created 0700), shared by the workers of
+  one machine;
+- in front of either, a small in-process LRU of decoded values, safe for the same reason
+  (the version is part of the key).
+
+Values are serialised with orjson: DataFrames column by column (dates, floats with NaN,
+None kept). A cache that fails (Redis down, disk full) is logged and bypassed: it must
+never take the app down.
+
+Use ``cached_frame(namespace, key_parts, compute)`` for a DataFrame and
+``cached_json(namespace, key_parts, compute)`` for plain JSON values (dicts, lists,
+figures as dicts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import orjson
+import pandas as pd
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL_SECONDS = 6 * 3600
+LOCAL_ENTRIES = 256  # decoded values kept per process
+LOCAL_MAX_BYTES = 2_000_000  # larger values are only kept in the shared cache
+KEY_PREFIX = "chorus"
+
+
+class CacheBackend(Protocol):
+    """Bytes in, bytes out; implementations must be safe across processes."""
+
+    name: str
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl: int) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class DiskBackend:
+    """diskcache on one machine: the workers of one host share a SQLite-backed folder."""
+
+    name = "disk"
+
+    def __init__(self, folder: Path) -> None:
+        import diskcache
+
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # cached figures are organisation data: owner only
+        self._cache = diskcache.Cache(str(folder), size_limit=2**30)
+
+    def get(self, key: str) -> bytes | None:
+        value = self._cache.get(key)
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self._cache.set(key, value, expire=ttl)
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+
+class RedisBackend:
+    """Redis, shared by every worker on every machine (REDIS_URL)."""
+
+    name = "redis"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def get(self, key: str) -> bytes | None:
+        value = self._client.get(key)
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self._client.set(key, value, ex=ttl)
+
+    def clear(self) -> None:
+        # Only our keys: the Redis database may be shared with rate limits or job queues.
+        for key in self._client.scan_iter(match=f"{KEY_PREFIX}:*", count=1000):
+            self._client.delete(key)
+
+
+class _LocalLru:
+    """A bounded, thread-safe, in-process map of key -> decoded value."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_backend: CacheBackend | None = None
+_backend_pid: int | None = None
+_enabled: bool | None = None
+_local = _LocalLru(LOCAL_ENTRIES)
+_lock = threading.Lock()
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    """The app's settings when inside a request, else the environment's."""
+    try:
+        from flask import current_app
+
+        return current_app.extensions["chorus_settings"]
+    except (RuntimeError, KeyError):
+        from settings import Settings
+
+        return Settings.from_env()
+
+
+def configure_cache(
+    redis_url: str | None = None, cache_dir: Path | None = None, enabled: bool = True
+) -> CacheBackend | None:
+    """Choose the backend explicitly (tests, the benchmark). Returns it, or None if disabled."""
+    global _backend, _backend_pid, _enabled
+    with _lock:
+        _local.clear()
+        _enabled = enabled
+        _backend_pid = os.getpid()
+        if not enabled:
+            _backend = None
+        elif redis_url:
+            _backend = RedisBackend(redis_url)
+        else:
+            _backend = DiskBackend(cache_dir or _settings().cache_dir)
+        return _backend
+
+
+def reset_cache_configuration() -> None:
+    """Forget the chosen backend; the next read configures it from the settings again."""
+    global _backend, _backend_pid, _enabled
+    with _lock:
+        _backend, _backend_pid, _enabled = None, None, None
+        _local.clear()
+
+
+def cache_backend() -> CacheBackend | None:
+    """The backend in use (configured from the settings on first use), or None if disabled."""
+    # After a fork (gunicorn preload) connections must not be shared: configure again.
+    if _enabled is None or _backend_pid != os.getpid():
+        settings = _settings()
+        configure_cache(settings.redis_url, settings.cache_dir, _enabled_by(settings))
+    return _backend
+
+
+def _enabled_by(settings) -> bool:  # type: ignore[no-untyped-def]
+    """CHORUS_CACHE on/off; "auto" (the default) is on except in the test environment,
+    whose fixtures empty tables without bumping the data version."""
+    choice = getattr(settings, "cache", "auto")
+    if choice == "auto":
+        return getattr(settings, "env", "development") != "test"
+    return choice == "on"
+
+
+def clear_cache() -> None:
+    """Drop every entry (shared and local). Imports need not call this: keys are versioned."""
+    backend = cache_backend()
+    _local.clear()
+    if backend is not None:
+        backend.clear()
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def data_version_of(session: Session) -> int:
+    """The global data version the cache keys carry (one primary-key read)."""
+    from data_access.observations import current_data_version
+
+    return current_data_version(session)
+
+
+def cache_key(namespace: str, key_parts: Sequence[object], version: int, database: str) -> str:
+    """``chorus:<namespace>:v<version>:<hash of database and key parts>``."""
+    payload = orjson.dumps(
+        [database, list(key_parts)], default=str, option=orjson.OPT_SERIALIZE_NUMPY
+    )
+    digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    return f"{KEY_PREFIX}:{namespace}:v{version}:{digest}"
+
+
+def _database_identity(session: Session) -> str:
+    # Two databases (SQLite file and PostgreSQL, or two scratch databases) may sit at the
+    # same data version; the URL (without password) keeps their entries apart.
+    bind = session.get_bind()
+    return bind.url.render_as_string(hide_password=True)
+
+
+# --- DataFrames <-> bytes --------------------------------------------------------------------
+
+
+def _column_kind(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "Int64" if isinstance(dtype, pd.Int64Dtype) else "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime64"
+    if isinstance(dtype, pd.StringDtype):
+        return "string"
+    present = series.dropna()
+    if len(present) and all(type(v) is date for v in present):
+        return "date"
+    return "object"
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def frame_to_bytes(frame: pd.DataFrame) -> bytes:
+    """orjson bytes of a DataFrame: column names, kinds and values (the index is dropped)."""
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        kind = _column_kind(series)
+        if kind in ("float", "int", "bool"):
+            values: object = series.to_numpy()
+        elif kind == "datetime64":
+            values = [None if pd.isna(v) else v.isoformat() for v in series]
+        else:
+            values = [_plain(v) for v in series]
+        columns.append({"name": name, "kind": kind, "values": values})
+    return orjson.dumps(
+        {"columns": columns, "rows": len(frame)},
+        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
+        default=str,
+    )
+
+
+def frame_from_bytes(payload: bytes) -> pd.DataFrame:
+    """The DataFrame :func:`frame_to_bytes` wrote (RangeIndex, same columns and kinds)."""
+    document = orjson.loads(payload)
+    data: dict[object, object] = {}
+    for column in document["columns"]:
+        kind, values = column["kind"], column["values"]
+        if kind == "float":
+            data[column["name"]] = pd.Series(
+                [np.nan if v is None else v for v in values], dtype=float
+            )
+        elif kind == "int":
+            data[column["name"]] = pd.Series(values, dtype="int64")
+        elif kind == "Int64":
+            data[column["name"]] = pd.Series(values, dtype="Int64")
+        elif kind == "bool":
+            data[column["name"]] = pd.Series(values, dtype=bool)
+        elif kind == "date":
+            data[column["name"]] = pd.Series(
+                [None if v is None else date.fromisoformat(v) for v in values], dtype=object
+            )
+        elif kind == "datetime64":
+            data[column["name"]] = pd.to_datetime(pd.Series(values))
+        elif kind == "string":
+            data[column["name"]] = pd.Series(values, dtype="str")
+        else:
+            data[column["name"]] = pd.Series(values, dtype=object)
+    frame = pd.DataFrame(data, columns=[c["name"] for c in document["columns"]])
+    if not document["columns"]:
+        frame = pd.DataFrame(index=range(document["rows"]))
+    return frame
+
+
+# --- the memoisers ---------------------------------------------------------------------------
+
+
+def _memoise(
+    namespace: str,
+    key_parts: Sequence[object],
+    compute: Callable[[], Any],
+    encode: Callable[[Any], bytes],
+    decode: Callable[[bytes], Any],
+    copy: Callable[[Any], Any],
+    session: Session | None,
+    ttl: int,
+) -> Any:
+    backend = cache_backend()
+    if backend is None:
+        return compute()
+    if session is None:
+        from data_access.db import get_database
+
+        with get_database().read() as own_session:
+            version, database = data_version_of(own_session), _database_identity(own_session)
+    else:
+        version, database = data_version_of(session), _database_identity(session)
+    key = cache_key(namespace, key_parts, version, database)
+
+    local = _local.get(key)
+    if local is not None:
+        return copy(local)
+    try:
+        payload = backend.get(key)
+    except Exception:  # noqa: BLE001 - a broken cache must not break the page
+        log.warning("cache read failed for %s; computing directly", namespace, exc_info=True)
+        return compute()
+    if payload is not None:
+        value = decode(payload)
+    else:
+        value = compute()
+        payload = encode(value)
+        try:
+            backend.set(key, payload, ttl)
+        except Exception:  # noqa: BLE001
+            log.warning("cache write failed for %s", namespace, exc_info=True)
+    if len(payload) <= LOCAL_MAX_BYTES:
+        _local.put(key, value)
+    return copy(value)
+
+
+def cached_frame(
+    namespace: str,
+    key_parts: Sequence[object],
+    compute: Callable[[], pd.DataFrame],
+    session: Session | None = None,
+    ttl: int = DEFAULT_TTL_SECONDS,
+) -> pd.DataFrame:
+    """``compute()``'s DataFrame, memoised under (namespace, key_parts, data version).
+
+    ``key_parts`` must name everything the answer depends on except the data version
+    (indicator, areas, breakdown, period range...); ``session`` is reused to read the data
+    version (one primary-key query) when given. The result is a copy the caller may
+    change; its index is a fresh RangeIndex.
+    """
+    return _memoise(
+        namespace,
+        key_parts,
+        lambda: compute().reset_index(drop=True),
+        frame_to_bytes,
+        frame_from_bytes,
+        lambda frame: frame.copy(),
+        session,
+        ttl,
+    )
+
+
+def cached_json(
+    namespace: str,
+    key_parts: Sequence[object],
+    compute: Callable[[], Any],
+    session: Session | None = None,
+    ttl: int = DEFAULT_TTL_SECONDS,
+) -> Any:
+    """Like :func:`cached_frame` for JSON values (dict, list, str, numbers, dates as ISO)."""
+    return _memoise(
+        namespace,
+        key_parts,
+        compute,
+        lambda value: orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY, default=str),
+        orjson.loads,
+        lambda value: orjson.loads(orjson.dumps(value)),
+        session,
+        ttl,
+    )
+
+
+def describe_cache() -> str:
+    """'redis', 'disk' or 'off' (for /health-style diagnostics and the benchmark)."""
+    backend = cache_backend()
+    return "off" if backend is None else backend.name
+
+
+__all__ = [
+    "cached_frame",
+    "cached_json",
+    "clear_cache",
+    "configure_cache",
+    "reset_cache_configuration",
+    "cache_backend",
+    "describe_cache",
+    "frame_to_bytes",
+    "frame_from_bytes",
+    "cache_key",
+]

@@ -1,0 +1,158 @@
+"""The data-version-keyed cache: round trips, invalidation by import, both backends."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from data_access import cache
+from data_access.observations import bump_data_version, insert_observations, observations_frame
+
+REDIS_TEST_URL = os.environ.get("CHORUS_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def disk_cache(tmp_path):
+    cache.configure_cache(cache_dir=tmp_path / "cache", enabled=True)
+    yield tmp_path / "cache"
+    cache.reset_cache_configuration()
+
+
+def _rows(value: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": ["gld", "gld"],
+            "area_code": ["E08000004", "E92000001"],
+            "period_label": ["2023/24", "2023/24"],
+            "period_start": [date(2023, 9, 1)] * 2,
+            "period_end": [date(2024, 8, 31)] * 2,
+            "breakdown": ["total", "total"],
+            "breakdown_value": ["total", "total"],
+            "numerator": [np.nan, 400.0],
+            "denominator": [np.nan, 600.0],
+            "value": [value, 66.7],
+            "lower_ci": [np.nan, 62.8],
+            "upper_ci": [np.nan, 70.3],
+            "status": ["x", None],
+        }
+    )
+
+
+def test_cache001_frame_round_trip_keeps_dates_nan_none_and_kinds():
+    frame = _rows(61.0).assign(
+        count=pd.Series([1, 2], dtype="int64"),
+        maybe=pd.Series([3, None], dtype="Int64"),
+        flag=[True, False],
+        when=pd.to_datetime(["2024-01-02", None]),
+        symbol=pd.Series(["x", None], dtype=object),
+    )
+    back = cache.frame_from_bytes(cache.frame_to_bytes(frame))
+    pd.testing.assert_frame_equal(back, frame)
+    assert back.loc[0, "symbol"] == "x" and back.loc[1, "symbol"] is None
+    assert isinstance(back.loc[0, "period_start"], date)
+
+
+def test_cache002_empty_frame_keeps_its_columns():
+    empty = _rows(1.0).iloc[0:0]
+    back = cache.frame_from_bytes(cache.frame_to_bytes(empty))
+    assert list(back.columns) == list(empty.columns) and back.empty
+
+
+def test_cache003_disk_folder_is_private(disk_cache):
+    assert disk_cache.is_dir()
+    assert (disk_cache.stat().st_mode & 0o777) == 0o700
+
+
+def test_cache004_observations_are_served_from_cache_until_the_data_version_moves(
+    any_db, disk_cache
+):
+    with any_db.write() as session:
+        insert_observations(session, _rows(61.0))
+    with any_db.read() as session:
+        first = observations_frame(session, "gld", ["E08000004", "E92000001"])
+    assert first.loc[first["area_code"] == "E08000004", "value"].item() == 61.0
+
+    # A write that does not bump the version is not seen: the answer is memoised.
+    with any_db.write() as session:
+        session.execute(text("UPDATE observations SET value = 99 WHERE area_code = 'E08000004'"))
+    with any_db.read() as session:
+        cached = observations_frame(session, "gld", ["E92000001", "E08000004"])
+    assert cached.loc[cached["area_code"] == "E08000004", "value"].item() == 61.0
+
+    # An import bumps the version: every key changes and the new figure is read.
+    with any_db.write() as session:
+        bump_data_version(session)
+    with any_db.read() as session:
+        fresh = observations_frame(session, "gld", ["E08000004", "E92000001"])
+    assert fresh.loc[fresh["area_code"] == "E08000004", "value"].item() == 99.0
+
+
+def test_cache005_cached_json_returns_a_copy_each_time(disk_cache, any_db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"points": [1, 2, 3]}
+
+    with any_db.read() as session:
+        first = cache.cached_json("demo", ["a"], compute, session=session)
+        first["points"].append(4)
+        second = cache.cached_json("demo", ["a"], compute, session=session)
+    assert second == {"points": [1, 2, 3]}
+    assert len(calls) == 1
+
+
+def test_cache006_disabled_cache_always_computes(any_db):
+    cache.configure_cache(enabled=False)
+    try:
+        calls = []
+        with any_db.read() as session:
+            for _ in range(2):
+                cache.cached_frame(
+                    "demo", ["b"], lambda: calls.append(1) or _rows(1.0), session=session
+                )
+        assert len(calls) == 2
+        assert cache.describe_cache() == "off"
+    finally:
+        cache.reset_cache_configuration()
+
+
+def test_cache007_redis_backend_is_shared_and_keys_are_namespaced(any_db):
+    if not _redis_available():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not reachable and CI is set")
+        pytest.skip("Redis is not reachable")
+    backend = cache.configure_cache(redis_url=REDIS_TEST_URL, enabled=True)
+    try:
+        backend.clear()
+        with any_db.read() as session:
+            cache.cached_frame("demo", ["c"], lambda: _rows(2.0), session=session)
+        import redis
+
+        client = redis.Redis.from_url(REDIS_TEST_URL)
+        keys = [k.decode() for k in client.scan_iter(match="chorus:demo:*")]
+        assert len(keys) == 1 and keys[0].startswith("chorus:demo:v")
+        # A second process sees the same entry: drop the local copy and read again.
+        cache.configure_cache(redis_url=REDIS_TEST_URL, enabled=True)
+        with any_db.read() as session:
+            again = cache.cached_frame(
+                "demo", ["c"], lambda: pytest.fail("should come from Redis"), session=session
+            )
+        assert again["value"].tolist()[0] == 2.0
+    finally:
+        cache.configure_cache(redis_url=REDIS_TEST_URL, enabled=True).clear()
+        cache.reset_cache_configuration()
