@@ -245,7 +245,7 @@ def _sqlite_scratch_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def _postgres_scratch_url() -> str:
+def _postgresql_scratch_url() -> str:
     require_postgres()
     return create_postgres_database(f"chorus_da_{os.getpid()}")
 
