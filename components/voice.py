@@ -156,7 +156,11 @@ def voice_beside_indicator(
         f"See all {count} quotes in the Voice library" if count else "Open the Voice library"
     )
     return html.Section(
-        [heading, *body, dcc.Link(link_text, href=library_href, className="voice-more")],
+        [
+            *([html.H3(heading, className="voice-slot-title")] if heading else []),
+            *body,
+            dcc.Link(link_text, href=library_href, className="voice-more"),
+        ],
         className="voice-beside",
         **{"aria-label": f"What people say about {indicator_title}"},
     )

@@ -1,0 +1,352 @@
+"""Add a quote: practitioners enter voice gathered in practice, checked before it is saved.
+
+The text is checked for personal details when the practitioner asks and again on the server
+when they save: a quote with suspected details is not saved until they are removed, or an
+analyst marks them a false alarm. New quotes wait for an analyst's approval.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from analysis.personal_details import highlight_spans, summarise_findings
+from auth.current import current_record
+from auth.permissions import allowed, guarded
+from components.voice import METHOD_TEXT, SCOPE_TEXT, findings_panel
+from data_access.db import get_database
+from data_access.voice import (
+    AGE_BANDS,
+    CONSENT_SCOPES,
+    METHODS,
+    ROLE_LABELS,
+    SERVICE_LABELS,
+    SERVICES,
+    SPEAKER_ROLES,
+    PersonalDetailsFound,
+    VoiceError,
+    VoiceInput,
+    VoiceNotAllowed,
+    check_text,
+    create_voice_item,
+    indicator_titles,
+    voice_filter_options,
+)
+
+dash.register_page(
+    __name__, path="/voice/add", name="Add a quote", title="Add a quote - Chorus", order=21
+)
+
+SEX_OPTIONS = ("female", "male", "another way", "not recorded")
+ETHNICITY_OPTIONS = ("Asian", "Black", "Mixed", "White", "Other", "not recorded")
+DISABILITY_OPTIONS = ("yes", "no", "not recorded")
+
+
+def _field(label: str, control, control_id: str, hint: str | None = None) -> html.Div:  # type: ignore[no-untyped-def]
+    children = [html.Label(label, htmlFor=control_id, className="voice-filter-label")]
+    if hint:
+        children.append(html.P(hint, className="voice-hint", id=f"{control_id}-hint"))
+    children.append(control)
+    return html.Div(children, className="voice-field")
+
+
+def _select(control_id: str, options, value, multi: bool = False) -> dcc.Dropdown:  # type: ignore[no-untyped-def]
+    return dcc.Dropdown(
+        id=control_id, options=options, value=value, multi=multi, clearable=multi or value is None
+    )
+
+
+def _labelled(values, labels) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return [{"label": labels.get(v, v).capitalize(), "value": v} for v in values]
+
+
+def _plain(values) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return [{"label": v, "value": v} for v in values]
+
+
+def layout(**kwargs: object) -> html.Div:
+    user = current_record()
+    if user is None or not allowed(user, "voice.write"):
+        return html.Div(
+            [
+                html.H1("Add a quote"),
+                html.P("Adding quotes needs a practitioner, analyst or administrator account."),
+            ]
+        )
+    with get_database().read() as session:
+        choices = voice_filter_options(session)
+        all_indicators = [
+            {"label": title, "value": ind}
+            for ind, title in sorted(indicator_titles(session).items(), key=lambda x: x[1])
+        ]
+    today = date.today()
+    indicator = str(kwargs.get("indicator") or "")
+    is_analyst = allowed(user, "voice.false_alarm")
+    false_alarm_label = (
+        "I am an analyst and have checked: the marked words are not personal details"
+        if is_analyst
+        else "The marked words are not personal details: send to an analyst to confirm"
+    )
+    return html.Div(
+        [
+            html.H1("Add a quote"),
+            html.P(
+                f"For {user.organisation_name}. Write the words as said, without names, "
+                "addresses, phone numbers, dates of birth or anything else that could "
+                "identify someone. An analyst approves each quote before others see it.",
+                className="lead-text",
+            ),
+            html.Div(
+                [
+                    _field(
+                        "What was said",
+                        dcc.Textarea(
+                            id="voice-add-text",
+                            value="",
+                            rows=4,
+                            maxLength=2000,
+                            className="form-control",
+                        ),
+                        "voice-add-text",
+                        "Up to 2,000 characters.",
+                    ),
+                    html.Button(
+                        "Check for personal details",
+                        id="voice-add-check",
+                        className="btn btn-outline-primary",
+                    ),
+                    html.Div(id="voice-add-findings", **{"aria-live": "polite"}),
+                    html.Div(
+                        [
+                            _field(
+                                "Who said it",
+                                _select(
+                                    "voice-add-role",
+                                    _labelled(SPEAKER_ROLES, ROLE_LABELS),
+                                    "parent_carer",
+                                ),
+                                "voice-add-role",
+                            ),
+                            _field(
+                                "Age band",
+                                _select("voice-add-age", _plain(AGE_BANDS), "adult"),
+                                "voice-add-age",
+                            ),
+                            _field(
+                                "Service",
+                                _select(
+                                    "voice-add-service",
+                                    _labelled(SERVICES, SERVICE_LABELS),
+                                    "early_years",
+                                ),
+                                "voice-add-service",
+                            ),
+                            _field(
+                                "How it was gathered",
+                                _select(
+                                    "voice-add-method", _labelled(METHODS, METHOD_TEXT), "interview"
+                                ),
+                                "voice-add-method",
+                            ),
+                            _field(
+                                "Themes",
+                                _select("voice-add-themes", choices["themes"], [], multi=True),
+                                "voice-add-themes",
+                            ),
+                            _field(
+                                "Indicators it speaks to",
+                                _select(
+                                    "voice-add-indicators",
+                                    all_indicators,
+                                    [indicator] if indicator else [],
+                                    multi=True,
+                                ),
+                                "voice-add-indicators",
+                            ),
+                            _field(
+                                "Sex (optional)",
+                                _select("voice-add-sex", _plain(SEX_OPTIONS), "not recorded"),
+                                "voice-add-sex",
+                            ),
+                            _field(
+                                "Ethnic group (optional)",
+                                _select(
+                                    "voice-add-ethnicity", _plain(ETHNICITY_OPTIONS), "not recorded"
+                                ),
+                                "voice-add-ethnicity",
+                            ),
+                            _field(
+                                "Disability (optional)",
+                                _select(
+                                    "voice-add-disability",
+                                    _plain(DISABILITY_OPTIONS),
+                                    "not recorded",
+                                ),
+                                "voice-add-disability",
+                            ),
+                        ],
+                        className="voice-form-grid",
+                    ),
+                    html.Fieldset(
+                        [
+                            html.Legend("Consent", className="voice-filter-label"),
+                            dcc.RadioItems(
+                                id="voice-add-scope",
+                                options=_labelled(CONSENT_SCOPES, SCOPE_TEXT),
+                                value="own_organisation",
+                                className="voice-radios",
+                            ),
+                        ],
+                        className="voice-fieldset",
+                    ),
+                    html.Div(
+                        [
+                            _date_field("Collected on", "voice-add-collected", today),
+                            _date_field("Consent given on", "voice-add-consent-date", today),
+                            _date_field(
+                                "Review consent by",
+                                "voice-add-review-date",
+                                today + timedelta(days=730),
+                            ),
+                        ],
+                        className="voice-form-grid",
+                    ),
+                    dcc.Checklist(
+                        id="voice-add-false-alarm",
+                        options=[{"label": false_alarm_label, "value": "yes"}],
+                        value=[],
+                        className="voice-check-option",
+                    ),
+                    html.Button("Save quote", id="voice-add-save", className="btn btn-primary"),
+                    html.Div(id="voice-add-result", role="status", className="voice-result"),
+                ],
+                className="voice-form",
+            ),
+        ],
+        className="voice-page",
+    )
+
+
+def _date_field(label: str, control_id: str, value: date) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=control_id, className="voice-filter-label"),
+            dcc.DatePickerSingle(
+                id=control_id, date=value.isoformat(), display_format="D MMM YYYY"
+            ),
+        ],
+        className="voice-field",
+    )
+
+
+def _findings_view(text: str) -> tuple[html.Div, list]:
+    findings = check_text(text or "")
+    return findings_panel(
+        highlight_spans(text or "", findings), summarise_findings(findings)
+    ), findings
+
+
+@callback(
+    Output("voice-add-findings", "children"),
+    Input("voice-add-check", "n_clicks"),
+    State("voice-add-text", "value"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="checks the text typed in the form; reads and writes nothing stored")
+def check_for_personal_details(_clicks, text):  # type: ignore[no-untyped-def]
+    """Highlight suspected personal details in the typed text."""
+    view, _ = _findings_view(text)
+    return view
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+@callback(
+    Output("voice-add-result", "children"),
+    Output("voice-add-findings", "children", allow_duplicate=True),
+    Output("voice-add-text", "value"),
+    Input("voice-add-save", "n_clicks"),
+    State("voice-add-text", "value"),
+    State("voice-add-role", "value"),
+    State("voice-add-age", "value"),
+    State("voice-add-service", "value"),
+    State("voice-add-method", "value"),
+    State("voice-add-themes", "value"),
+    State("voice-add-indicators", "value"),
+    State("voice-add-sex", "value"),
+    State("voice-add-ethnicity", "value"),
+    State("voice-add-disability", "value"),
+    State("voice-add-scope", "value"),
+    State("voice-add-collected", "date"),
+    State("voice-add-consent-date", "date"),
+    State("voice-add-review-date", "date"),
+    State("voice-add-false-alarm", "value"),
+    prevent_initial_call=True,
+)
+@guarded("voice.write")
+def save_quote(  # type: ignore[no-untyped-def]
+    _clicks,
+    text,
+    role,
+    age,
+    service,
+    method,
+    themes,
+    indicators,
+    sex,
+    ethnicity,
+    disability,
+    scope,
+    collected,
+    consent_date,
+    review_date,
+    false_alarm,
+):
+    """Check again on the server, then save as pending (or say why not)."""
+    user = current_record()
+    data = VoiceInput(
+        text=text or "",
+        speaker_role=role or "",
+        age_band=age,
+        service=service or "",
+        method=method or "",
+        themes=tuple(themes or ()),
+        indicators=tuple(indicators or ()),
+        sex=sex,
+        ethnicity_group=ethnicity,
+        disability=disability,
+        consent_scope=scope or "",
+        collected_on=_day(collected),
+        consent_date=_day(consent_date),
+        review_date=_day(review_date),
+    )
+    try:
+        with get_database().write() as session:
+            item = create_voice_item(session, user, data, false_alarm=bool(false_alarm))
+            item_id, checked = item.id, item.deidentified
+    except PersonalDetailsFound as exc:
+        view, _ = _findings_view(text)
+        message = html.P(
+            ["Not saved. ", str(exc)], className="voice-result-bad", id="voice-add-blocked"
+        )
+        return message, view, no_update
+    except (VoiceError, VoiceNotAllowed) as exc:
+        return html.P(["Not saved. ", str(exc)], className="voice-result-bad"), no_update, no_update
+    note = (
+        "An analyst will approve it before anyone else sees it."
+        if checked
+        else "An analyst must confirm the marked words are not personal details, then approve it."
+    )
+    return (
+        html.P(
+            f"Saved as quote {item_id}, pending approval. {note}",
+            className="voice-result-ok",
+            id="voice-add-saved",
+        ),
+        None,
+        "",
+    )
