@@ -1,0 +1,285 @@
+"""Figure builders: DataFrame in, plotly Figure out. No database, no callbacks.
+
+Colours come from the Analysis Function's accessible palette and every series also has
+its own marker shape and line dash, so no meaning rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.formatting import clean_status, short_value
+
+NAVY, TEAL, PLUM, ORANGE, GREY = "#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D"
+TEXT = "#0b0c0c"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+# (colour, dash, marker) per comparator key; named authorities cycle through EXTRA_STYLES.
+SERIES_STYLES: dict[str, tuple[str, str, str]] = {
+    "area": (NAVY, "solid", "circle"),
+    "england": (TEAL, "dash", "square"),
+    "region": (PLUM, "dot", "diamond"),
+    "neighbours": (ORANGE, "dashdot", "triangle-up"),
+    "ln": (GREY, "longdash", "x"),
+    "gm": (PLUM, "longdashdot", "star"),
+}
+EXTRA_STYLES: list[tuple[str, str, str]] = [
+    (GREY, "dot", "hexagon"),
+    (TEAL, "longdash", "cross"),
+    (ORANGE, "dot", "pentagon"),
+    (PLUM, "dash", "triangle-down"),
+]
+GROUP_STYLES: list[tuple[str, str, str]] = [
+    (NAVY, "solid", "circle"),
+    (TEAL, "dash", "square"),
+    (PLUM, "dot", "diamond"),
+    (ORANGE, "dashdot", "triangle-up"),
+    (GREY, "longdash", "x"),
+    (NAVY, "dot", "star"),
+    (TEAL, "longdashdot", "hexagon"),
+    (PLUM, "solid", "cross"),
+]
+
+UNIT_AXIS_TITLES = {
+    "percent": "Per cent",
+    "rate_per_10k": "Per 10,000 children",
+    "count": "Number",
+    "days": "Days",
+    "gbp": "£",
+    "gbp_per_child": "£ per child",
+}
+
+
+def style_for(key: str, position: int) -> tuple[str, str, str]:
+    """Colour, dash and marker of a series (``position`` picks a style for named areas)."""
+    return SERIES_STYLES.get(key) or EXTRA_STYLES[position % len(EXTRA_STYLES)]
+
+
+def _base_layout(fig: go.Figure, unit: str, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        font={"family": FONT, "size": 14, "color": TEXT},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        hovermode="closest",
+        dragmode=False,  # the period dropdowns change the range: no drag needed
+    )
+    fig.update_yaxes(
+        title_text=UNIT_AXIS_TITLES.get(unit, ""),
+        gridcolor="#d9d9d9",
+        zerolinecolor="#b1b4b6",
+        rangemode="tozero" if unit in ("count", "gbp", "gbp_per_child") else "normal",
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#505a5f")
+    return fig
+
+
+def _error_bars(rows: pd.DataFrame) -> dict | None:
+    if rows["lower_ci"].isna().all():
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (rows["upper_ci"] - rows["value"]).tolist(),
+        "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+        "thickness": 1.5,
+        "width": 4,
+    }
+
+
+def _hover_text(rows: pd.DataFrame, name: str, unit: str) -> list[str]:
+    texts = []
+    for row in rows.itertuples(index=False):
+        text = f"{name}, {row.period_label}: {short_value(row.value, unit, row.status)}"
+        if pd.notna(row.lower_ci):
+            text += f" (95% CI {row.lower_ci:.1f} to {row.upper_ci:.1f})"
+        texts.append(text)
+    return texts
+
+
+def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> go.Figure:
+    """Trend chart of the area and its comparators, with 95% intervals as error bars.
+
+    Takes ``SERIES_COLUMNS`` rows (series_key, series_name, breakdown_value, period_label,
+    period_start, value, lower_ci, upper_ci, status). The x axis is a date axis of
+    period_start, labelled with the period labels. With several breakdown values each
+    group of the area is its own line (comparator groups are drawn lighter).
+    """
+    fig = go.Figure()
+    if series.empty:
+        return _base_layout(fig, unit, height)
+    breakdown_view = series["breakdown_value"].nunique() > 1
+    named = 0
+    groups = list(series["breakdown_value"].drop_duplicates())
+    all_periods = series[["period_start", "period_label"]].drop_duplicates("period_start")
+    for (key, value), rows in series.groupby(["series_key", "breakdown_value"], sort=False):
+        rows = _with_every_period(rows, all_periods)
+        if breakdown_view:
+            colour, dash, marker = GROUP_STYLES[groups.index(value) % len(GROUP_STYLES)]
+            name = f"{rows['series_name'].iloc[0]}: {value}"
+            if key != "area":
+                dash = "dot"
+        else:
+            colour, dash, marker = style_for(key, named)
+            if key not in SERIES_STYLES:
+                named += 1
+            name = rows["series_name"].iloc[0]
+        is_area = key == "area"
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(rows["period_start"]),
+                y=rows["value"],
+                name=name,
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": colour, "dash": dash, "width": 3 if is_area else 2},
+                marker={"symbol": marker, "size": 9 if is_area else 7, "color": colour},
+                opacity=1 if is_area or not breakdown_view else 0.6,
+                error_y=_error_bars(rows) if is_area else None,
+                hovertext=_hover_text(rows, name, unit),
+                hoverinfo="text",
+            )
+        )
+    periods = series.drop_duplicates("period_start").sort_values("period_start")
+    ticks = _thin_ticks(periods)
+    fig.update_xaxes(
+        type="date",
+        tickmode="array",
+        tickvals=pd.to_datetime(ticks["period_start"]).tolist(),
+        ticktext=ticks["period_label"].tolist(),
+    )
+    return _base_layout(fig, unit, height)
+
+
+def _with_every_period(rows: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Rows for every period drawn, NaN where the series has none: a gap, not a bridge."""
+    missing = periods[~periods["period_start"].isin(rows["period_start"])]
+    if missing.empty:
+        return rows.sort_values("period_start")
+    filler = missing.assign(
+        value=float("nan"), lower_ci=float("nan"), upper_ci=float("nan"), status=None
+    )
+    return pd.concat([rows, filler], ignore_index=True).sort_values("period_start")
+
+
+def _thin_ticks(periods: pd.DataFrame, most: int = 12) -> pd.DataFrame:
+    """At most ``most`` tick labels, always including the latest period."""
+    if len(periods) <= most:
+        return periods
+    step = -(-len(periods) // most)
+    picked = periods.iloc[::-1].iloc[::step].iloc[::-1]
+    return picked
+
+
+def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> go.Figure:
+    """Horizontal dot chart of the groups of one breakdown with 95% intervals.
+
+    Takes columns breakdown_value, value, lower_ci, upper_ci, status. Suppressed groups
+    get no dot; their label says "c" so the gap in the chart is explained.
+    """
+    labels = [
+        f"{row.breakdown_value} ({clean_status(row.status)})"
+        if clean_status(row.status)
+        else str(row.breakdown_value)
+        for row in groups.itertuples(index=False)
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=groups["value"],
+            y=labels,
+            mode="markers",
+            marker={"symbol": "diamond", "size": 12, "color": NAVY},
+            error_x=_error_bars(groups),
+            hovertext=[
+                f"{label}: {short_value(row.value, unit, row.status)}"
+                for label, row in zip(labels, groups.itertuples(index=False), strict=True)
+            ],
+            hoverinfo="text",
+            name="Groups",
+            showlegend=False,
+        )
+    )
+    fig = _base_layout(fig, unit, height)
+    fig.update_xaxes(title_text=UNIT_AXIS_TITLES.get(unit, ""), showgrid=True, gridcolor="#d9d9d9")
+    fig.update_yaxes(title_text="", autorange="reversed", rangemode="normal")
+    fig.update_layout(margin={"l": 160, "r": 20, "t": 10, "b": 50})
+    return fig
+
+
+def sparkline_figure(rows: pd.DataFrame, height: int = 60) -> go.Figure:
+    """A tiny line of values over time for a tile (takes period_start, value)."""
+    rows = rows.sort_values("period_start")
+    fig = go.Figure(
+        go.Scatter(
+            x=pd.to_datetime(rows["period_start"]),
+            y=rows["value"],
+            mode="lines+markers",
+            line={"color": NAVY, "width": 2},
+            marker={"size": 4, "color": NAVY},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 2, "r": 2, "t": 4, "b": 4},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+    )
+    return fig
+
+
+BAND_COLOURS = {"A": "#12436D", "B": "#4A7BA6", "C": "#A9C4DB", "D": "#E8EEF4"}
+
+
+def choropleth_figure(
+    values: pd.DataFrame,
+    geojson: str | dict,
+    unit: str,
+    feature_key: str = "properties.code",
+    height: int = 520,
+) -> go.Figure:
+    """Map of authorities coloured by value on a sequential navy scale.
+
+    Takes columns area_code, area_name, value, status, band. ``geojson`` may be a URL
+    (the browser fetches it once, keeping callback responses small) or a dict. Hover text
+    carries the value and quartile band in words.
+    """
+    shown = values[values["value"].notna()]
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey=feature_key,
+            locations=shown["area_code"],
+            z=shown["value"],
+            colorscale=[[0, "#E8EEF4"], [0.5, "#6A93B8"], [1, NAVY]],
+            marker_line_color="#505a5f",
+            marker_line_width=0.4,
+            colorbar={"title": {"text": UNIT_AXIS_TITLES.get(unit, "")}, "thickness": 14},
+            hovertext=[
+                f"{row.area_name}: {short_value(row.value, unit, row.status)}, band {row.band}"
+                for row in shown.itertuples(index=False)
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.update_geos(fitbounds="locations", visible=False)
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font={"family": FONT, "size": 14, "color": TEXT},
+        dragmode=False,
+    )
+    return fig
+
+
+def series_names(series: pd.DataFrame) -> Sequence[str]:
+    """Names of the series in drawing order (for legends read out in captions)."""
+    return list(series["series_name"].drop_duplicates())

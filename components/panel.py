@@ -1,0 +1,545 @@
+"""The indicator panel: one reusable view of an indicator for an area.
+
+Contract used by other features (do not change without telling them):
+
+- ``dcc.Graph(id={"type": "panel-graph", "index": panel_id})``: the trend chart. Its x
+  axis is a **date** axis of ``period_start`` (ticks are labelled with period labels), so
+  annotation markers go at the ``period_start`` date of the period they describe.
+- ``dcc.Store(id={"type": "panel-state", "index": panel_id})`` with ``{"indicator",
+  "area_code", "breakdown", "comparators": [...], "period_from": iso or None,
+  "period_to": iso or None, "periods": [{"label", "start", "end"}] (periods drawn on the
+  chart), "x_axis": "date"}``. The panel's callbacks rewrite it whenever the view changes.
+- ``html.Div(id={"type": "annotation-slot", "index": panel_id})``: empty, below the chart.
+- ``html.Div(id={"type": "voice-slot", "index": panel_id})``: empty, under a "What people
+  say" heading.
+
+The panel receives its data (a ``view`` dict built by the page from
+``data_access.indicators_query``); it never queries the database.
+
+``view`` keys: ``series`` (DataFrame of ``SERIES_COLUMNS``), ``comparisons`` (list of
+dicts from ``latest_comparisons``), ``counted_point`` (dict or None), ``trend`` (a
+``TREND_RESULTS`` word), ``breakdown_summary`` (dict from ``breakdown_summary``),
+``breakdown_options`` (list of dimensions), ``comparator_options`` (``[{"label",
+"value"}]``), ``period_options`` (``[{"label", "start", "end"}]`` for every period the
+area has).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from analysis import describe_trend
+from components.charts import breakdown_figure, trend_figure
+from components.formatting import clean_status, format_value, short_value
+from components.tables import groups_table, series_table
+
+TABS = (("chart", "Chart"), ("breakdown", "Breakdown"), ("table", "Table"), ("about", "About"))
+BREAKDOWN_NAMES = {
+    "total": "Whole population",
+    "fsm": "Free school meals",
+    "sex": "Sex",
+    "sen": "Special educational needs",
+    "eal": "First language",
+    "ethnicity": "Ethnicity",
+    "age_band": "Age band",
+    "imd_quintile": "Deprivation (IMD quintile)",
+    "uasc": "Unaccompanied asylum-seeking",
+    "disability": "Disability",
+}
+POLARITY_TEXT = {
+    "high_is_good": "Higher is better",
+    "low_is_good": "Lower is better",
+    "no_judgement": "No judgement: higher or lower is neither better nor worse",
+}
+SIGNIFICANT_WORDS = {"better", "worse", "higher", "lower"}
+
+
+def pid(kind: str, panel_id: str) -> dict[str, str]:
+    """A pattern-matching id such as ``{"type": "panel-graph", "index": "gld"}``."""
+    return {"type": kind, "index": panel_id}
+
+
+def _value_text(value: float | None, unit: str) -> str:
+    return short_value(value, unit)
+
+
+# --- words ------------------------------------------------------------------------------
+
+
+def comparison_phrase(comparison: dict[str, Any], unit: str) -> str:
+    """One comparison in words, direction and judgement both stated."""
+    name = comparison["name"]
+    bench = comparison["benchmark"]
+    bench_text = _value_text(bench, unit) if bench is not None else "no figure"
+    verdict = comparison["verdict"]
+    if verdict == "not compared":
+        return f"{name} {bench_text} (not compared: {comparison['reason']})"
+    if verdict == "similar":
+        return f"not significantly different from {name} ({bench_text})"
+    side = "above" if comparison["value"] > bench else "below"
+    phrase = f"significantly {side} {name} ({bench_text})"
+    if verdict in ("better", "worse"):
+        phrase += f", which is {verdict}"
+    return phrase
+
+
+def panel_caption(indicator: dict[str, Any], area_name: str, view: dict[str, Any]) -> str:
+    """What the chart shows, in words: the latest figure, its comparisons and the trend."""
+    series: pd.DataFrame = view["series"]
+    unit, polarity = indicator["unit"], indicator["polarity"]
+    title = indicator["title"]
+    area = series[(series["series_key"] == "area") & series["value"].notna()]
+    if area.empty:
+        return f"There are no figures for {area_name} for {title.lower()} in the chosen period."
+    first, last = area["period_label"].iloc[0], area["period_label"].iloc[-1]
+    grouped = series["breakdown_value"].nunique() > 1
+    if grouped:
+        return _breakdown_caption(indicator, area_name, view, first, last)
+    others = [n for n in series["series_name"].drop_duplicates() if n != area_name]
+    shown = f" with {_join(others)}" if others else ""
+    sentences = [
+        f"The chart shows {title[0].lower() + title[1:]} in {area_name}{shown}, {first} to {last}."
+    ]
+    latest = area.sort_values("period_start").iloc[-1]
+    sentence = f"In {latest['period_label']}, {area_name}: {_value_text(latest['value'], unit)}"
+    if pd.notna(latest["lower_ci"]):
+        sentence += f" (95% interval {latest['lower_ci']:.1f} to {latest['upper_ci']:.1f})"
+    comparisons = view.get("comparisons") or []
+    if comparisons:
+        sentence += "; " + "; ".join(comparison_phrase(c, unit) for c in comparisons)
+    sentences.append(sentence + ".")
+    counted = view.get("counted_point")
+    if counted and counted["period_label"] != latest["period_label"]:
+        sentences.append(_counted_sentence(counted, area_name, unit))
+    trend = view.get("trend") or "cannot be calculated"
+    sentences.append(f"Recent trend: {describe_trend(trend, polarity)}.")
+    return " ".join(sentences)
+
+
+def _counted_sentence(counted: dict[str, Any], area_name: str, unit: str) -> str:
+    text = (
+        f"In {counted['period_label']}, the latest period with counts, {area_name} was "
+        f"{_value_text(counted['value'], unit)} (95% interval {counted['lower_ci']:.1f} to "
+        f"{counted['upper_ci']:.1f})"
+    )
+    if counted.get("england_value") is not None:
+        comparison = {
+            "name": "England",
+            "benchmark": counted["england_value"],
+            "verdict": counted["comparison"],
+            "value": counted["value"],
+            "reason": "no interval",
+        }
+        text += ", " + comparison_phrase(comparison, unit)
+    return text + "."
+
+
+def _breakdown_caption(
+    indicator: dict[str, Any], area_name: str, view: dict[str, Any], first: str, last: str
+) -> str:
+    series: pd.DataFrame = view["series"]
+    dimension = series["breakdown"].iloc[0]
+    groups = list(series.loc[series["series_key"] == "area", "breakdown_value"].unique())
+    name = BREAKDOWN_NAMES.get(dimension, dimension).lower()
+    text = (
+        f"The chart shows {indicator['title'][0].lower() + indicator['title'][1:]} in "
+        f"{area_name} by {name} ({_join(groups)}), {first} to {last}"
+    )
+    if (series["series_key"] == "england").any():
+        text += ", with England's groups as dotted lines"
+    text += "."
+    gap = (view.get("breakdown_summary") or {}).get("gap")
+    if gap:
+        text += " " + gap_sentence(gap, view["breakdown_summary"]["period_label"])
+    return text
+
+
+def gap_sentence(gap: dict[str, Any], period_label: str | None) -> str:
+    """The gap between two groups in words, with its interval when there is one."""
+    points = f"{gap['gap']:+.1f} percentage points"
+    text = f"In {gap.get('period_label', period_label)}, {gap['group_a']} minus {gap['group_b']}: "
+    text += points
+    if gap["lower_ci"] is None:
+        return text + " (no interval: the publisher gives no counts)."
+    text += f" (95% interval {gap['lower_ci']:.1f} to {gap['upper_ci']:.1f}), "
+    return text + ("a significant gap." if gap["significant"] else "not a significant gap.")
+
+
+def _join(words: list[str]) -> str:
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# --- parts that callbacks rebuild -------------------------------------------------------
+
+
+def panel_state(
+    indicator_id: str,
+    area_code: str,
+    breakdown: str,
+    comparators: list[str],
+    period_from: str | None,
+    period_to: str | None,
+    series: pd.DataFrame,
+) -> dict[str, Any]:
+    """The panel-state Store's data (see the module docstring)."""
+    periods = (
+        series.drop_duplicates("period_start").sort_values("period_start")
+        if not series.empty
+        else series
+    )
+    return {
+        "indicator": indicator_id,
+        "area_code": area_code,
+        "breakdown": breakdown,
+        "comparators": list(comparators),
+        "period_from": _iso(period_from),
+        "period_to": _iso(period_to),
+        "periods": [
+            {"label": r.period_label, "start": _iso(r.period_start), "end": _iso(r.period_end)}
+            for r in periods.itertuples(index=False)
+        ],
+        "x_axis": "date",
+    }
+
+
+def _iso(value: object) -> str | None:
+    if value in (None, "") or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)[:10]
+
+
+def breakdown_children(indicator: dict[str, Any], view: dict[str, Any]) -> list:
+    """Breakdown tab: groups with intervals, the gap, suppressed groups, who is missing."""
+    summary = view.get("breakdown_summary") or {}
+    groups = summary.get("groups")
+    unit = indicator["unit"]
+    if groups is None or len(groups) == 0:
+        return [
+            html.P(
+                "Choose a breakdown above (for example free school meals or ethnicity) to see "
+                "the groups. This indicator has: "
+                + ", ".join(
+                    BREAKDOWN_NAMES.get(b, b)
+                    for b in view.get("breakdown_options", [])
+                    if b != "total"
+                )
+                if len(view.get("breakdown_options", [])) > 1
+                else "This indicator is not published by group."
+            )
+        ]
+    dimension = BREAKDOWN_NAMES.get(summary["breakdown"], summary["breakdown"])
+    period = summary["period_label"]
+    children: list = [
+        html.H3(f"{dimension}, {period}", className="panel-subheading"),
+        dcc.Graph(
+            figure=breakdown_figure(groups, unit, height=80 + 34 * len(groups)),
+            config={"displayModeBar": False, "staticPlot": False, "responsive": True},
+            className="panel-breakdown-graph",
+        ),
+    ]
+    for key in ("gap", "counted_gap"):
+        gap = summary.get(key)
+        if gap:
+            children.append(html.P(gap_sentence(gap, period), className="panel-gap"))
+    suppressed = [
+        str(row.breakdown_value)
+        for row in groups.itertuples(index=False)
+        if clean_status(row.status) == "c"
+    ]
+    if suppressed:
+        children.append(
+            html.P(
+                f"Suppressed to protect privacy (c): {_join(suppressed)}. Groups with counts "
+                "from 1 to the disclosure threshold are hidden, with one more where needed so "
+                "that they cannot be worked out from the total.",
+                className="panel-suppressed",
+            )
+        )
+    share = summary.get("unknown_share")
+    if share is not None:
+        children.append(
+            html.P(
+                f"Who is missing: {share:.1f}% are recorded as unknown or unclassified.",
+                className="panel-missing",
+            )
+        )
+    else:
+        children.append(
+            html.P(
+                "Who is missing: the share recorded as unknown cannot be stated (no counts, "
+                "or the unknown group is suppressed).",
+                className="panel-missing",
+            )
+        )
+    children.append(groups_table(groups, unit, f"{dimension} groups, {period}"))
+    return children
+
+
+def about_children(indicator: dict[str, Any]) -> list:
+    """About tab: definition, source, publisher, polarity, frequency, caveats, methods."""
+
+    def item(term: str, text: object) -> list:
+        return [html.Dt(term), html.Dd(str(text) if text not in (None, "") else "Not stated")]
+
+    publisher = indicator.get("publisher_url")
+    source: Any = indicator.get("source") or "Not stated"
+    entries = [
+        *item("Definition", indicator.get("definition")),
+        html.Dt("Source"),
+        html.Dd(
+            [source, " ", html.A("Publisher's page", href=publisher, rel="noopener")]
+            if publisher
+            else source
+        ),
+        *item("Polarity", POLARITY_TEXT.get(indicator.get("polarity"), indicator.get("polarity"))),
+        *item("Frequency", str(indicator.get("frequency", "")).replace("_", " ")),
+        *item("Caveats", indicator.get("caveats")),
+        *item("Who is missing", indicator.get("who_is_missing")),
+        *item("Last update", indicator.get("last_update")),
+        *item("Next update", indicator.get("next_update")),
+        *item(
+            "Method",
+            f"Intervals: {indicator.get('ci_method') or 'none'} (95%). Comparisons test the "
+            "benchmark against the area's interval; without counts there is no interval and "
+            "the figure is not compared. Recent trend: chi-squared test for trend over the "
+            "last five periods with counts, at 99.8%. Statistical neighbours: mean of the "
+            "neighbours with a figure. Groups of authorities: numerators and denominators "
+            "summed.",
+        ),
+        *item("Disclosure control", indicator.get("disclosure_rule")),
+    ]
+    children: list = [html.Dl(entries, className="panel-about")]
+    if indicator.get("illustrative"):
+        children.insert(
+            0,
+            html.P(
+                "Illustrative: these local figures are made up for the demo.",
+                className="panel-illustrative",
+            ),
+        )
+    return children
+
+
+def table_children(indicator: dict[str, Any], area_name: str, view: dict[str, Any]) -> list:
+    """Table tab: the chart's numbers (the CSV download holds exactly these rows)."""
+    series: pd.DataFrame = view["series"]
+    if series.empty:
+        return [html.P("No figures to show.")]
+    return [
+        series_table(series, indicator["unit"], f"{indicator['title']}: {area_name}"),
+        html.P(
+            "c: suppressed to protect privacy; x: not available; z: not applicable; "
+            "k or low: rounds to zero; u: low reliability.",
+            className="panel-symbols",
+        ),
+    ]
+
+
+def figure_for(indicator: dict[str, Any], view: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return trend_figure(view["series"], indicator["unit"])
+
+
+def symbol_notes(series: pd.DataFrame) -> str:
+    """Short note on published symbols present in the area's series (empty if none)."""
+    area = series[series["series_key"] == "area"]
+    found = sorted({s for s in (clean_status(v) for v in area["status"]) if s})
+    if not found:
+        return ""
+    return " Gaps in the line: " + "; ".join(format_value(None, "", s) for s in found) + "."
+
+
+# --- the component ----------------------------------------------------------------------
+
+
+def _controls(
+    panel_id: str,
+    breakdown: str,
+    comparators: list[str],
+    period_from: str | None,
+    period_to: str | None,
+    view: dict[str, Any],
+) -> html.Div:
+    periods = view.get("period_options") or []
+    from_options = [{"label": p["label"], "value": p["start"]} for p in periods]
+    to_options = [{"label": p["label"], "value": p["end"]} for p in periods]
+    breakdowns = view.get("breakdown_options") or ["total"]
+    return html.Div(
+        className="panel-controls",
+        children=[
+            html.Fieldset(
+                className="panel-control panel-comparators",
+                children=[
+                    html.Legend("Compare with"),
+                    dcc.Checklist(
+                        id=pid("panel-comparators", panel_id),
+                        options=view.get("comparator_options") or [],
+                        value=comparators,
+                        inline=True,
+                        className="panel-checklist",
+                    ),
+                ],
+            ),
+            _labelled_dropdown(
+                "Breakdown",
+                pid("panel-breakdown-choice", panel_id),
+                [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
+                breakdown,
+            ),
+            _labelled_dropdown("From", pid("panel-from", panel_id), from_options, period_from),
+            _labelled_dropdown("To", pid("panel-to", panel_id), to_options, period_to),
+        ],
+    )
+
+
+def _labelled_dropdown(label: str, id_: dict, options: list, value: object) -> html.Label:
+    return html.Label(
+        className="panel-control",
+        children=[
+            html.Span(label, className="panel-control-label"),
+            dcc.Dropdown(
+                id=id_,
+                options=options,
+                value=value,
+                clearable=label != "Breakdown",
+                searchable=False,
+                placeholder="All" if label in ("From", "To") else None,
+                className="panel-dropdown",
+            ),
+        ],
+    )
+
+
+def indicator_panel(
+    panel_id: str,
+    indicator: dict[str, Any],
+    area_code: str,
+    area_name: str,
+    breakdown: str = "total",
+    comparators: list[str] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    *,
+    view: dict[str, Any],
+    description: str | None = None,
+    show_controls: bool = True,
+    heading_level: int = 2,
+) -> html.Section:
+    """The indicator panel (see the module docstring for its ids and Store contract).
+
+    ``indicator`` is a catalogue row as a dict; ``view`` holds the data (module
+    docstring). ``show_controls=False`` leaves the comparator, breakdown and period
+    controls out (the Explore page has its own, held in the URL).
+    """
+    comparators = list(comparators or [])
+    heading = html.H2 if heading_level == 2 else html.H3
+    title_children: list = [indicator["title"]]
+    if indicator.get("illustrative"):
+        title_children.append(html.Span("illustrative", className="badge-illustrative"))
+    caption = panel_caption(indicator, area_name, view) + symbol_notes(view["series"])
+    state = panel_state(
+        indicator["id"], area_code, breakdown, comparators, period_from, period_to, view["series"]
+    )
+    chart = html.Div(
+        id=pid("panel-tab-chart", panel_id),
+        className="panel-tabpanel",
+        children=[
+            html.Figure(
+                className="panel-figure",
+                children=[
+                    html.Div(
+                        tabIndex="0",
+                        className="panel-graph-wrap",
+                        role="group",
+                        **{"aria-label": f"Chart: {indicator['title']}, {area_name}"},
+                        children=dcc.Graph(
+                            id=pid("panel-graph", panel_id),
+                            figure=figure_for(indicator, view),
+                            config={
+                                "displayModeBar": False,
+                                "responsive": True,
+                                "scrollZoom": False,
+                                "doubleClick": False,
+                            },
+                            className="panel-graph",
+                        ),
+                    ),
+                    html.Figcaption(
+                        caption,
+                        id=pid("panel-caption", panel_id),
+                        className="panel-caption",
+                        **{"aria-live": "polite"},
+                    ),
+                ],
+            ),
+            html.Div(id=pid("annotation-slot", panel_id), className="annotation-slot"),
+        ],
+    )
+    contents = [
+        chart,
+        html.Div(
+            id=pid("panel-tab-breakdown", panel_id),
+            className="panel-tabpanel",
+            hidden=True,
+            children=html.Div(
+                id=pid("panel-breakdown", panel_id), children=breakdown_children(indicator, view)
+            ),
+        ),
+        html.Div(
+            id=pid("panel-tab-table", panel_id),
+            className="panel-tabpanel",
+            hidden=True,
+            children=[
+                html.Div(
+                    id=pid("panel-table", panel_id),
+                    children=table_children(indicator, area_name, view),
+                ),
+                html.Button(
+                    "Download these figures (CSV)",
+                    id=pid("panel-download-button", panel_id),
+                    className="btn btn-outline-primary panel-download-button",
+                    n_clicks=0,
+                ),
+                dcc.Download(id=pid("panel-download", panel_id)),
+            ],
+        ),
+        html.Div(
+            id=pid("panel-tab-about", panel_id),
+            className="panel-tabpanel",
+            hidden=True,
+            children=about_children(indicator),
+        ),
+    ]
+    children: list = [heading(title_children, className="panel-title", id=f"title-{panel_id}")]
+    if description:
+        children.append(html.P(description, className="panel-description"))
+    if show_controls:
+        children.append(_controls(panel_id, breakdown, comparators, period_from, period_to, view))
+    children += [
+        dcc.Tabs(
+            id=pid("panel-tabs", panel_id),
+            value="chart",
+            children=[dcc.Tab(label=label, value=value) for value, label in TABS],
+            className="panel-tabs",
+        ),
+        *contents,
+        html.Div(
+            className="voice-slot-wrap",
+            children=[
+                html.H3("What people say", className="panel-subheading"),
+                html.Div(id=pid("voice-slot", panel_id), className="voice-slot"),
+            ],
+        ),
+        dcc.Store(id=pid("panel-state", panel_id), data=state),
+    ]
+    return html.Section(
+        className="indicator-panel",
+        id=f"panel-{panel_id}",
+        children=children,
+        **{"aria-labelledby": f"title-{panel_id}"},
+    )

@@ -1,0 +1,577 @@
+"""Indicator views: an area's series with comparators, breakdowns, rankings and API rows.
+
+Every frame returned here has had disclosure control applied (``analysis.
+apply_disclosure_control``) before any figure is derived from it, so what reaches a chart,
+a download or the API is the same suppressed data. Suppression runs over all breakdowns of
+an area at once, because a cell hidden in one breakdown must not be recoverable from the
+total shown elsewhere.
+
+Series frames (``SERIES_COLUMNS``) hold one row per (series, breakdown value, period):
+``series_key`` ("area", "england", "region", "neighbours", "ln", "gm" or an area code for
+a named authority), ``series_name``, ``area_code``, ``period_label``, ``period_start``,
+``period_end``, ``breakdown``, ``breakdown_value``, ``numerator``, ``denominator``,
+``value``, ``lower_ci``, ``upper_ci``, ``status``, ``england_value``, ``comparison``
+(the verdict against England for the same period and group).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis import (
+    add_comparison_column,
+    aggregate_group,
+    apply_disclosure_control,
+    compare_to_benchmark,
+    newcombe_difference,
+    rank_and_quartile,
+    recent_trend,
+)
+from data_access.catalogue import group_members, neighbour_group_code
+from data_access.models import Area, Observation
+from data_access.observations import CANONICAL_COLUMNS, indicator_catalogue, observations_frame
+
+ENGLAND = "E92000001"
+GREATER_MANCHESTER = "GM"
+LEARNING_NETWORK = "LN"
+DEFAULT_COMPARATORS = ["england", "region", "neighbours"]
+FIXED_COMPARATORS = ("england", "region", "neighbours", "ln", "gm")
+SERIES_COLUMNS = [
+    "series_key",
+    "series_name",
+    "area_code",
+    "period_label",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "status",
+    "england_value",
+    "comparison",
+]
+# Groups that record "not known" in a breakdown: their share is "who is missing".
+UNKNOWN_VALUES = ("unknown", "unclassified", "not known", "not recorded")
+# Pairs for the headline gap of a breakdown (first minus second).
+GAP_PAIRS = {
+    "fsm": ("eligible", "not_eligible"),
+    "sex": ("male", "female"),
+    "sen": ("sen_support", "no_sen"),
+    "eal": ("other_than_english", "english"),
+    "disability": ("disabled", "not disabled"),
+    "uasc": ("uasc", "not uasc"),
+    "imd_quintile": ("1 (most deprived)", "5 (least deprived)"),
+}
+
+
+def indicator_record(session: Session, indicator_id: str) -> dict[str, Any] | None:
+    """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown."""
+    catalogue = indicator_catalogue(session, [indicator_id])
+    if catalogue.empty:
+        return None
+    record = catalogue.iloc[0].to_dict()
+    return {k: (None if _is_nan(v) else v) for k, v in record.items()}
+
+
+def indicator_options(session: Session) -> list[dict[str, str]]:
+    """``[{"label", "value"}]`` for every indicator, by theme then title."""
+    catalogue = indicator_catalogue(session)
+    return [
+        {"label": f"{row.title}{' (illustrative)' if row.illustrative else ''}", "value": row.id}
+        for row in catalogue.sort_values(["theme", "title"]).itertuples()
+    ]
+
+
+def area_record(session: Session, area_code: str) -> dict[str, Any] | None:
+    """``{"code", "name", "parent_code", "parent_name"}`` of an area, or None."""
+    area = session.get(Area, area_code)
+    if area is None:
+        return None
+    parent = session.get(Area, area.parent_code) if area.parent_code else None
+    return {
+        "code": area.code,
+        "name": area.name,
+        "parent_code": area.parent_code,
+        "parent_name": parent.name if parent else None,
+    }
+
+
+def local_authorities(session: Session) -> pd.DataFrame:
+    """Current local authorities: columns code, name, parent_code; sorted by name."""
+    query = (
+        select(Area.code, Area.name, Area.parent_code)
+        .where(Area.area_type == "la", Area.valid_to.is_(None))
+        .order_by(Area.name)
+    )
+    return pd.DataFrame(session.execute(query).all(), columns=["code", "name", "parent_code"])
+
+
+def available_breakdowns(session: Session, indicator: str, area_code: str) -> list[str]:
+    """Breakdown dimensions with rows for this indicator and area ("total" first)."""
+    query = (
+        select(Observation.breakdown)
+        .where(Observation.indicator_id == indicator, Observation.area_code == area_code)
+        .distinct()
+    )
+    found = set(session.scalars(query))
+    return ["total", *sorted(found - {"total"})]
+
+
+def comparator_names(session: Session, area_code: str, keys: Sequence[str]) -> dict[str, str]:
+    """Display names of comparator keys for an area (region and neighbours depend on it)."""
+    area = area_record(session, area_code) or {"name": area_code, "parent_name": None}
+    fixed = {
+        "england": "England",
+        "region": area.get("parent_name") or "Region",
+        "neighbours": "Statistical neighbours (mean)",
+        "ln": "Learning Network",
+        "gm": "Greater Manchester",
+    }
+    names = {}
+    for key in keys:
+        if key in fixed:
+            names[key] = fixed[key]
+        else:
+            other = session.get(Area, key)
+            names[key] = other.name if other else key
+    return names
+
+
+def suppressed_rows(
+    session: Session,
+    indicator: dict[str, Any],
+    area_codes: Sequence[str] | None,
+    threshold: int,
+    period_from: object | None = None,
+    period_to: object | None = None,
+) -> pd.DataFrame:
+    """Canonical rows plus area_name for all breakdowns of the areas, with disclosure control.
+
+    ``area_codes`` None means every area. Rates use a population denominator, which is not a
+    count of people to protect (``denominator_is_people=False``).
+    """
+    frame = observations_frame(
+        session, indicator["id"], area_codes, None, _as_date(period_from), _as_date(period_to)
+    )
+    people = indicator.get("unit") in ("percent", "count", "days")
+    return apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
+
+
+def _as_date(value: object | None) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _group_series(
+    rows: pd.DataFrame,
+    indicator: dict[str, Any],
+    group_code: str,
+    group_name: str,
+    members: Sequence[str],
+) -> pd.DataFrame:
+    """A group's figures from its members' suppressed counts (summed, never averaged).
+
+    Members are aggregated after their own suppression, so the group figure minus the
+    visible members can never give back a suppressed member's count.
+    """
+    if indicator.get("unit") not in ("percent", "rate_per_10k", "count"):
+        return pd.DataFrame(columns=CANONICAL_COLUMNS)
+    rows = rows[rows["area_code"].isin(members)]
+    if rows.empty:
+        return pd.DataFrame(columns=CANONICAL_COLUMNS)
+    return aggregate_group(rows, group_code, group_name, unit=indicator["unit"])
+
+
+def _neighbour_series(
+    rows: pd.DataFrame, indicator: dict[str, Any], group_code: str, members: Sequence[str]
+) -> pd.DataFrame:
+    """Mean of the neighbours' values present in each period (LAIT's rule); no interval."""
+    rows = rows[rows["area_code"].isin(members) & rows["value"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=CANONICAL_COLUMNS)
+    keys = ["period_label", "period_start", "period_end", "breakdown", "breakdown_value"]
+    out = rows.groupby(keys, as_index=False).agg(
+        value=("value", "mean"), members_present=("area_code", "nunique")
+    )
+    out["area_code"] = group_code
+    out["indicator"] = indicator["id"]
+    out["numerator"] = np.nan
+    out["denominator"] = np.nan
+    out["lower_ci"] = np.nan
+    out["upper_ci"] = np.nan
+    out["status"] = None
+    return out
+
+
+def _comparator_members(session: Session, area: dict[str, Any], keys: Sequence[str]) -> dict:
+    """Area codes each comparator key needs: {key: (group_code, [member codes])}."""
+    needed: dict[str, tuple[str, list[str]]] = {"england": (ENGLAND, [ENGLAND])}
+    for key in keys:
+        if key == "region" and area.get("parent_code"):
+            needed[key] = (area["parent_code"], [area["parent_code"]])
+        elif key == "neighbours":
+            code = neighbour_group_code(session, area["code"])
+            if code:
+                needed[key] = (code, group_members(session, code))
+        elif key in ("ln", "gm"):
+            code = LEARNING_NETWORK if key == "ln" else GREATER_MANCHESTER
+            needed[key] = (code, group_members(session, code))
+        elif key not in FIXED_COMPARATORS:
+            needed[key] = (key, [key])
+    return needed
+
+
+def series_frame(
+    session: Session,
+    indicator: dict[str, Any],
+    area_code: str,
+    breakdown: str = "total",
+    comparators: Sequence[str] | None = None,
+    period_from: object | None = None,
+    period_to: object | None = None,
+    threshold: int = 5,
+) -> pd.DataFrame:
+    """The area's series and its comparators' series (``SERIES_COLUMNS``), suppressed.
+
+    With ``breakdown`` "total" every comparator is included; with a breakdown dimension
+    the chart compares the area's groups, with England's matching groups when "england"
+    is chosen (the other benchmarks are not published by group). All areas are read in
+    one query and suppressed together.
+    """
+    comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
+    names = comparator_names(session, area_code, ["england", *comparators])
+    area = area_record(session, area_code) or {"code": area_code, "name": area_code}
+    needed = _comparator_members(session, area, comparators)
+    codes = sorted({area_code, *(c for _, members in needed.values() for c in members)})
+    rows = suppressed_rows(session, indicator, codes, threshold, period_from, period_to)
+    rows = rows[rows["breakdown"] == breakdown]
+    england = rows[rows["area_code"] == ENGLAND]
+
+    frames = [_label(rows[rows["area_code"] == area_code], "area", area["name"])]
+    for key in comparators:
+        if (breakdown != "total" and key != "england") or key not in needed:
+            continue
+        code, members = needed[key]
+        if key == "neighbours":
+            frame = _neighbour_series(rows, indicator, code, members)
+        elif key in ("ln", "gm"):
+            frame = _group_series(rows, indicator, code, names[key], members)
+        else:
+            frame = rows[rows["area_code"] == code]
+        if not frame.empty:
+            frames.append(_label(frame, key, names[key]))
+    series = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    if series.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return _with_england_comparison(series, england, indicator["polarity"])
+
+
+def _label(frame: pd.DataFrame, key: str, name: str) -> pd.DataFrame:
+    out = frame.copy()
+    out["series_key"] = key
+    out["series_name"] = name
+    return out
+
+
+def _with_england_comparison(
+    series: pd.DataFrame, england: pd.DataFrame, polarity: str
+) -> pd.DataFrame:
+    """Add england_value and comparison (the verdict against England, same period/group)."""
+    bench = england[["period_start", "breakdown_value", "value"]].rename(
+        columns={"value": "england_value"}
+    )
+    out = series.drop(columns=["england_value"], errors="ignore").merge(
+        bench, on=["period_start", "breakdown_value"], how="left"
+    )
+    out = add_comparison_column(out, "england_value", polarity)
+    out.loc[out["series_key"] == "england", "comparison"] = None
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    sort_order = {"area": 0, "england": 1, "region": 2, "neighbours": 3, "ln": 4, "gm": 5}
+    out["_order"] = out["series_key"].map(sort_order).fillna(6)
+    out = out.sort_values(["_order", "series_key", "breakdown_value", "period_start"])
+    return out[SERIES_COLUMNS].reset_index(drop=True)
+
+
+def latest_comparisons(series: pd.DataFrame, polarity: str) -> list[dict[str, Any]]:
+    """For the area's latest period with a value: a verdict against each comparator.
+
+    Returns ``[{"key", "name", "period_label", "value", "benchmark", "verdict", "reason"}]``;
+    ``reason`` says why a figure was not compared (no counts, or no benchmark figure).
+    Only for the whole population (one row per period for the area).
+    """
+    area = series[(series["series_key"] == "area") & series["value"].notna()]
+    if area.empty or area["breakdown"].iloc[0] != "total":
+        return []
+    latest = area.sort_values("period_start").iloc[-1]
+    results = []
+    for key, rows in series[series["series_key"] != "area"].groupby("series_key", sort=False):
+        same = rows[rows["period_start"] == latest["period_start"]]
+        benchmark = same["value"].iloc[0] if len(same) else math.nan
+        verdict = compare_to_benchmark(
+            latest["value"], latest["lower_ci"], latest["upper_ci"], benchmark, polarity
+        )
+        reason = None
+        if verdict == "not compared":
+            if pd.isna(benchmark):
+                reason = "no figure for the same period"
+            else:
+                reason = "the publisher gives no counts"
+        results.append(
+            {
+                "key": key,
+                "name": rows["series_name"].iloc[0],
+                "period_label": latest["period_label"],
+                "value": float(latest["value"]),
+                "benchmark": None if pd.isna(benchmark) else float(benchmark),
+                "verdict": verdict,
+                "reason": reason,
+            }
+        )
+    return results
+
+
+def latest_counted_point(series: pd.DataFrame) -> dict[str, Any] | None:
+    """The area's latest period that has an interval, with its England verdict, or None."""
+    area = series[(series["series_key"] == "area") & series["lower_ci"].notna()]
+    if area.empty:
+        return None
+    row = area.sort_values("period_start").iloc[-1]
+    return {
+        "period_label": row["period_label"],
+        "value": float(row["value"]),
+        "lower_ci": float(row["lower_ci"]),
+        "upper_ci": float(row["upper_ci"]),
+        "england_value": None if pd.isna(row["england_value"]) else float(row["england_value"]),
+        "comparison": row["comparison"],
+    }
+
+
+def area_trend(series: pd.DataFrame, polarity: str) -> str:
+    """Recent trend of the area's whole-population series (``analysis.recent_trend``)."""
+    area = series[(series["series_key"] == "area") & (series["breakdown"] == "total")]
+    if area.empty:
+        return "cannot be calculated"
+    return recent_trend(area, polarity)
+
+
+def breakdown_summary(
+    session: Session,
+    indicator: dict[str, Any],
+    area_code: str,
+    breakdown: str,
+    threshold: int,
+    period_from: object | None = None,
+    period_to: object | None = None,
+) -> dict[str, Any]:
+    """The groups of one breakdown for the latest period that has them, with the gap.
+
+    Returns ``{"breakdown", "period_label", "groups": DataFrame, "gap": dict | None,
+    "counted_gap": dict | None, "unknown_share": float | None}``; ``counted_gap`` is the
+    gap in the latest period with counts when the latest period has none. ``groups`` has
+    columns breakdown_value, numerator, denominator, value, lower_ci, upper_ci, status
+    (suppressed cells as "c"). The gap is the first minus the second group of
+    ``GAP_PAIRS`` in percentage points with Newcombe's interval (counts needed);
+    ``unknown_share`` is the percentage of the denominator recorded as unknown.
+    """
+    rows = suppressed_rows(session, indicator, [area_code], threshold, period_from, period_to)
+    rows = rows[rows["breakdown"] == breakdown]
+    if rows.empty or breakdown == "total":
+        return {
+            "breakdown": breakdown,
+            "period_label": None,
+            "groups": rows.iloc[0:0],
+            "gap": None,
+            "counted_gap": None,
+            "unknown_share": None,
+        }
+    with_value = rows[rows["value"].notna() | rows["status"].notna()]
+    latest_start = (with_value if len(with_value) else rows)["period_start"].max()
+    groups = rows[rows["period_start"] == latest_start]
+    columns = [
+        "breakdown_value",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "status",
+    ]
+    gap = _gap(groups, breakdown, indicator)
+    counted_gap = None
+    if gap is None or gap["lower_ci"] is None:
+        # Published percentages carry no interval: also give the latest counted year's gap.
+        counted = rows[rows["numerator"].notna() & rows["denominator"].notna()]
+        if len(counted):
+            start = counted["period_start"].max()
+            earlier = rows[rows["period_start"] == start]
+            counted_gap = _gap(earlier, breakdown, indicator)
+            if counted_gap is not None:
+                counted_gap["period_label"] = earlier["period_label"].iloc[0]
+    return {
+        "breakdown": breakdown,
+        "period_label": groups["period_label"].iloc[0],
+        "groups": groups[columns].reset_index(drop=True),
+        "gap": gap,
+        "counted_gap": counted_gap,
+        "unknown_share": _unknown_share(groups),
+    }
+
+
+def _gap(groups: pd.DataFrame, breakdown: str, indicator: dict[str, Any]) -> dict | None:
+    pair = GAP_PAIRS.get(breakdown)
+    if pair is None or indicator.get("unit") != "percent":
+        return None
+    by_value = groups.set_index("breakdown_value")
+    if pair[0] not in by_value.index or pair[1] not in by_value.index:
+        return None
+    a, b = by_value.loc[pair[0]], by_value.loc[pair[1]]
+    difference, lower, upper = newcombe_difference(
+        a["numerator"], a["denominator"], b["numerator"], b["denominator"]
+    )
+    if math.isnan(difference) and pd.notna(a["value"]) and pd.notna(b["value"]):
+        difference = float(a["value"] - b["value"])  # published percentages: no interval
+    if math.isnan(difference):
+        return None
+    return {
+        "group_a": pair[0],
+        "group_b": pair[1],
+        "gap": float(difference),
+        "lower_ci": None if math.isnan(lower) else float(lower),
+        "upper_ci": None if math.isnan(upper) else float(upper),
+        "significant": bool(not math.isnan(lower) and (lower > 0 or upper < 0)),
+    }
+
+
+def _unknown_share(groups: pd.DataFrame) -> float | None:
+    denominators = pd.to_numeric(groups["denominator"], errors="coerce")
+    if denominators.isna().all():
+        return None
+    unknown = groups["breakdown_value"].str.lower().isin(UNKNOWN_VALUES)
+    if not unknown.any():
+        return 0.0
+    if denominators[unknown].isna().any() or denominators.isna().any():
+        return None  # a suppressed or missing group: the share cannot be stated safely
+    return float(100 * denominators[unknown].sum() / denominators.sum())
+
+
+def authority_values(
+    session: Session,
+    indicator: dict[str, Any],
+    period_start: object | None,
+    threshold: int,
+) -> pd.DataFrame:
+    """Whole-population values of every current local authority for one period.
+
+    ``period_start`` None picks the latest period with local-authority values. Returns
+    columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
+    band (polarity respected, ``analysis.rank_and_quartile``).
+    """
+    las = local_authorities(session)
+    rows = observations_frame(session, indicator["id"], list(las["code"]), "total")
+    people = indicator.get("unit") in ("percent", "count", "days")
+    rows = apply_disclosure_control(rows, threshold=threshold, denominator_is_people=people)
+    columns = ["area_code", "area_name", "period_label", "period_start", "value", "status"]
+    if rows.empty:
+        return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
+    if period_start in (None, ""):
+        period_start = rows.loc[rows["value"].notna(), "period_start"].max()
+    else:
+        period_start = _as_date(period_start)
+    chosen = rows[rows["period_start"] == period_start][columns].reset_index(drop=True)
+    values = chosen.set_index("area_code")["value"]
+    ranks = [rank_and_quartile(values, code, indicator["polarity"]) for code in chosen["area_code"]]
+    chosen["rank"] = [r[0] for r in ranks]
+    chosen["ranked"] = [r[1] for r in ranks]
+    chosen["band"] = [r[2] for r in ranks]
+    return chosen
+
+
+def indicator_periods(session: Session, indicator: str, area_code: str) -> pd.DataFrame:
+    """Distinct periods of an indicator for an area: period_label, period_start, period_end."""
+    query = (
+        select(Observation.period_label, Observation.period_start, Observation.period_end)
+        .where(Observation.indicator_id == indicator, Observation.area_code == area_code)
+        .distinct()
+        .order_by(Observation.period_start)
+    )
+    return pd.DataFrame(
+        session.execute(query).all(), columns=["period_label", "period_start", "period_end"]
+    )
+
+
+API_COLUMNS = [
+    "indicator",
+    "area_code",
+    "area_name",
+    "period",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "status",
+    "england_value",
+    "comparison_england",
+]
+
+
+def api_observation_rows(
+    session: Session,
+    indicator: dict[str, Any],
+    area_codes: Sequence[str] | None,
+    breakdown: str | None,
+    period_from: object | None,
+    period_to: object | None,
+    threshold: int,
+) -> pd.DataFrame:
+    """Rows for /api/v1/observations (``API_COLUMNS``), suppressed, with the England verdict.
+
+    Values and intervals are rounded to one decimal place, as shown on screen.
+    """
+    rows = suppressed_rows(session, indicator, area_codes, threshold, period_from, period_to)
+    england = suppressed_rows(session, indicator, [ENGLAND], threshold, period_from, period_to)
+    if breakdown is not None:
+        rows = rows[rows["breakdown"] == breakdown]
+    if rows.empty:
+        return pd.DataFrame(columns=API_COLUMNS)
+    bench = england[["period_start", "breakdown", "breakdown_value", "value"]].rename(
+        columns={"value": "england_value"}
+    )
+    out = rows.merge(bench, on=["period_start", "breakdown", "breakdown_value"], how="left")
+    out = add_comparison_column(out, "england_value", indicator["polarity"], "comparison_england")
+    out.loc[out["area_code"] == ENGLAND, "comparison_england"] = None
+    out = out.rename(columns={"period_label": "period"})
+    out = out.sort_values(["area_code", "breakdown", "breakdown_value", "period_start"])
+    return round_for_display(out[API_COLUMNS].reset_index(drop=True))
+
+
+def round_for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values, intervals and England's value to one decimal place (as shown on screen)."""
+    out = frame.copy()
+    for column in ("value", "lower_ci", "upper_ci", "england_value"):
+        if column in out:
+            out[column] = pd.to_numeric(out[column], errors="coerce").round(1)
+    return out
