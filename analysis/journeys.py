@@ -1,0 +1,820 @@
+"""Journeys: cohorts followed through services, from aggregate counts only.
+
+A journey is a small directed graph of steps (request -> assessment -> plan -> closure
+reason -> came back or not). Authorities load aggregate flows between steps for each
+monthly cohort and each equality breakdown value; no child-level record is ever held.
+
+Disclosure control for flows (``protect_linked_cells``). A flow table has more structure
+than a breakdown: every step's count is the sum of the flows into it and of the flows out
+of it, a breakdown's values add up to the total, and a season adds up its months. Hiding
+the small flows (1 to the threshold) is not enough, because a hidden flow can often be
+worked out from its neighbours. So after the primary suppression we solve the system of
+known sums exactly: a hidden cell is *derivable* when every solution of the linear system
+of published relations gives it the same value, which is the case exactly when its unit
+vector lies in the row space of the relations restricted to the hidden cells (its
+component of every null-space vector is zero). While any hidden cell is derivable, the
+smallest visible non-zero cell that shares a relation with it is hidden too.
+
+Views are built in a fixed order so that every view of the same data hides the same cells:
+a month's total table first, then the month's breakdown (total fixed), then a season's
+total (months fixed), then the season's breakdown (everything before fixed). Differencing
+two views (a season and two of its months, a breakdown value and the total) therefore
+gives nothing the relations above did not already cover.
+
+Known limit (as for any cell suppression): bounds are not protected. Two primary-suppressed
+cells that add up to 2 must both be 1. The threshold is a setting for that reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.linalg import eigh
+
+SUPPRESSED = "c"
+TOTAL = "total"
+
+# --- the Early Help journey ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journey:
+    """Steps in display order with their layer and label, and the transitions allowed."""
+
+    name: str
+    steps: tuple[tuple[str, int, str], ...]  # (step, layer, label)
+    edges: tuple[tuple[str, str], ...]
+    # Derived cells shown in the table: (name, label, parts that add up to it)
+    derived: tuple[tuple[str, str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        return tuple(s for s, _, _ in self.steps)
+
+    @property
+    def root(self) -> str:
+        return self.steps[0][0]
+
+    def label(self, step: str) -> str:
+        return {s: lab for s, _, lab in self.steps}.get(step, step)
+
+    def layer(self, step: str) -> int:
+        return {s: lay for s, lay, _ in self.steps}[step]
+
+
+_CLOSURES = (
+    "needs_met",
+    "stepped_down_universal",
+    "declined_disengaged",
+    "stepped_up_csc",
+)
+_RETURNS = ("back_within_3m", "back_4_6m", "back_7_12m", "not_back_12m")
+
+EARLY_HELP = Journey(
+    name="early_help",
+    steps=(
+        ("request", 0, "Request for Early Help"),
+        ("assessment_started", 1, "Assessment started"),
+        ("no_assessment", 1, "No assessment"),
+        ("plan", 2, "Early Help plan"),
+        ("no_plan", 2, "Assessment only, no plan"),
+        ("needs_met", 3, "Closed: needs met"),
+        ("stepped_down_universal", 3, "Closed: stepped down to universal services"),
+        ("declined_disengaged", 3, "Closed: declined or disengaged"),
+        ("stepped_up_csc", 3, "Stepped up to children's social care"),
+        ("still_open", 3, "Still open"),
+        ("back_within_3m", 4, "Came back within 3 months"),
+        ("back_4_6m", 4, "Came back in months 4 to 6"),
+        ("back_7_12m", 4, "Came back in months 7 to 12"),
+        ("not_back_12m", 4, "Did not come back within 12 months"),
+    ),
+    edges=(
+        ("request", "assessment_started"),
+        ("request", "no_assessment"),
+        ("assessment_started", "plan"),
+        ("assessment_started", "no_plan"),
+        *[("plan", c) for c in (*_CLOSURES, "still_open")],
+        *[("no_plan", c) for c in (*_CLOSURES, "still_open")],
+        *[("no_assessment", c) for c in (*_CLOSURES, "still_open")],
+        *[(c, r) for c in _CLOSURES for r in _RETURNS],
+    ),
+    derived=(
+        ("back_within_6m", "Came back within 6 months", ("back_within_3m", "back_4_6m")),
+        ("back_within_12m", "Came back within 12 months", ("back_within_6m", "back_7_12m")),
+    ),
+)
+
+JOURNEYS: dict[str, Journey] = {EARLY_HELP.name: EARLY_HELP}
+
+
+# --- the disclosure engine ------------------------------------------------------------------
+
+
+Relation = tuple[int, tuple[int, ...]]  # cell[total] == sum(cell[parts])
+
+
+def _relation_matrix(n_cells: int, relations: Sequence[Relation]) -> np.ndarray:
+    matrix = np.zeros((len(relations), n_cells))
+    for row, (total, parts) in enumerate(relations):
+        matrix[row, total] += 1.0
+        for part in parts:
+            matrix[row, part] -= 1.0
+    return matrix
+
+
+def derivable_cells(
+    hidden: np.ndarray, relations: Sequence[Relation], matrix: np.ndarray | None = None
+) -> np.ndarray:
+    """Positions of hidden cells whose value follows from the visible cells and the relations.
+
+    ``hidden`` is a boolean array over all cells. A hidden cell is derivable when its
+    component is zero in every vector of the null space of the relation matrix restricted
+    to the hidden cells (then all solutions agree on it). The system splits into
+    independent blocks (hidden cells linked through relations), solved one at a time.
+    """
+    positions = np.flatnonzero(hidden)
+    if not len(positions) or not relations:
+        return np.array([], dtype=int)
+    if matrix is None:
+        matrix = _relation_matrix(len(hidden), relations)
+    sub = matrix[:, positions]
+    sub = sub[np.any(sub != 0, axis=1)]
+    if not len(sub):
+        return np.array([], dtype=int)
+    exposed: list[np.ndarray] = []
+    for rows, columns in _blocks(sub):
+        basis = _null_space(sub[np.ix_(rows, columns)])
+        if basis.shape[1] == 0:
+            exposed.append(positions[columns])
+            continue
+        free = np.linalg.norm(basis, axis=1) > 1e-6
+        exposed.append(positions[columns][~free])
+    return np.concatenate(exposed) if exposed else np.array([], dtype=int)
+
+
+def _null_space(block: np.ndarray) -> np.ndarray:
+    """Orthonormal basis of the null space, from the small Gram matrix (columns x columns).
+
+    The relation matrices hold small integers, so squaring the condition number is
+    harmless, and asking LAPACK only for the eigenvalues near zero is far quicker than a
+    full SVD of a tall matrix.
+    """
+    gram = block.T @ block
+    # Gershgorin: no eigenvalue exceeds the largest absolute row sum.
+    scale = max(1.0, float(np.abs(gram).sum(axis=1).max()))
+    _, vectors = eigh(gram, subset_by_value=(-np.inf, 1e-9 * scale), driver="evr")
+    return vectors
+
+
+def _blocks(sub: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Row and column sets of the independent blocks of a relation matrix."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n_rows, n_cols = sub.shape
+    r, c = np.nonzero(sub)
+    # Bipartite graph: rows are nodes 0..n_rows-1, columns n_rows..n_rows+n_cols-1.
+    graph = coo_matrix((np.ones(len(r)), (r, c + n_rows)), shape=(n_rows + n_cols, n_rows + n_cols))
+    _, labels = connected_components(graph, directed=False)
+    blocks = []
+    for label in np.unique(labels[n_rows:]):
+        rows = np.flatnonzero(labels[:n_rows] == label)
+        cols = np.flatnonzero(labels[n_rows:] == label)
+        blocks.append((rows, cols))
+    return blocks
+
+
+def protect_linked_cells(
+    counts: np.ndarray,
+    relations: Sequence[Relation],
+    threshold: int = 5,
+    fixed: np.ndarray | None = None,
+    fixed_hidden: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which cells to hide so that no count from 1 to ``threshold`` is shown or derivable.
+
+    Takes the counts of every cell (a flat array), the relations between them
+    (``(total, parts)`` position tuples: cell[total] == sum of cell[parts]) and,
+    optionally, cells whose hidden-or-shown status was decided earlier (``fixed``, with
+    ``fixed_hidden`` saying which of those are hidden): they are never changed. Returns a
+    boolean array, True for hidden cells. Zero is never hidden for being small.
+    """
+    counts = np.asarray(counts, dtype=float)
+    fixed = np.zeros(len(counts), dtype=bool) if fixed is None else np.asarray(fixed, bool)
+    fixed_hidden = (
+        np.zeros(len(counts), dtype=bool) if fixed_hidden is None else np.asarray(fixed_hidden)
+    )
+    hidden = fixed & fixed_hidden
+    small = (counts > 0) & (counts <= threshold)
+    hidden |= ~fixed & small
+    neighbours = _neighbour_lists(len(counts), relations)
+    members = [np.array([total, *parts]) for total, parts in relations]
+    matrix = _relation_matrix(len(counts), relations)
+    while True:
+        # Cheap first: no relation may have exactly one hidden cell.
+        _cover_lone_cells(hidden, fixed, counts, members)
+        exposed = derivable_cells(hidden, relations, matrix)
+        if not len(exposed):
+            return hidden
+        extra = {_cover(cell, hidden, fixed, counts, neighbours) for cell in exposed}
+        extra.discard(-1)
+        if not extra:
+            # Nothing next to the exposed cells can be hidden: hide every free cell that
+            # shares a relation with any hidden cell (terminates: cells only get hidden).
+            extra = {n for cell in np.flatnonzero(hidden) for n in neighbours[cell]} - set(
+                np.flatnonzero(hidden | fixed)
+            )
+            if not extra:
+                return hidden
+        hidden[list(extra)] = True
+
+
+def _cover_lone_cells(
+    hidden: np.ndarray, fixed: np.ndarray, counts: np.ndarray, members: list[np.ndarray]
+) -> None:
+    """Hide the smallest free cell of every relation that has exactly one hidden cell."""
+    changed = True
+    while changed:
+        changed = False
+        for cells in members:
+            if hidden[cells].sum() != 1:
+                continue
+            free = cells[~hidden[cells] & ~fixed[cells]]
+            if not len(free):
+                continue
+            pick = min(free, key=lambda n: (counts[n] <= 0, counts[n], n))
+            hidden[pick] = True
+            changed = True
+
+
+def _neighbour_lists(n_cells: int, relations: Sequence[Relation]) -> list[set[int]]:
+    neighbours: list[set[int]] = [set() for _ in range(n_cells)]
+    for total, parts in relations:
+        members = {total, *parts}
+        for member in members:
+            neighbours[member] |= members - {member}
+    return neighbours
+
+
+def _cover(
+    cell: int,
+    hidden: np.ndarray,
+    fixed: np.ndarray,
+    counts: np.ndarray,
+    neighbours: list[set[int]],
+) -> int:
+    """The smallest shown cell next to ``cell`` that may be hidden (non-zero first), or -1."""
+    candidates = [n for n in neighbours[cell] if not hidden[n] and not fixed[n]]
+    if not candidates:
+        return -1
+    # Non-zero before zero (a zero protects nothing new), then the smallest, then position.
+    return min(candidates, key=lambda n: (counts[n] <= 0, counts[n], n))
+
+
+# --- flow tables as cells -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each edge, step and derived figure of one flow table sits in a cell vector."""
+
+    journey: Journey
+
+    @property
+    def names(self) -> list[tuple[str, str, str]]:
+        """(kind, a, b): ('edge', step, next_step), ('step', step, ''), ('derived', name, '')."""
+        return (
+            [("edge", a, b) for a, b in self.journey.edges]
+            + [("step", s, "") for s in self.journey.step_names]
+            + [("derived", d, "") for d, _, _ in self.journey.derived]
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.journey.edges) + len(self.journey.steps) + len(self.journey.derived)
+
+    def index(self) -> dict[tuple[str, str, str], int]:
+        return {name: i for i, name in enumerate(self.names)}
+
+    def vector(self, flows: pd.DataFrame) -> np.ndarray:
+        """Cell values of one table from flow rows (columns step, next_step, count)."""
+        edge_count = {
+            (a, b): float(c)
+            for a, b, c in zip(flows["step"], flows["next_step"], flows["count"], strict=True)
+        }
+        edges = np.array([edge_count.get(e, 0.0) for e in self.journey.edges])
+        values = dict(zip(self.journey.edges, edges, strict=True))
+        steps = [_step_count(self.journey, s, values) for s in self.journey.step_names]
+        step_values = dict(zip(self.journey.step_names, steps, strict=True))
+        derived = []
+        for name, _, parts in self.journey.derived:
+            step_values[name] = sum(step_values[p] for p in parts)
+            derived.append(step_values[name])
+        return np.concatenate([edges, np.array(steps), np.array(derived)])
+
+    def relations(self, offset: int) -> list[Relation]:
+        """Every step equals the sum of its flows in and the sum of its flows out."""
+        index = self.index()
+        relations: list[Relation] = []
+        for step in self.journey.step_names:
+            total = offset + index[("step", step, "")]
+            outgoing = [index[("edge", a, b)] for a, b in self.journey.edges if a == step]
+            incoming = [index[("edge", a, b)] for a, b in self.journey.edges if b == step]
+            for parts in (outgoing, incoming):
+                if parts:
+                    relations.append((total, tuple(offset + p for p in parts)))
+        derived_names = {d for d, _, _ in self.journey.derived}
+        for name, _, parts in self.journey.derived:
+            positions = tuple(
+                offset + index[("derived" if p in derived_names else "step", p, "")] for p in parts
+            )
+            relations.append((offset + index[("derived", name, "")], positions))
+        return relations
+
+
+def _step_count(journey: Journey, step: str, edges: dict[tuple[str, str], float]) -> float:
+    """People at a step: the flows into it, or for the first step the flows out of it."""
+    incoming = [v for (a, b), v in edges.items() if b == step]
+    if incoming:
+        return float(sum(incoming))
+    return float(sum(v for (a, b), v in edges.items() if a == step))
+
+
+def _stack_relations(layout: _Layout, tables: int) -> list[Relation]:
+    return [r for t in range(tables) for r in layout.relations(t * layout.size)]
+
+
+def _sum_relations(layout: _Layout, total_table: int, part_tables: Sequence[int]) -> list[Relation]:
+    """Cell by cell: the total table is the sum of the part tables."""
+    size = layout.size
+    return [(total_table * size + k, tuple(t * size + k for t in part_tables)) for k in range(size)]
+
+
+# --- building a view ------------------------------------------------------------------------
+
+
+@dataclass
+class JourneyView:
+    """A suppressed flow table ready to show: flows, steps and derived figures.
+
+    ``flows``: step, next_step, step_label, next_label, count (NaN when hidden), status
+    ("c" or None), share (percent of the cohort, NaN when hidden).
+    ``steps``: step, label, layer, count, status, share (derived figures included, with
+    layer -1). ``cohort_size`` is the first step's count (NaN when hidden).
+    """
+
+    flows: pd.DataFrame
+    steps: pd.DataFrame
+    cohort_size: float
+    cohorts: list[date]
+    breakdown: str
+    breakdown_value: str
+
+
+def _table(counts: pd.DataFrame, cohort: date, value: str) -> pd.DataFrame:
+    rows = counts[(counts["cohort_start"] == cohort) & (counts["breakdown_value"] == value)]
+    return rows.groupby(["step", "next_step"], as_index=False)["count"].sum()
+
+
+def _breakdown_values(counts: pd.DataFrame, breakdown: str) -> list[str]:
+    return sorted(counts.loc[counts["breakdown"] == breakdown, "breakdown_value"].unique())
+
+
+class _Protector:
+    """Computes hidden-cell patterns in the fixed order, memoising each level."""
+
+    def __init__(self, counts: pd.DataFrame, journey: Journey, threshold: int) -> None:
+        self.counts = counts
+        self.layout = _Layout(journey)
+        self.threshold = threshold
+        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _slice(self, breakdown: str) -> pd.DataFrame:
+        return self.counts[self.counts["breakdown"] == breakdown]
+
+    def month_total(self, cohort: date) -> tuple[np.ndarray, np.ndarray]:
+        key = ("month_total", cohort)
+        if key not in self._memo:
+            vector = self.layout.vector(_table(self._slice(TOTAL), cohort, TOTAL))
+            hidden = protect_linked_cells(vector, self.layout.relations(0), self.threshold)
+            self._memo[key] = (vector, hidden)
+        return self._memo[key]
+
+    def month_cube(self, cohort: date, breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
+        """Total table then one table per value: (values, hidden) over all of them."""
+        key = ("month_cube", cohort, breakdown)
+        if key not in self._memo:
+            total, total_hidden = self.month_total(cohort)
+            data = self._slice(breakdown)
+            parts = [self.layout.vector(_table(data, cohort, v)) for v in values]
+            vector = np.concatenate([total, *parts])
+            relations = _stack_relations(self.layout, len(values) + 1) + _sum_relations(
+                self.layout, 0, range(1, len(values) + 1)
+            )
+            fixed = np.zeros(len(vector), dtype=bool)
+            fixed[: self.layout.size] = True
+            fixed_hidden = np.zeros(len(vector), dtype=bool)
+            fixed_hidden[: self.layout.size] = total_hidden
+            hidden = protect_linked_cells(vector, relations, self.threshold, fixed, fixed_hidden)
+            self._memo[key] = (vector, hidden)
+        return self._memo[key]
+
+    def season(self, cohorts: list[date], breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
+        """Months (fixed) and their sum, for the total or a breakdown's cube."""
+        key = ("season", tuple(cohorts), breakdown)
+        if key not in self._memo:
+            self._memo[key] = self._season(cohorts, breakdown, values)
+        return self._memo[key]
+
+    def _season(self, cohorts: list[date], breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
+        per_month = [
+            self.month_total(c) if breakdown == TOTAL else self.month_cube(c, breakdown, values)
+            for c in cohorts
+        ]
+        tables = 1 if breakdown == TOTAL else len(values) + 1
+        size = self.layout.size * tables
+        months_vector = np.concatenate([v for v, _ in per_month])
+        months_hidden = np.concatenate([h for _, h in per_month])
+        sum_vector = np.sum([v for v, _ in per_month], axis=0)
+        n_months = len(cohorts)
+        vector = np.concatenate([months_vector, sum_vector])
+        total_tables = n_months * tables + tables
+        relations = _stack_relations(self.layout, total_tables)
+        season_first = n_months * tables
+        for k in range(tables):
+            relations += _sum_relations(
+                self.layout, season_first + k, [m * tables + k for m in range(n_months)]
+            )
+        if tables > 1:
+            for first in [m * tables for m in range(n_months)] + [season_first]:
+                relations += _sum_relations(self.layout, first, range(first + 1, first + tables))
+        fixed = np.zeros(len(vector), dtype=bool)
+        fixed[: len(months_vector)] = True
+        fixed_hidden = np.zeros(len(vector), dtype=bool)
+        fixed_hidden[: len(months_vector)] = months_hidden
+        if breakdown != TOTAL:
+            # The season's total table was decided by the total view: keep it.
+            season_total_vector, season_total_hidden = self.season(cohorts, TOTAL, [])
+            start = len(months_vector)
+            fixed[start : start + self.layout.size] = True
+            fixed_hidden[start : start + self.layout.size] = season_total_hidden
+        hidden = protect_linked_cells(vector, relations, self.threshold, fixed, fixed_hidden)
+        return vector[-size:], hidden[-size:]
+
+
+def journey_view(
+    counts: pd.DataFrame,
+    cohorts: Sequence[date],
+    breakdown: str = TOTAL,
+    breakdown_value: str = TOTAL,
+    threshold: int = 5,
+    journey: Journey = EARLY_HELP,
+) -> JourneyView:
+    """The flow table of one or more monthly cohorts, with small flows protected.
+
+    Takes journey counts for one area (columns cohort_start, step, next_step, breakdown,
+    breakdown_value, count) and the cohorts (first days of months) to show together.
+    Returns a :class:`JourneyView`; hidden cells carry NaN and status "c". The same data
+    always give the same hidden cells, whichever view is asked for first.
+    """
+    cohorts = sorted(set(cohorts))
+    if not cohorts:
+        raise ValueError("choose at least one cohort")
+    protector = _Protector(counts, journey, threshold)
+    values = [] if breakdown == TOTAL else _breakdown_values(counts, breakdown)
+    if breakdown != TOTAL and breakdown_value not in values:
+        raise ValueError(f"no {breakdown} value {breakdown_value!r} in these counts")
+    if len(cohorts) == 1:
+        if breakdown == TOTAL:
+            vector, hidden = protector.month_total(cohorts[0])
+        else:
+            vector, hidden = protector.month_cube(cohorts[0], breakdown, values)
+    else:
+        vector, hidden = protector.season(cohorts, breakdown, values)
+    size = protector.layout.size
+    table = 0 if breakdown == TOTAL else values.index(breakdown_value) + 1
+    own = slice(table * size, (table + 1) * size)
+    return _view_frames(
+        protector.layout, vector[own], hidden[own], cohorts, breakdown, breakdown_value
+    )
+
+
+def _view_frames(
+    layout: _Layout,
+    vector: np.ndarray,
+    hidden: np.ndarray,
+    cohorts: list[date],
+    breakdown: str,
+    breakdown_value: str,
+) -> JourneyView:
+    journey = layout.journey
+    shown = np.where(hidden, np.nan, vector)
+    index = layout.index()
+    root = shown[index[("step", journey.root, "")]]
+
+    def share(value: float) -> float:
+        if np.isnan(value) or np.isnan(root) or root <= 0:
+            return np.nan
+        return 100.0 * value / root
+
+    def status(position: int) -> str | None:
+        return SUPPRESSED if hidden[position] else None
+
+    flows = pd.DataFrame(
+        [
+            {
+                "step": a,
+                "next_step": b,
+                "step_label": journey.label(a),
+                "next_label": journey.label(b),
+                "count": shown[index[("edge", a, b)]],
+                "status": status(index[("edge", a, b)]),
+                "share": share(shown[index[("edge", a, b)]]),
+            }
+            for a, b in journey.edges
+        ]
+    )
+    step_rows = [
+        {
+            "step": s,
+            "label": label,
+            "layer": layer,
+            "count": shown[index[("step", s, "")]],
+            "status": status(index[("step", s, "")]),
+            "share": share(shown[index[("step", s, "")]]),
+        }
+        for s, layer, label in journey.steps
+    ] + [
+        {
+            "step": name,
+            "label": label,
+            "layer": -1,
+            "count": shown[index[("derived", name, "")]],
+            "status": status(index[("derived", name, "")]),
+            "share": share(shown[index[("derived", name, "")]]),
+        }
+        for name, label, _ in journey.derived
+    ]
+    # Flows that never happen (0, shown) are left out of the flow list but kept as steps.
+    flows = flows[~((flows["count"] == 0) & flows["status"].isna())].reset_index(drop=True)
+    return JourneyView(
+        flows=flows,
+        steps=pd.DataFrame(step_rows),
+        cohort_size=float(root),
+        cohorts=cohorts,
+        breakdown=breakdown,
+        breakdown_value=breakdown_value,
+    )
+
+
+# --- cohorts and seasons --------------------------------------------------------------------
+
+SEASONS = (("Spring", (3, 4, 5)), ("Summer", (6, 7, 8)), ("Autumn", (9, 10, 11)))
+
+
+def month_label(day: date) -> str:
+    return day.strftime("%b %Y")
+
+
+def season_of(day: date) -> tuple[str, date]:
+    """The season a month belongs to and the first day of that season.
+
+    Winter runs December to February and is named after its December ("Winter 2024/25").
+    """
+    for name, months in SEASONS:
+        if day.month in months:
+            return f"{name} {day.year}", date(day.year, months[0], 1)
+    year = day.year if day.month == 12 else day.year - 1
+    return f"Winter {year}/{(year + 1) % 100:02d}", date(year, 12, 1)
+
+
+def cohort_choices(cohort_starts: Sequence[date]) -> list[dict[str, object]]:
+    """Options for a cohort picker: each complete season (three months present) and each
+    month, newest first. Each option: {"label", "value" (comma-separated ISO dates),
+    "months" (list of dates), "kind" ("season" or "month")}."""
+    months = sorted(set(cohort_starts))
+    seasons: dict[tuple[str, date], list[date]] = {}
+    for month in months:
+        seasons.setdefault(season_of(month), []).append(month)
+    options: list[dict[str, object]] = []
+    for (label, start), members in seasons.items():
+        if len(members) == 3:
+            options.append(
+                {
+                    "label": f"{label} ({month_label(members[0])} to {month_label(members[-1])})",
+                    "value": ",".join(m.isoformat() for m in members),
+                    "months": members,
+                    "kind": "season",
+                    "start": start,
+                }
+            )
+    options += [
+        {
+            "label": month_label(m),
+            "value": m.isoformat(),
+            "months": [m],
+            "kind": "month",
+            "start": m,
+        }
+        for m in months
+    ]
+    options.sort(key=lambda o: (o["start"], o["kind"] == "month"), reverse=True)  # type: ignore[arg-type,return-value]
+    return options
+
+
+# --- birth cohorts (early years) and care leaver cohorts -----------------------------------
+
+
+@dataclass(frozen=True)
+class AlignedStep:
+    """One step of a cohort journey: the indicator, when the cohort reaches it, and how the
+    disadvantaged gap is measured there."""
+
+    indicator: str
+    label: str
+    period_start: object  # function of the cohort's first year -> date
+    gap: str  # "fsm" (eligible minus not eligible), or a sentence saying why there is none
+
+
+def _financial_year_start(year: int) -> date:
+    return date(year, 4, 1)
+
+
+EARLY_YEARS_STEPS: tuple[AlignedStep, ...] = (
+    AlignedStep(
+        "asq3_communication",
+        "ASQ-3 communication at the 2 to 2½ year review (at or above the expected level)",
+        # Born Sep Y to Aug Y+1: most are reviewed in the financial year from April Y+3.
+        lambda y: _financial_year_start(y + 3),
+        "The ASQ-3 figures are not published by disadvantage.",
+    ),
+    AlignedStep(
+        "two_year_takeup",
+        "Funded early education at age 2 (eligible children taking it up)",
+        # Counted in the January census when aged 2 on 31 December: January Y+4 for the
+        # two thirds of the cohort born January to August.
+        lambda y: date(y + 4, 1, 1),
+        "Only disadvantaged children are eligible, so the figure is itself about them.",
+    ),
+    AlignedStep(
+        "gld",
+        "Good level of development at the end of Reception",
+        # Reception in the school year they turn five: September Y+5 to August Y+6.
+        lambda y: date(y + 5, 9, 1),
+        "fsm",
+    ),
+)
+
+CARE_LEAVER_STEPS: tuple[AlignedStep, ...] = (
+    AlignedStep(
+        "care_leavers_eet_17_18",
+        "Aged 17 to 18: in education, employment or training",
+        _financial_year_start,
+        "",
+    ),
+    AlignedStep(
+        "care_leavers_eet_19_21",
+        "Aged 19 to 21: in education, employment or training",
+        lambda y: _financial_year_start(y + 2),
+        "",
+    ),
+    AlignedStep(
+        "care_leavers_accommodation_19_21",
+        "Aged 19 to 21: in suitable accommodation",
+        lambda y: _financial_year_start(y + 2),
+        "",
+    ),
+    AlignedStep(
+        "staying_put",
+        "Aged 19 or 20: staying put with former foster carers",
+        lambda y: _financial_year_start(y + 2),
+        "",
+    ),
+    AlignedStep(
+        "care_leavers_not_in_touch",
+        "Aged 19 to 21: the authority is not in touch",
+        lambda y: _financial_year_start(y + 2),
+        "",
+    ),
+)
+
+
+def birth_cohort_label(first_year: int) -> str:
+    """Children born September ``first_year`` to August the next year: "2018/19"."""
+    return f"{first_year}/{(first_year + 1) % 100:02d}"
+
+
+def align_cohorts(
+    observations: pd.DataFrame,
+    first_years: Sequence[int],
+    steps: Sequence[AlignedStep] = EARLY_YEARS_STEPS,
+) -> pd.DataFrame:
+    """Line up each cohort's figures at each step, with the disadvantaged gap where published.
+
+    Takes observation rows for one area (columns indicator, period_label, period_start,
+    breakdown, breakdown_value, numerator, denominator, value, status) and the cohorts'
+    first years. Returns one row per cohort and step: cohort, first_year, position,
+    indicator, step_label, period_label (None when the cohort has no figure there yet),
+    value, numerator, denominator, status, gap (percentage points, disadvantaged minus the
+    rest; negative = behind), gap_lower, gap_upper and gap_note.
+    """
+    from analysis.gaps import newcombe_difference
+
+    obs = observations.copy()
+    obs["period_start"] = pd.to_datetime(obs["period_start"]).dt.date
+    rows = []
+    for first_year in first_years:
+        for position, step in enumerate(steps):
+            start = step.period_start(first_year)
+            here = obs[(obs["indicator"] == step.indicator) & (obs["period_start"] == start)]
+            total = here[here["breakdown"] == TOTAL]
+            row: dict[str, object] = {
+                "cohort": birth_cohort_label(first_year),
+                "first_year": first_year,
+                "position": position,
+                "indicator": step.indicator,
+                "step_label": step.label,
+                "period_label": None,
+                "value": np.nan,
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "status": None,
+                "gap": np.nan,
+                "gap_lower": np.nan,
+                "gap_upper": np.nan,
+                "gap_note": step.gap if step.gap != "fsm" else "",
+            }
+            if not total.empty:
+                first = total.iloc[0]
+                row.update(
+                    period_label=first["period_label"],
+                    value=first["value"],
+                    numerator=first["numerator"],
+                    denominator=first["denominator"],
+                    status=first["status"] if isinstance(first["status"], str) else None,
+                )
+            if step.gap == "fsm":
+                row.update(_fsm_gap(here, newcombe_difference))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _fsm_gap(here: pd.DataFrame, newcombe_difference) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    fsm = here[here["breakdown"] == "fsm"].set_index("breakdown_value")
+    if not {"eligible", "not_eligible"} <= set(fsm.index):
+        return {"gap_note": "No figure by free school meals for this year."}
+    a, b = fsm.loc["eligible"], fsm.loc["not_eligible"]
+    counts = [a["numerator"], a["denominator"], b["numerator"], b["denominator"]]
+    if all(pd.notna(c) for c in counts):
+        diff, lower, upper = newcombe_difference(*counts)
+        return {
+            "gap": diff,
+            "gap_lower": lower,
+            "gap_upper": upper,
+            "gap_note": "Children eligible for free school meals minus the rest, with a 95% "
+            "interval (Newcombe).",
+        }
+    if pd.notna(a["value"]) and pd.notna(b["value"]):
+        return {
+            "gap": float(a["value"]) - float(b["value"]),
+            "gap_note": "Children eligible for free school meals minus the rest; no interval "
+            "because counts are not published for this year.",
+        }
+    return {"gap_note": "The free school meals figures are suppressed or missing this year."}
+
+
+def care_leaver_cohorts(observations: pd.DataFrame, first_years: Sequence[int]) -> pd.DataFrame:
+    """The care leaver journey (17-18 then 19-21 two years later) for each cohort year.
+
+    Same columns as :func:`align_cohorts`; the cohort label is the financial year in which
+    the young people were 17 to 18 ("2021-22").
+    """
+    table = align_cohorts(observations, first_years, CARE_LEAVER_STEPS)
+    table["cohort"] = [f"{y}-{(y + 1) % 100:02d}" for y in table["first_year"]]
+    table["gap_note"] = ""
+    return table
+
+
+# --- pathways and their costs ------------------------------------------------------------------
+
+
+def pathways(journey: Journey = EARLY_HELP) -> list[tuple[str, ...]]:
+    """Every route from the first step to a step with no way out, in step order."""
+    outgoing: dict[str, list[str]] = {}
+    for a, b in journey.edges:
+        outgoing.setdefault(a, []).append(b)
+    routes: list[tuple[str, ...]] = []
+
+    def walk(route: tuple[str, ...]) -> None:
+        nexts = outgoing.get(route[-1], [])
+        if not nexts:
+            routes.append(route)
+        for step in nexts:
+            walk((*route, step))
+
+    walk((journey.root,))
+    return routes
