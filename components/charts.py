@@ -53,6 +53,11 @@ UNIT_AXIS_TITLES = {
 }
 
 
+def group_label(value: object) -> str:
+    """A breakdown value as people read it ("not_eligible" -> "not eligible")."""
+    return str(value).replace("_", " ")
+
+
 def style_for(key: str, position: int) -> tuple[str, str, str]:
     """Colour, dash and marker of a series (``position`` picks a style for named areas)."""
     return SERIES_STYLES.get(key) or EXTRA_STYLES[position % len(EXTRA_STYLES)]
@@ -61,11 +66,11 @@ def style_for(key: str, position: int) -> tuple[str, str, str]:
 def _base_layout(fig: go.Figure, unit: str, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
-        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        margin={"l": 60, "r": 20, "t": 20, "b": 80},
         font={"family": FONT, "size": 14, "color": TEXT},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         hovermode="closest",
         dragmode=False,  # the period dropdowns change the range: no drag needed
     )
@@ -121,7 +126,7 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> go.Figur
         rows = _with_every_period(rows, all_periods)
         if breakdown_view:
             colour, dash, marker = GROUP_STYLES[groups.index(value) % len(GROUP_STYLES)]
-            name = f"{rows['series_name'].iloc[0]}: {value}"
+            name = f"{rows['series_name'].iloc[0]}: {group_label(value)}"
             if key != "area":
                 dash = "dot"
         else:
@@ -183,9 +188,9 @@ def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> go.F
     get no dot; their label says "c" so the gap in the chart is explained.
     """
     labels = [
-        f"{row.breakdown_value} ({clean_status(row.status)})"
+        f"{group_label(row.breakdown_value)} ({clean_status(row.status)})"
         if clean_status(row.status)
-        else str(row.breakdown_value)
+        else group_label(row.breakdown_value)
         for row in groups.itertuples(index=False)
     ]
     fig = go.Figure(

@@ -32,7 +32,7 @@ import pandas as pd
 from dash import dcc, html
 
 from analysis import describe_trend
-from components.charts import breakdown_figure, trend_figure
+from components.charts import breakdown_figure, group_label, trend_figure
 from components.formatting import clean_status, format_value, short_value
 from components.tables import groups_table, series_table
 
@@ -142,7 +142,10 @@ def _breakdown_caption(
 ) -> str:
     series: pd.DataFrame = view["series"]
     dimension = series["breakdown"].iloc[0]
-    groups = list(series.loc[series["series_key"] == "area", "breakdown_value"].unique())
+    groups = [
+        group_label(g)
+        for g in series.loc[series["series_key"] == "area", "breakdown_value"].unique()
+    ]
     name = BREAKDOWN_NAMES.get(dimension, dimension).lower()
     text = (
         f"The chart shows {indicator['title'][0].lower() + indicator['title'][1:]} in "
@@ -160,7 +163,8 @@ def _breakdown_caption(
 def gap_sentence(gap: dict[str, Any], period_label: str | None) -> str:
     """The gap between two groups in words, with its interval when there is one."""
     points = f"{gap['gap']:+.1f} percentage points"
-    text = f"In {gap.get('period_label', period_label)}, {gap['group_a']} minus {gap['group_b']}: "
+    a, b = group_label(gap["group_a"]), group_label(gap["group_b"])
+    text = f"In {gap.get('period_label', period_label)}, {a} minus {b}: "
     text += points
     if gap["lower_ci"] is None:
         return text + " (no interval: the publisher gives no counts)."
@@ -239,7 +243,7 @@ def breakdown_children(indicator: dict[str, Any], view: dict[str, Any]) -> list:
         html.H3(f"{dimension}, {period}", className="panel-subheading"),
         dcc.Graph(
             figure=breakdown_figure(groups, unit, height=80 + 34 * len(groups)),
-            config={"displayModeBar": False, "staticPlot": False, "responsive": True},
+            config={"displayModeBar": False},
             className="panel-breakdown-graph",
         ),
     ]
@@ -248,7 +252,7 @@ def breakdown_children(indicator: dict[str, Any], view: dict[str, Any]) -> list:
         if gap:
             children.append(html.P(gap_sentence(gap, period), className="panel-gap"))
     suppressed = [
-        str(row.breakdown_value)
+        group_label(row.breakdown_value)
         for row in groups.itertuples(index=False)
         if clean_status(row.status) == "c"
     ]
@@ -462,7 +466,6 @@ def indicator_panel(
                             figure=figure_for(indicator, view),
                             config={
                                 "displayModeBar": False,
-                                "responsive": True,
                                 "scrollZoom": False,
                                 "doubleClick": False,
                             },

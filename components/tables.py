@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from components.charts import group_label
 from components.formatting import clean_status, short_value
 
 VERDICT_WORDS = {
@@ -47,7 +48,7 @@ def series_table(series: pd.DataFrame, unit: str, caption: str) -> html.Table:
     body = []
     for row in series.itertuples(index=False):
         comparison = row.comparison if isinstance(row.comparison, str) else ""
-        cells = [row.series_name, *([row.breakdown_value] if grouped else [])]
+        cells = [row.series_name, *([group_label(row.breakdown_value)] if grouped else [])]
         cells += [
             row.period_label,
             short_value(row.value, unit, clean_status(row.status)),
@@ -72,7 +73,7 @@ def groups_table(groups: pd.DataFrame, unit: str, caption: str) -> html.Table:
     body = [
         html.Tr(
             [
-                html.Th(row.breakdown_value, scope="row"),
+                html.Th(group_label(row.breakdown_value), scope="row"),
                 html.Td(short_value(row.value, unit, clean_status(row.status))),
                 html.Td(_interval_text(row)),
                 html.Td(_count_text(row)),

@@ -478,10 +478,12 @@ def authority_values(
     indicator: dict[str, Any],
     period_start: object | None,
     threshold: int,
+    period_to: object | None = None,
 ) -> pd.DataFrame:
     """Whole-population values of every current local authority for one period.
 
-    ``period_start`` None picks the latest period with local-authority values. Returns
+    ``period_start`` None picks the latest period with local-authority values (ending by
+    ``period_to`` when given). Returns
     columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
     band (polarity respected, ``analysis.rank_and_quartile``).
     """
@@ -493,7 +495,10 @@ def authority_values(
     if rows.empty:
         return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
     if period_start in (None, ""):
-        period_start = rows.loc[rows["value"].notna(), "period_start"].max()
+        usable = rows["value"].notna()
+        if period_to not in (None, ""):
+            usable &= rows["period_end"] <= _as_date(period_to)
+        period_start = rows.loc[usable, "period_start"].max()
     else:
         period_start = _as_date(period_start)
     chosen = rows[rows["period_start"] == period_start][columns].reset_index(drop=True)

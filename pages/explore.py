@@ -1,0 +1,322 @@
+"""Explore: any indicator, any authority, chosen comparators and breakdown; a map of all.
+
+The whole view lives in the URL query string (``?indicator=gld&area=E08000004&compare=
+england,region,neighbours&breakdown=fsm&from=2018-09-01&to=2025-08-31``), so a view can be
+bookmarked or shared and the browser's back button returns to the previous view. One
+callback keeps the URL and the controls in step (both directions), which Dash allows
+because the circular link is inside a single callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import dash
+from dash import Input, Output, callback, ctx, dcc, html, no_update
+
+from auth.current import current_record
+from auth.permissions import guarded
+from components.charts import choropleth_figure
+from components.panel import BREAKDOWN_NAMES
+from data_access import indicators_query as iq
+from data_access.db import get_database
+from pages._panel_support import disclosure_threshold, render_panel
+
+dash.register_page(__name__, path="/explore", name="Explore", title="Explore - Chorus", order=4)
+
+BOUNDARIES_URL = "/api/v1/boundaries/utla.geojson"
+DEFAULT_INDICATOR = "gld"
+FIXED_OPTIONS = [
+    ("england", "England"),
+    ("region", "Region"),
+    ("neighbours", "Statistical neighbours (mean)"),
+    ("ln", "Learning Network"),
+    ("gm", "Greater Manchester"),
+]
+VIEW_KEYS = ("indicator", "area", "compare", "breakdown", "from", "to")
+
+
+def parse_view(params: dict[str, Any], default_area: str) -> dict[str, Any]:
+    """A view from query parameters (strings or lists), with defaults filled in."""
+
+    def first(name: str) -> str | None:
+        value = params.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value or None
+
+    compare = first("compare")
+    comparators = (
+        [c for c in compare.split(",") if c] if compare is not None else iq.DEFAULT_COMPARATORS
+    )
+    return {
+        "indicator": first("indicator") or DEFAULT_INDICATOR,
+        "area": first("area") or default_area,
+        "compare": list(comparators),
+        "breakdown": first("breakdown") or "total",
+        "from": first("from"),
+        "to": first("to"),
+    }
+
+
+def view_query(view: dict[str, Any]) -> str:
+    """The query string (with "?") holding a view; empty values are left out."""
+    params = {
+        "indicator": view["indicator"],
+        "area": view["area"],
+        "compare": ",".join(view["compare"]) if view["compare"] else "none",
+        "breakdown": view["breakdown"],
+        "from": view.get("from") or "",
+        "to": view.get("to") or "",
+    }
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _view_from_search(search: str | None, default_area: str) -> dict[str, Any]:
+    params = parse_qs((search or "").lstrip("?"))
+    view = parse_view(params, default_area)
+    if view["compare"] == ["none"]:
+        view["compare"] = []
+    return view
+
+
+def _default_area() -> str:
+    user = current_record()
+    return user.organisation_code if user and user.organisation_code.startswith("E") else iq.ENGLAND
+
+
+def _area_options(session) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    las = iq.local_authorities(session)
+    options = [{"label": "England", "value": iq.ENGLAND}]
+    options += [{"label": f"{name} (region)", "value": code} for code, name in iq_regions().items()]
+    options += [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)]
+    return options
+
+
+def iq_regions() -> dict[str, str]:
+    from data_access.reference import REGIONS
+
+    return REGIONS
+
+
+def _map_and_rank(session, indicator: dict, area: str, period_to: str | None) -> tuple:  # type: ignore[no-untyped-def]
+    values = iq.authority_values(session, indicator, None, disclosure_threshold(), period_to)
+    if values.empty:
+        return choropleth_figure(values, BOUNDARIES_URL, indicator["unit"]), "No figures to map."
+    period = values["period_label"].iloc[0]
+    own = values[values["area_code"] == area]
+    if own.empty or own["rank"].isna().all():
+        rank_text = f"Map of {period}. The chosen area is not ranked among authorities."
+    else:
+        row = own.iloc[0]
+        rank_text = (
+            f"Map of {period}. {row['area_name']} ranks {int(row['rank'])} of {row['ranked']} "
+            f"authorities (quartile band {row['band']})."
+        )
+    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"])
+    return figure, rank_text
+
+
+def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
+    named = [c for c in view["compare"] if c not in dict(FIXED_OPTIONS)]
+    fixed = [c for c in view["compare"] if c in dict(FIXED_OPTIONS)]
+    return html.Div(
+        className="explore-controls",
+        children=[
+            _labelled("Indicator", "explore-indicator", options["indicators"], view["indicator"]),
+            _labelled("Area", "explore-area", options["areas"], view["area"], searchable=True),
+            html.Fieldset(
+                className="panel-control panel-comparators",
+                children=[
+                    html.Legend("Compare with"),
+                    dcc.Checklist(
+                        id="explore-compare",
+                        options=[{"label": label, "value": key} for key, label in FIXED_OPTIONS],
+                        value=fixed,
+                        inline=True,
+                        className="panel-checklist",
+                    ),
+                ],
+            ),
+            _labelled(
+                "Named authorities",
+                "explore-named",
+                options["las"],
+                named,
+                multi=True,
+                searchable=True,
+            ),
+            _labelled("Breakdown", "explore-breakdown", options["breakdowns"], view["breakdown"]),
+            _labelled("From", "explore-from", options["from"], view["from"], clearable=True),
+            _labelled("To", "explore-to", options["to"], view["to"], clearable=True),
+        ],
+    )
+
+
+def _labelled(
+    label: str,
+    id_: str,
+    options: list,
+    value: object,
+    *,
+    multi: bool = False,
+    searchable: bool = False,
+    clearable: bool = False,
+) -> html.Label:
+    return html.Label(
+        className="panel-control",
+        children=[
+            html.Span(label, className="panel-control-label"),
+            dcc.Dropdown(
+                id=id_,
+                options=options,
+                value=value,
+                multi=multi,
+                searchable=searchable,
+                clearable=clearable or multi,
+                placeholder="All" if label in ("From", "To") else "Choose",
+                className="panel-dropdown",
+            ),
+        ],
+    )
+
+
+def _options(session, view: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    las = iq.local_authorities(session)
+    periods = iq.indicator_periods(session, view["indicator"], view["area"])
+    breakdowns = iq.available_breakdowns(session, view["indicator"], view["area"])
+    return {
+        "indicators": iq.indicator_options(session),
+        "areas": _area_options(session),
+        "las": [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)],
+        "breakdowns": [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
+        "from": [
+            {"label": r.period_label, "value": str(r.period_start)}
+            for r in periods.itertuples(index=False)
+        ],
+        "to": [
+            {"label": r.period_label, "value": str(r.period_end)}
+            for r in periods.itertuples(index=False)
+        ],
+    }
+
+
+def _render(view: dict[str, Any]) -> tuple[html.Section, Any, str, dict[str, Any]]:
+    with get_database().read() as session:
+        indicator = iq.indicator_record(session, view["indicator"])
+        if indicator is None or iq.area_record(session, view["area"]) is None:
+            view.update(indicator=DEFAULT_INDICATOR, area=_default_area())
+            indicator = iq.indicator_record(session, DEFAULT_INDICATOR)
+        options = _options(session, view)
+        figure, rank_text = _map_and_rank(session, indicator, view["area"], view.get("to"))
+    if view["breakdown"] not in [o["value"] for o in options["breakdowns"]]:
+        view["breakdown"] = "total"
+    panel = render_panel(
+        "explore",
+        view["indicator"],
+        view["area"],
+        breakdown=view["breakdown"],
+        comparators=view["compare"],
+        period_from=view.get("from"),
+        period_to=view.get("to"),
+        show_controls=False,
+    )
+    return panel, figure, rank_text, options
+
+
+def layout(**kwargs: Any) -> html.Div:
+    view = parse_view(kwargs, _default_area())
+    if view["compare"] == ["none"]:
+        view["compare"] = []
+    panel, figure, rank_text, options = _render(view)
+    return html.Div(
+        className="explore-page",
+        children=[
+            dcc.Location(id="explore-url", refresh=False),
+            html.H1("Explore indicators"),
+            html.P(
+                "Choose any indicator, authority, comparators and breakdown. The address bar "
+                "holds the whole view: bookmark or share it, and use the back button to "
+                "return to the previous view.",
+                className="lead-text",
+            ),
+            html.Div(id="explore-controls", children=_controls(view, options)),
+            html.Div(id="explore-panel", children=panel),
+            html.Section(
+                className="explore-map",
+                children=[
+                    html.H2("All authorities"),
+                    html.P(rank_text, id="explore-rank"),
+                    html.Div(
+                        tabIndex="0",
+                        role="group",
+                        className="panel-graph-wrap",
+                        **{"aria-label": "Map of all local authorities"},
+                        children=dcc.Graph(
+                            id="explore-map",
+                            figure=figure,
+                            config={
+                                "displayModeBar": False,
+                                "scrollZoom": False,
+                                # No CDN: an empty local base map; the boundaries are ours.
+                                "topojsonURL": "/assets/maps/",
+                            },
+                        ),
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "indicator": indicator or DEFAULT_INDICATOR,
+        "area": area or _default_area(),
+        "compare": [*(fixed or []), *(named or [])],
+        "breakdown": breakdown or "total",
+        "from": period_from or None,
+        "to": period_to or None,
+    }
+
+
+@callback(
+    Output("explore-url", "search"),
+    Output("explore-controls", "children"),
+    Output("explore-panel", "children"),
+    Output("explore-map", "figure"),
+    Output("explore-rank", "children"),
+    Input("explore-url", "search"),
+    Input("explore-indicator", "value"),
+    Input("explore-area", "value"),
+    Input("explore-compare", "value"),
+    Input("explore-named", "value"),
+    Input("explore-breakdown", "value"),
+    Input("explore-from", "value"),
+    Input("explore-to", "value"),
+    prevent_initial_call=True,
+)
+@guarded("read")
+def sync_explore(search, indicator, area, fixed, named, breakdown, period_from, period_to):  # type: ignore[no-untyped-def]
+    """Keep URL and controls in step and redraw the panel and the map.
+
+    A change of control writes the URL (a new history entry); a change of URL (back
+    button, pasted link) rebuilds the controls from it.
+    """
+    if ctx.triggered_id == "explore-url":
+        view = _view_from_search(search, _default_area())
+        new_search = no_update
+        rebuild_controls = True
+    else:
+        view = _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to)
+        if ctx.triggered_id in ("explore-indicator", "explore-area"):
+            # Periods and breakdowns differ between indicators and areas: start afresh.
+            view.update({"from": None, "to": None, "breakdown": "total"})
+        new_search = view_query(view)
+        rebuild_controls = ctx.triggered_id in ("explore-indicator", "explore-area")
+        if new_search == search:
+            raise dash.exceptions.PreventUpdate
+    panel, figure, rank_text, options = _render(view)
+    controls = _controls(view, options) if rebuild_controls else no_update
+    return new_search, controls, panel, figure, rank_text
