@@ -1084,7 +1084,8 @@ def import_voice_csv(
         filename=filename[:300],
         format="voice_csv",
         status="committed",
-        organisation_id=user.organisation_id,
+        # No organisation_id: import batches are shared reference rows that outlive
+        # organisations in tests and resets; the organisation is in the report instead.
         created_by=user.username,
     )
     session.add(batch)
@@ -1112,7 +1113,7 @@ def import_voice_csv(
     batch.rows_rejected = len(report.rejected)
     import json
 
-    batch.report = json.dumps(report.rejected)
+    batch.report = json.dumps({"organisation": user.organisation_code, "rejected": report.rejected})
     write_audit(
         session,
         "voice.import",
