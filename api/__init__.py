@@ -12,7 +12,7 @@ from flask import Blueprint, Flask
 blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 # Modules that add routes to the blueprint; each capability appends its own.
-ROUTE_MODULES = ["api.observations", "api.voice"]
+ROUTE_MODULES = ["api.observations", "api.voice", "api.annotations"]
 
 
 def init_api(server: Flask) -> None:

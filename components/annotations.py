@@ -1,0 +1,675 @@
+"""Annotation UI: chart markers, the list beside a chart, a thread, the "Add a note" form.
+
+Components take plain dicts (``AnnotationRecord.as_dict()``: id, parent_id, indicator,
+indicator_title, area_code, area_name, period_start, period_end, period, scope, kind, body,
+tags, author, organisation_code, organisation_name, visibility, status, version, view_state,
+seen_value, current_value, data_changed, edited, created_at, updated_at, replies). They never
+query the database. Every user text is passed to Dash as a plain string child, which React
+renders as text, never as HTML; chart hover texts are entity-escaped because plotly reads a
+few tags in them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from dash import dcc, html
+
+KIND_LABELS: dict[str, str] = {
+    "interpretation": "Interpretation",
+    "context_event": "Context or event",
+    "data_quality": "Data quality",
+    "question": "Question",
+    "action": "Action",
+}
+VISIBILITY_LABELS: dict[str, str] = {
+    "private": "Only me",
+    "organisation": "My organisation",
+    "learning_network": "Learning Network",
+}
+STATUS_LABELS: dict[str, str] = {"open": "Open", "resolved": "Resolved"}
+
+# Shape and line pattern per kind, so kinds differ without colour; the legend names them.
+KIND_SYMBOLS: dict[str, str] = {
+    "interpretation": "circle",
+    "context_event": "diamond",
+    "data_quality": "triangle-up",
+    "question": "square",
+    "action": "star",
+}
+KIND_DASHES: dict[str, str] = {
+    "interpretation": "solid",
+    "context_event": "dash",
+    "data_quality": "dot",
+    "question": "dashdot",
+    "action": "longdash",
+}
+KIND_COLOURS: dict[str, str] = {
+    "interpretation": "#12436D",
+    "context_event": "#801650",
+    "data_quality": "#F46A25",
+    "question": "#28A197",
+    "action": "#3D3D3D",
+}
+NOTE_UID_PREFIX = "chorus-note-"
+NOTE_SHAPE_PREFIX = "chorus-note-range-"
+NOTE_AXIS = "yaxis9"  # a hidden 0..1 axis over the chart for the point markers
+MARKER_HEIGHT = 0.96
+
+
+def pid(kind: str, panel_id: str) -> dict[str, str]:
+    """Pattern-matching id of one annotation element of a panel."""
+    return {"type": kind, "index": panel_id}
+
+
+# --- chart markers -----------------------------------------------------------------------
+
+
+def _plot_text(text: str, limit: int = 160) -> str:
+    """Short, entity-escaped text for plotly (which reads <b>, <a href> ... in labels)."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html_lib.escape(text, quote=True)
+
+
+def _period_x(periods: Sequence[dict[str, Any]]) -> tuple[dict[str, str], timedelta]:
+    """Start date of each period (the chart's x) and a small padding for spans."""
+    starts = sorted({p["start"] for p in periods if p.get("start")})
+    gaps = [
+        (date.fromisoformat(b) - date.fromisoformat(a)).days
+        for a, b in zip(starts, starts[1:], strict=False)
+    ]
+    pad = timedelta(days=max(3, int(min(gaps) * 0.35)) if gaps else 10)
+    return {p["start"]: p["start"] for p in periods if p.get("start")}, pad
+
+
+def _periods_in(note: dict[str, Any], periods: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    start, end = note.get("period_start"), note.get("period_end") or note.get("period_start")
+    if not start:
+        return []
+    return [
+        p
+        for p in periods
+        if p.get("start") and p["start"] >= start and (p.get("end") or p["start"]) <= end
+    ]
+
+
+def annotation_overlay(
+    notes: Sequence[dict[str, Any]], periods: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Plotly traces (points) and shapes (ranges) for notes on a date-axis trend chart.
+
+    ``periods`` are the chart's periods (``[{"label", "start", "end"}]``, ISO dates); a
+    note is drawn when its period is on the chart. Points are markers on a hidden axis at
+    the top of the plot, one trace per kind with its own symbol and legend name; ranges are
+    shaded spans with a kind-specific border pattern and a text label. Returns
+    ``(traces, shapes)`` as plain dicts, each marked with NOTE_UID_PREFIX/NOTE_SHAPE_PREFIX.
+    """
+    _, pad = _period_x(periods)
+    by_kind: dict[str, dict[str, list]] = {}
+    shapes: list[dict[str, Any]] = []
+    for note in notes:
+        covered = _periods_in(note, periods)
+        if not covered:
+            continue
+        kind = note.get("kind", "interpretation")
+        label = KIND_LABELS.get(kind, kind)
+        hover = (
+            f"{label}: {_plot_text(note.get('body', ''))}<br>{_plot_text(note.get('author', ''))}"
+        )
+        if note.get("scope") == "range":
+            first = date.fromisoformat(covered[0]["start"]) - pad
+            last = date.fromisoformat(covered[-1]["start"]) + pad
+            shapes.append(
+                {
+                    "type": "rect",
+                    "name": f"{NOTE_SHAPE_PREFIX}{note['id']}",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": first.isoformat(),
+                    "x1": last.isoformat(),
+                    "y0": 0,
+                    "y1": 1,
+                    "layer": "below",
+                    "fillcolor": KIND_COLOURS.get(kind, "#3D3D3D"),
+                    "opacity": 0.12,
+                    "line": {
+                        "color": KIND_COLOURS.get(kind, "#3D3D3D"),
+                        "width": 2,
+                        "dash": KIND_DASHES.get(kind, "solid"),
+                    },
+                    "label": {
+                        "text": _plot_text(f"{label} (range)", 40),
+                        "textposition": "top left",
+                        "font": {"size": 12, "color": "#0b0c0c"},
+                    },
+                }
+            )
+            # The span's first period also gets a hoverable marker, so the text is reachable.
+            x = covered[0]["start"]
+        else:
+            x = covered[0]["start"]
+        bucket = by_kind.setdefault(kind, {"x": [], "text": [], "ids": []})
+        bucket["x"].append(x)
+        bucket["text"].append(hover)
+        bucket["ids"].append(note["id"])
+    traces = [
+        {
+            "type": "scatter",
+            "uid": f"{NOTE_UID_PREFIX}{kind}",
+            "name": f"Note: {KIND_LABELS.get(kind, kind).lower()}",
+            "legendgroup": "chorus-notes",
+            "x": bucket["x"],
+            "y": [MARKER_HEIGHT] * len(bucket["x"]),
+            "yaxis": "y9",
+            "mode": "markers",
+            "marker": {
+                "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                "size": 15,
+                "color": "#ffffff",
+                "line": {"color": KIND_COLOURS.get(kind, "#3D3D3D"), "width": 3},
+            },
+            "hovertext": bucket["text"],
+            "hoverinfo": "text",
+            "customdata": bucket["ids"],
+            "cliponaxis": False,
+        }
+        for kind, bucket in sorted(by_kind.items(), key=lambda kv: list(KIND_SYMBOLS).index(kv[0]))
+    ]
+    return traces, shapes
+
+
+def overlay_axis() -> dict[str, Any]:
+    """The hidden axis the point markers sit on (0..1 over the plot)."""
+    return {
+        "overlaying": "y",
+        "range": [0, 1],
+        "visible": False,
+        "fixedrange": True,
+        "showgrid": False,
+    }
+
+
+def is_note_trace(trace: dict[str, Any]) -> bool:
+    return str(trace.get("uid") or "").startswith(NOTE_UID_PREFIX)
+
+
+def is_note_shape(shape: dict[str, Any]) -> bool:
+    return str(shape.get("name") or "").startswith(NOTE_SHAPE_PREFIX)
+
+
+def marker_patch_plan(
+    figure: dict[str, Any] | None,
+    notes: Sequence[dict[str, Any]],
+    periods: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """What to change in a figure to show exactly these notes (idempotent).
+
+    Returns ``{"remove_traces": [indices, highest first], "add_traces": [...],
+    "shapes": [the figure's own shapes + note spans]}`` so a callback can apply it with
+    ``dash.Patch`` without redrawing the chart.
+    """
+    figure = figure or {}
+    data = figure.get("data") or []
+    existing_shapes = (figure.get("layout") or {}).get("shapes") or []
+    traces, shapes = annotation_overlay(notes, periods)
+    return {
+        "remove_traces": sorted(
+            (i for i, trace in enumerate(data) if is_note_trace(trace)), reverse=True
+        ),
+        "add_traces": traces,
+        "shapes": [s for s in existing_shapes if not is_note_shape(s)] + shapes,
+    }
+
+
+# --- list and thread -------------------------------------------------------------------------
+
+
+def _when(iso: str | None) -> str:
+    return (iso or "")[:10]
+
+
+def kind_badge(kind: str) -> html.Span:
+    return html.Span(
+        KIND_LABELS.get(kind, kind), className=f"note-kind note-kind-{kind}", title="Kind of note"
+    )
+
+
+def note_meta(note: dict[str, Any]) -> html.P:
+    """Who wrote it, for which period, when, visibility and status, in words."""
+    parts = [
+        f"{note.get('author', '')}, {note.get('organisation_name', '')}",
+        note.get("period") or "",
+        f"written {_when(note.get('created_at'))}",
+        VISIBILITY_LABELS.get(note.get("visibility", ""), note.get("visibility", "")),
+    ]
+    children: list[Any] = [" · ".join(p for p in parts if p)]
+    if note.get("edited"):
+        children.append(" · edited")
+    return html.P(children, className="note-meta")
+
+
+def data_changed_notice(note: dict[str, Any], unit_text: str | None = None) -> html.P | None:
+    """'The figure has changed since this was written' when a re-import revised it."""
+    if not note.get("data_changed"):
+        return None
+    seen, now = note.get("seen_value"), note.get("current_value")
+    text = "The figures behind this note have been revised since it was written"
+    if seen is not None and now is not None:
+        text += f" (then {seen:.1f}, now {now:.1f})"
+    return html.P(text + ".", className="note-data-changed", role="note")
+
+
+def note_status(note: dict[str, Any]) -> html.Span:
+    status = note.get("status", "open")
+    return html.Span(STATUS_LABELS.get(status, status), className=f"note-status note-{status}")
+
+
+def note_tags(note: dict[str, Any]) -> html.Ul | None:
+    tags = note.get("tags") or []
+    if not tags:
+        return None
+    return html.Ul(
+        [html.Li(tag, className="note-tag") for tag in tags],
+        className="note-tags",
+        **{"aria-label": "Tags"},
+    )
+
+
+def note_summary(
+    note: dict[str, Any],
+    open_button_id: dict[str, Any] | None = None,
+    href: str | None = None,
+    show_replies: bool = False,
+) -> html.Li:
+    """One note in a list: kind, status, text, meta, links and (optionally) its replies."""
+    replies = note.get("replies") or []
+    actions: list[Any] = []
+    if open_button_id is not None:
+        actions.append(
+            html.Button(
+                f"Open thread ({len(replies)} {'reply' if len(replies) == 1 else 'replies'})",
+                id=open_button_id,
+                n_clicks=0,
+                className="btn btn-link note-open",
+                type="button",
+            )
+        )
+    if href:
+        actions.append(
+            dcc.Link(
+                f"Open the chart as written: {note.get('indicator_title', '')}, "
+                f"{note.get('area_name', '')}",
+                href=href,
+                className="note-chart-link",
+            )
+        )
+    children = [
+        html.Div([kind_badge(note.get("kind", "")), note_status(note)], className="note-badges"),
+        html.P(note.get("body", ""), className="note-body"),
+        note_meta(note),
+        note_tags(note),
+        data_changed_notice(note),
+    ]
+    if show_replies and replies:
+        children.append(
+            html.Details(
+                [
+                    html.Summary(f"{len(replies)} {'reply' if len(replies) == 1 else 'replies'}"),
+                    html.Ol([reply_item(r) for r in replies], className="thread-replies"),
+                ],
+                className="note-replies",
+            )
+        )
+    if actions:
+        children.append(html.Div(actions, className="note-actions"))
+    return html.Li(
+        [c for c in children if c is not None],
+        className=f"note-item note-item-{note.get('kind', '')}",
+        id=f"note-{note['id']}",
+    )
+
+
+def notes_list(
+    notes: Sequence[dict[str, Any]],
+    heading: str = "Notes on this chart",
+    open_button: Any = None,
+    href_for: Any = None,
+    empty_text: str = "No notes yet.",
+    show_replies: bool = False,
+) -> html.Section:
+    """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional."""
+    items = [
+        note_summary(
+            note,
+            open_button(note) if open_button else None,
+            href_for(note) if href_for else None,
+            show_replies,
+        )
+        for note in notes
+    ]
+    return html.Section(
+        [
+            html.H3(heading, className="notes-heading"),
+            html.Ol(items, className="notes-list") if items else html.P(empty_text),
+        ],
+        className="notes-section",
+    )
+
+
+def reply_item(reply: dict[str, Any]) -> html.Li:
+    who = f"{reply.get('author', '')}, {reply.get('organisation_name', '')}"
+    meta = f"{who}, {_when(reply.get('created_at'))}"
+    if reply.get("edited"):
+        meta += ", edited"
+    return html.Li(
+        [html.P(reply.get("body", ""), className="note-body"), html.P(meta, className="note-meta")],
+        className="note-reply",
+    )
+
+
+def thread_view(
+    note: dict[str, Any],
+    panel_id: str,
+    *,
+    can_reply: bool,
+    can_resolve: bool,
+    can_edit: bool,
+    can_delete: bool,
+    href: str | None = None,
+) -> html.Section:
+    """One thread: the note, its replies, and the reply/edit/resolve/delete controls."""
+    replies = note.get("replies") or []
+    children: list[Any] = [
+        html.H4(
+            f"{KIND_LABELS.get(note.get('kind', ''), '')}: {note.get('period', '')}",
+            className="thread-heading",
+            id=f"thread-heading-{panel_id}",
+            tabIndex="-1",
+        ),
+        html.Div([kind_badge(note.get("kind", "")), note_status(note)], className="note-badges"),
+        html.P(note.get("body", ""), className="note-body"),
+        note_meta(note),
+        note_tags(note),
+        data_changed_notice(note),
+        html.H5(f"Replies ({len(replies)})", className="thread-replies-heading"),
+        html.Ol([reply_item(r) for r in replies], className="thread-replies")
+        if replies
+        else html.P("No replies yet."),
+    ]
+    if href:
+        children.append(dcc.Link("Open the chart as this was written", href=href))
+    children.append(dcc.Store(id=pid("note-thread-id", panel_id), data=note["id"]))
+    children.append(dcc.Store(id=pid("note-thread-version", panel_id), data=note.get("version")))
+    controls: list[Any] = []
+    if can_reply:
+        controls += [
+            html.Label("Your reply", htmlFor=_dom_id("note-reply-text", panel_id)),
+            dcc.Textarea(
+                id=pid("note-reply-text", panel_id),
+                maxLength=4000,
+                className="note-textarea",
+                value="",
+            ),
+            html.Button(
+                "Reply",
+                id=pid("note-reply-save", panel_id),
+                n_clicks=0,
+                className="btn btn-primary",
+                type="button",
+            ),
+        ]
+    if can_edit:
+        controls.append(
+            html.Details(
+                [
+                    html.Summary("Edit your note"),
+                    html.Label("Text", htmlFor=_dom_id("note-edit-text", panel_id)),
+                    dcc.Textarea(
+                        id=pid("note-edit-text", panel_id),
+                        value=note.get("body", ""),
+                        maxLength=4000,
+                        className="note-textarea",
+                    ),
+                    html.Button(
+                        "Save changes",
+                        id=pid("note-edit-save", panel_id),
+                        n_clicks=0,
+                        className="btn btn-primary",
+                        type="button",
+                    ),
+                ],
+                className="note-edit",
+            )
+        )
+    buttons: list[Any] = []
+    if can_resolve:
+        resolved = note.get("status") == "resolved"
+        buttons.append(
+            html.Button(
+                "Reopen" if resolved else "Mark as resolved",
+                id=pid("note-resolve", panel_id),
+                n_clicks=0,
+                className="btn btn-outline-primary",
+                type="button",
+            )
+        )
+    if can_delete:
+        buttons.append(
+            html.Button(
+                "Delete this note",
+                id=pid("note-delete", panel_id),
+                n_clicks=0,
+                className="btn btn-outline-danger",
+                type="button",
+            )
+        )
+    if buttons:
+        controls.append(html.Div(buttons, className="note-thread-buttons"))
+    if controls:
+        children.append(html.Div(controls, className="note-thread-controls"))
+    return html.Section(
+        [c for c in children if c is not None],
+        className="note-thread",
+        **{"aria-labelledby": f"thread-heading-{panel_id}"},
+    )
+
+
+def conflict_view(your_text: str, current_text: str) -> html.Div:
+    """Both texts after a refused save, so nothing typed is lost."""
+    return html.Div(
+        [
+            html.P(
+                "Someone else saved this note while you were editing it, so your save was "
+                "not applied. Your text is kept in the note's history. Copy what you need "
+                "from below and save again.",
+                className="note-conflict-message",
+            ),
+            html.H5("Your text (not saved)"),
+            html.Pre(your_text, className="note-conflict-text"),
+            html.H5("The saved text now"),
+            html.Pre(current_text, className="note-conflict-text"),
+        ],
+        className="note-conflict",
+        role="alert",
+    )
+
+
+def _dom_id(kind: str, panel_id: str) -> str:
+    """Dash writes a pattern id to the DOM as sorted compact JSON; labels point at that."""
+    import json
+
+    return json.dumps({"index": panel_id, "type": kind}, separators=(",", ":"))
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
+def period_options(periods: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{"label": p["label"], "value": p["start"]} for p in periods if p.get("start")]
+
+
+def note_form(
+    panel_id: str,
+    periods: Sequence[dict[str, Any]],
+    *,
+    in_learning_network: bool,
+) -> html.Section:
+    """The "Add a note" form: kind, point or range chosen from the chart's periods (keyboard
+    accessible; a click on the chart fills them in too), text, tags and visibility."""
+    options = period_options(periods)
+    latest = options[-1]["value"] if options else None
+    visibilities = [
+        {"label": label, "value": value}
+        for value, label in VISIBILITY_LABELS.items()
+        if value != "learning_network" or in_learning_network
+    ]
+    return html.Section(
+        [
+            html.H3("Add a note", className="notes-heading", id=f"note-form-heading-{panel_id}"),
+            html.Fieldset(
+                [
+                    html.Legend("Kind of note"),
+                    dcc.RadioItems(
+                        id=pid("note-kind", panel_id),
+                        options=[{"label": v, "value": k} for k, v in KIND_LABELS.items()],
+                        value="interpretation",
+                        className="note-radios",
+                        inline=True,
+                    ),
+                ],
+                className="note-fieldset",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("What it is about"),
+                    dcc.RadioItems(
+                        id=pid("note-scope", panel_id),
+                        options=[
+                            {"label": "One period", "value": "point"},
+                            {"label": "A range of periods", "value": "range"},
+                        ],
+                        value="point",
+                        className="note-radios",
+                        inline=True,
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                [
+                                    html.Span("Period (or first period)"),
+                                    dcc.Dropdown(
+                                        id=pid("note-from", panel_id),
+                                        options=options,
+                                        value=latest,
+                                        clearable=False,
+                                        searchable=True,
+                                        className="note-dropdown",
+                                    ),
+                                ],
+                                className="note-period",
+                            ),
+                            html.Label(
+                                [
+                                    html.Span("Last period (for a range)"),
+                                    dcc.Dropdown(
+                                        id=pid("note-to", panel_id),
+                                        options=options,
+                                        value=latest,
+                                        clearable=False,
+                                        searchable=True,
+                                        className="note-dropdown",
+                                    ),
+                                ],
+                                className="note-period",
+                            ),
+                        ],
+                        className="note-periods",
+                    ),
+                    html.P(
+                        "Tip: clicking a point on the chart chooses its period.",
+                        className="note-hint",
+                    ),
+                ],
+                className="note-fieldset",
+            ),
+            html.Label(
+                "Your note (plain text, up to 4,000 characters)",
+                htmlFor=_dom_id("note-text", panel_id),
+            ),
+            dcc.Textarea(
+                id=pid("note-text", panel_id),
+                value="",
+                maxLength=4000,
+                className="note-textarea",
+                required=True,
+            ),
+            html.Label(
+                "Tags (optional, separated by commas)", htmlFor=_dom_id("note-tags", panel_id)
+            ),
+            dcc.Input(id=pid("note-tags", panel_id), type="text", value="", className="note-input"),
+            html.Fieldset(
+                [
+                    html.Legend("Who can see it"),
+                    dcc.RadioItems(
+                        id=pid("note-visibility", panel_id),
+                        options=visibilities,
+                        value="organisation",
+                        className="note-radios",
+                        inline=True,
+                    ),
+                ],
+                className="note-fieldset",
+            ),
+            html.Button(
+                "Save note",
+                id=pid("note-save", panel_id),
+                n_clicks=0,
+                className="btn btn-primary",
+                type="button",
+            ),
+        ],
+        className="note-form",
+        **{"aria-labelledby": f"note-form-heading-{panel_id}"},
+    )
+
+
+def annotation_slot_children(
+    panel_id: str,
+    periods: Sequence[dict[str, Any]],
+    *,
+    can_write: bool,
+    in_learning_network: bool,
+) -> list[Any]:
+    """What fills a panel's annotation slot: stores, list, thread and (for writers) form."""
+    children: list[Any] = [
+        dcc.Store(id=pid("note-refresh", panel_id), data=0),
+        dcc.Store(id=pid("note-open", panel_id), data=None),
+        dcc.Store(id=pid("note-markers", panel_id), data=None),
+        html.Div(id=pid("note-list", panel_id), className="note-list-wrap"),
+        html.Div(
+            id=pid("note-message", panel_id),
+            className="note-message",
+            role="status",
+            **{"aria-live": "polite"},
+        ),
+        html.Div(id=pid("note-thread", panel_id), className="note-thread-wrap"),
+    ]
+    if can_write:
+        children.append(note_form(panel_id, periods, in_learning_network=in_learning_network))
+    else:
+        children.append(
+            html.P(
+                "You can read notes. Practitioners, analysts and administrators can write them.",
+                className="note-hint",
+            )
+        )
+    return children
+
+
+def message(text: str, ok: bool) -> html.P:
+    return html.P(text, className="note-ok" if ok else "note-problem")

@@ -1,0 +1,362 @@
+"""Callbacks that put notes on every indicator panel (pattern-matching ids, one set for all).
+
+The panel (components.panel) holds a ``panel-state`` Store, a ``panel-graph`` and an empty
+``annotation-slot``. Here: fill the slot (list, thread, "Add a note" form), save notes and
+replies, edit, resolve, delete, and patch the chart's markers without redrawing it. Every
+read and write goes through ``data_access.annotations``, which applies the visibility rules
+again whatever ids the browser sends.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import dash
+from dash import ALL, MATCH, Input, Output, Patch, State, callback, ctx, no_update
+
+from auth.current import current_record
+from auth.permissions import allowed, guarded
+from components.annotations import (
+    annotation_slot_children,
+    conflict_view,
+    marker_patch_plan,
+    message,
+    notes_list,
+    overlay_axis,
+    thread_view,
+)
+from data_access.annotations import (
+    AnnotationFilters,
+    NewAnnotation,
+    can_moderate,
+    create_annotation,
+    delete_annotation,
+    edit_annotation,
+    explore_href,
+    get_thread,
+    list_annotations,
+    reply_to_annotation,
+    set_status,
+)
+from data_access.db import get_database
+
+
+def _ids(kind: str) -> dict[str, Any]:
+    return {"type": kind, "index": MATCH}
+
+
+def _panel_id() -> str:
+    """The panel whose callback is running (the MATCH value)."""
+    outputs = ctx.outputs_list
+    first = outputs[0] if isinstance(outputs, list) else outputs
+    return str(first["id"]["index"])
+
+
+def panel_notes(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Notes the current user may see on this panel's indicator and area, as dicts."""
+    with get_database().read() as session:
+        records = list_annotations(
+            session,
+            current_record(),
+            AnnotationFilters(indicator=state["indicator"], area_code=state["area_code"]),
+        )
+    return [r.as_dict() for r in records]
+
+
+def marker_data(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the chart needs of each note (short, so the Store stays small)."""
+    keys = ("id", "kind", "scope", "period_start", "period_end", "author")
+    return [{**{k: n.get(k) for k in keys}, "body": (n.get("body") or "")[:200]} for n in notes]
+
+
+@callback(
+    Output(_ids("annotation-slot"), "children"),
+    Input(_ids("panel-state"), "data"),
+)
+@guarded("read")
+def fill_annotation_slot(state):  # type: ignore[no-untyped-def]
+    """The slot's parts; rebuilt when the panel's view (and so its periods) changes."""
+    if not state:
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    return annotation_slot_children(
+        _panel_id(),
+        state.get("periods") or [],
+        can_write=allowed(user, "annotation.write"),
+        in_learning_network=bool(user and user.in_learning_network),
+    )
+
+
+@callback(
+    Output(_ids("note-list"), "children"),
+    Output(_ids("note-markers"), "data"),
+    Input(_ids("note-refresh"), "data"),
+    State(_ids("panel-state"), "data"),
+)
+@guarded("read")
+def refresh_notes(_refresh, state):  # type: ignore[no-untyped-def]
+    """The list beside the chart and the data for its markers."""
+    if not state:
+        raise dash.exceptions.PreventUpdate
+    panel_id = _panel_id()
+    notes = panel_notes(state)
+    listing = notes_list(
+        notes,
+        open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
+        empty_text="No notes on this chart yet.",
+    )
+    return listing, marker_data(notes)
+
+
+@callback(
+    Output(_ids("panel-graph"), "figure", allow_duplicate=True),
+    Input(_ids("note-markers"), "data"),
+    State(_ids("panel-graph"), "figure"),
+    State(_ids("panel-state"), "data"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="draws markers for notes already sent to this page; reads no data")
+def draw_note_markers(notes, figure, state):  # type: ignore[no-untyped-def]
+    """Patch the note markers into the chart (old ones out, new ones in; no redraw)."""
+    if notes is None or not state:
+        raise dash.exceptions.PreventUpdate
+    plan = marker_patch_plan(figure, notes, state.get("periods") or [])
+    patch = Patch()
+    for index in plan["remove_traces"]:
+        del patch["data"][index]
+    for trace in plan["add_traces"]:
+        patch["data"].append(trace)
+    patch["layout"]["shapes"] = plan["shapes"]
+    patch["layout"]["yaxis9"] = overlay_axis()
+    return patch
+
+
+@callback(
+    Output(_ids("note-from"), "value"),
+    Input(_ids("panel-graph"), "clickData"),
+    State(_ids("panel-state"), "data"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="copies the clicked period into the form; reads no data")
+def period_from_click(click, state):  # type: ignore[no-untyped-def]
+    """A click on a chart point chooses its period in the form."""
+    points = (click or {}).get("points") or []
+    if not points or not state:
+        raise dash.exceptions.PreventUpdate
+    clicked = str(points[0].get("x", ""))[:10]
+    starts = {p["start"] for p in state.get("periods") or []}
+    if clicked not in starts:
+        raise dash.exceptions.PreventUpdate
+    return clicked
+
+
+def _period(state: dict[str, Any], start: str | None) -> dict[str, Any] | None:
+    return next((p for p in state.get("periods") or [] if p["start"] == start), None)
+
+
+def new_annotation_from_form(
+    state: dict[str, Any],
+    kind: str,
+    scope: str,
+    first: str | None,
+    last: str | None,
+    text: str,
+    tags: str,
+    visibility: str,
+) -> NewAnnotation | str:
+    """A NewAnnotation from the form and the panel's view, or a sentence saying what is wrong."""
+    first_period = _period(state, first)
+    last_period = _period(state, last) if scope == "range" else first_period
+    if first_period is None or last_period is None:
+        return "Choose a period shown on the chart."
+    breakdown = state.get("breakdown") or "total"
+    view_state = {
+        "comparators": list(state.get("comparators") or []),
+        "breakdown": breakdown,
+        "breakdown_value": "total" if breakdown == "total" else None,
+        "period_from": state.get("period_from"),
+        "period_to": state.get("period_to"),
+        "scope": "range" if scope == "range" else "point",
+        "period_label": first_period["label"],
+    }
+    if scope == "range":
+        view_state.update(
+            period_from_label=first_period["label"], period_to_label=last_period["label"]
+        )
+    return NewAnnotation(
+        indicator=state["indicator"],
+        area_code=state["area_code"],
+        breakdown=breakdown,
+        kind=kind,
+        body=text or "",
+        visibility=visibility,
+        period_start=date.fromisoformat(first_period["start"]),
+        period_end=date.fromisoformat(last_period["end"] or last_period["start"]),
+        tags=tags or "",
+        view_state=view_state,
+    )
+
+
+@callback(
+    Output(_ids("note-message"), "children"),
+    Output(_ids("note-refresh"), "data"),
+    Output(_ids("note-text"), "value"),
+    Output(_ids("note-open"), "data"),
+    Input(_ids("note-save"), "n_clicks"),
+    State(_ids("note-kind"), "value"),
+    State(_ids("note-scope"), "value"),
+    State(_ids("note-from"), "value"),
+    State(_ids("note-to"), "value"),
+    State(_ids("note-text"), "value"),
+    State(_ids("note-tags"), "value"),
+    State(_ids("note-visibility"), "value"),
+    State(_ids("panel-state"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state):  # type: ignore[no-untyped-def]
+    """Save a new note on the chart; the list, markers and thread follow."""
+    if not n_clicks or not state:
+        raise dash.exceptions.PreventUpdate
+    new = new_annotation_from_form(state, kind, scope, first, last, text, tags, visibility)
+    if isinstance(new, str):
+        return message(new, False), no_update, no_update, no_update
+    with get_database().write() as session:
+        result = create_annotation(session, current_record(), new)
+    if not result.ok:
+        return message(result.message, False), no_update, no_update, no_update
+    note_id = result.annotation.id if result.annotation else None
+    return message(result.message, True), time.time_ns(), "", note_id
+
+
+@callback(
+    Output(_ids("note-open"), "data", allow_duplicate=True),
+    Input({"type": "note-open-btn", "index": MATCH, "note": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="records which note's thread is open; the thread callback checks access")
+def open_thread(_clicks):  # type: ignore[no-untyped-def]
+    """Open the thread of the note whose button was pressed."""
+    trigger = ctx.triggered_id
+    clicked = ctx.triggered[0]["value"] if ctx.triggered else None
+    if not isinstance(trigger, dict) or not clicked:
+        raise dash.exceptions.PreventUpdate
+    return trigger["note"]
+
+
+@callback(
+    Output(_ids("note-thread"), "children"),
+    Input(_ids("note-open"), "data"),
+    Input(_ids("note-refresh"), "data"),
+    State(_ids("panel-state"), "data"),
+)
+@guarded("read")
+def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
+    """The open thread, if the user may see it (ids from the browser are never trusted)."""
+    if not note_id:
+        return None
+    user = current_record()
+    with get_database().read() as session:
+        thread = get_thread(session, user, int(note_id))
+    if thread is None:
+        return message("That note does not exist or you cannot see it.", False)
+    writer = allowed(user, "annotation.write")
+    note = thread.as_dict()
+    return thread_view(
+        note,
+        _panel_id(),
+        can_reply=writer,
+        can_resolve=writer and user.organisation_id == thread.organisation_id,
+        can_edit=writer and user.id == thread.author_id,
+        can_delete=(writer and user.id == thread.author_id)
+        or can_moderate(user, thread.organisation_id),
+        href=explore_href(thread),
+    )
+
+
+def _thread_result(result) -> tuple:  # type: ignore[no-untyped-def]
+    if result.outcome == "conflict" and result.conflict is not None:
+        shown = conflict_view(result.conflict.your_text, result.conflict.current_text)
+        return shown, time.time_ns()
+    refresh = time.time_ns() if result.ok else no_update
+    return message(result.message, result.ok), refresh
+
+
+@callback(
+    Output(_ids("note-message"), "children", allow_duplicate=True),
+    Output(_ids("note-refresh"), "data", allow_duplicate=True),
+    Input(_ids("note-reply-save"), "n_clicks"),
+    State(_ids("note-reply-text"), "value"),
+    State(_ids("note-thread-id"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def save_reply(n_clicks, text, note_id):  # type: ignore[no-untyped-def]
+    """Add a reply to the open thread."""
+    if not n_clicks or not note_id:
+        raise dash.exceptions.PreventUpdate
+    with get_database().write() as session:
+        result = reply_to_annotation(session, current_record(), int(note_id), text or "")
+    return _thread_result(result)
+
+
+@callback(
+    Output(_ids("note-message"), "children", allow_duplicate=True),
+    Output(_ids("note-refresh"), "data", allow_duplicate=True),
+    Input(_ids("note-edit-save"), "n_clicks"),
+    State(_ids("note-edit-text"), "value"),
+    State(_ids("note-thread-id"), "data"),
+    State(_ids("note-thread-version"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def save_edit(n_clicks, text, note_id, version):  # type: ignore[no-untyped-def]
+    """Save an edit of your own note, refused with both texts if someone saved first."""
+    if not n_clicks or not note_id:
+        raise dash.exceptions.PreventUpdate
+    with get_database().write() as session:
+        result = edit_annotation(
+            session, current_record(), int(note_id), text or "", int(version or 0)
+        )
+    return _thread_result(result)
+
+
+@callback(
+    Output(_ids("note-message"), "children", allow_duplicate=True),
+    Output(_ids("note-refresh"), "data", allow_duplicate=True),
+    Input(_ids("note-resolve"), "n_clicks"),
+    State(_ids("note-thread-id"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def toggle_resolved(n_clicks, note_id):  # type: ignore[no-untyped-def]
+    """Resolve an open thread, or reopen a resolved one."""
+    if not n_clicks or not note_id:
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    with get_database().write() as session:
+        thread = get_thread(session, user, int(note_id))
+        status = "open" if thread is not None and thread.status == "resolved" else "resolved"
+        result = set_status(session, user, int(note_id), status)
+    return _thread_result(result)
+
+
+@callback(
+    Output(_ids("note-message"), "children", allow_duplicate=True),
+    Output(_ids("note-refresh"), "data", allow_duplicate=True),
+    Output(_ids("note-open"), "data", allow_duplicate=True),
+    Input(_ids("note-delete"), "n_clicks"),
+    State(_ids("note-thread-id"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def delete_note(n_clicks, note_id):  # type: ignore[no-untyped-def]
+    """Soft-delete the open note (author, or a moderator of its organisation)."""
+    if not n_clicks or not note_id:
+        raise dash.exceptions.PreventUpdate
+    with get_database().write() as session:
+        result = delete_annotation(session, current_record(), int(note_id))
+    shown, refresh = _thread_result(result)
+    return shown, refresh, None if result.ok else no_update
