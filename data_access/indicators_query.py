@@ -580,3 +580,49 @@ def round_for_display(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out:
             out[column] = pd.to_numeric(out[column], errors="coerce").round(1)
     return out
+
+
+def period_changes(series: pd.DataFrame, frequency: str, unit: str) -> list[dict[str, Any]]:
+    """Change of the area's latest whole-population value since earlier periods.
+
+    Returns up to two dicts, ``{"against": "previous period" | "same period last year",
+    "period_label", "earlier_value", "change", "lower_ci", "upper_ci", "significant"}``.
+    The interval is Newcombe's for the difference of two proportions when both periods
+    have counts (percentages only); otherwise None and ``significant`` False. For annual
+    indicators the previous period is last year, so only one entry is returned.
+    """
+    area = series[(series["series_key"] == "area") & series["value"].notna()]
+    area = area.sort_values("period_start")
+    if len(area) < 2:
+        return []
+    latest = area.iloc[-1]
+    targets = [("previous period", area.iloc[-2])]
+    if frequency in ("monthly", "quarterly"):
+        year_ago = pd.Timestamp(latest["period_start"]) - pd.DateOffset(years=1)
+        match = area[pd.to_datetime(area["period_start"]) == year_ago]
+        if len(match):
+            targets.append(("same period last year", match.iloc[0]))
+    changes = []
+    for against, earlier in targets:
+        change = float(latest["value"] - earlier["value"])
+        lower = upper = math.nan
+        if unit == "percent":
+            _, lower, upper = newcombe_difference(
+                latest["numerator"],
+                latest["denominator"],
+                earlier["numerator"],
+                earlier["denominator"],
+            )
+        changes.append(
+            {
+                "against": against,
+                "period_label": earlier["period_label"],
+                "latest_label": latest["period_label"],
+                "earlier_value": float(earlier["value"]),
+                "change": change,
+                "lower_ci": None if math.isnan(lower) else float(lower),
+                "upper_ci": None if math.isnan(upper) else float(upper),
+                "significant": bool(not math.isnan(lower) and (lower > 0 or upper < 0)),
+            }
+        )
+    return changes
