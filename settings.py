@@ -39,6 +39,7 @@ class Settings:
     hide_voice_past_review: bool = False
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    import_max_mb: int = 100
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -73,6 +74,7 @@ class Settings:
             in ("1", "true", "yes"),
             login_max_failures=int(env_vars.get("CHORUS_LOGIN_MAX_FAILURES", "5")),
             login_window_minutes=int(env_vars.get("CHORUS_LOGIN_WINDOW_MINUTES", "15")),
+            import_max_mb=int(env_vars.get("CHORUS_IMPORT_MAX_MB", "100")),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,347 @@
+"""Checks a file must pass before any parser sees it, and formula-injection helpers.
+
+Why: uploaded files come from anywhere. A workbook renamed .csv, a UTF-16 export, an empty
+file, a 200 MB dump or a 10,000-column sheet must each get a clear message, not a crash or
+a worker that swaps. Everything here streams the file in blocks, so memory stays bounded
+whatever the size. Cells such as ``=HYPERLINK(...)`` are flagged on the way in and
+neutralised on the way out (every CSV Chorus writes goes through ``neutralise_formula``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 500
+BLOCK_BYTES = 1 << 20
+MAX_HEADER_BYTES = 1 << 20
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+# Magic numbers of files people upload by mistake, with a hint for each.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook or zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xff\xfe", "UTF-16 text"),
+    (b"\xfe\xff", "UTF-16 text"),
+)
+
+# A cell a spreadsheet would run as a formula: starts with = or @ (or a tab or carriage
+# return that hides one), or + / - followed by anything that is not a plain number.
+# A bare "-" is LAIT's symbol for "not available" and "-5.2" is a number: both are fine.
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\s*$)(?!\s*\d[\d,]*(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$))")
+
+
+class FileRejected(ValueError):
+    """The file cannot be imported at all; ``message`` says why in plain words."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the safety checks learnt about a file."""
+
+    path: Path
+    size: int
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None  # None for xlsx
+    columns: list[str]
+    line_count: int  # physical lines including the header (csv), rows (xlsx)
+    notes: list[str] = field(default_factory=list)
+
+
+def is_formula(value: object) -> bool:
+    """True for text a spreadsheet would treat as a formula (``=HYPERLINK(...)``, ``@SUM``)."""
+    return isinstance(value, str) and bool(_FORMULA.match(value))
+
+
+def neutralise_formula(value: object) -> object:
+    """Make a cell safe to open in a spreadsheet: formula-like text gets a leading quote.
+
+    Numbers and ordinary text pass through unchanged, so "-5.2" and "-" stay as they are.
+    """
+    if is_formula(value):
+        return "'" + str(value)
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with ``neutralise_formula`` applied to every text cell."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_formula)
+    out.columns = [neutralise_formula(c) for c in out.columns]
+    return out
+
+
+def formula_mask(frame: pd.DataFrame) -> pd.DataFrame:
+    """Boolean frame: True where a text cell looks like a formula."""
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            mask[column] = series.astype("string").str.match(_FORMULA).fillna(False).astype(bool)
+    return mask
+
+
+def _reject_signatures(head: bytes, allow_xlsx: bool) -> None:
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            if allow_xlsx and signature == b"PK\x03\x04":
+                return
+            hint = (
+                " Save it as 'CSV UTF-8' first (or choose the Chorus template format for .xlsx)."
+                if "Excel" in what
+                else ""
+            )
+            raise FileRejected("binary", f"This file looks like {what}, not a CSV.{hint}")
+    if b"\x00" in head:
+        raise FileRejected(
+            "binary", "This file contains binary data (NUL bytes), so it is not a CSV."
+        )
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252, read block by block.
+
+    Raises FileRejected when the bytes are neither.
+    """
+    for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        try:
+            with open(path, "rb") as handle:
+                while block := handle.read(BLOCK_BYTES):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(
+        "encoding",
+        "The file is not text in UTF-8 or Windows-1252. In Excel choose 'Save as' and "
+        "'CSV UTF-8 (comma delimited)', then upload it again.",
+    )
+
+
+def count_lines(path: Path) -> int:
+    """Physical lines in the file (a last line without a newline counts)."""
+    lines, last = 0, b""
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK_BYTES):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (1 if last and last != b"\n" else 0)
+
+
+def _read_header(path: Path, encoding: str) -> list[str]:
+    with open(path, "rb") as handle:
+        head = handle.read(MAX_HEADER_BYTES)
+    text = head.decode(encoding, errors="replace")
+    if "\n" not in text and len(head) == MAX_HEADER_BYTES:
+        raise FileRejected(
+            "header_too_long", "The first line is longer than 1 MB: this is not a table."
+        )
+    first = text.splitlines()[0] if text.splitlines() else ""
+    return next(csv.reader(io.StringIO(first)), [])
+
+
+def _check_columns(columns: list[str], max_columns: int) -> list[str]:
+    columns = [c.strip() for c in columns]
+    if len(columns) > max_columns:
+        raise FileRejected(
+            "too_many_columns",
+            f"The file has {len(columns):,} columns; Chorus reads at most {max_columns}. "
+            "Is this a table turned on its side?",
+        )
+    named = [c for c in columns if c]
+    duplicates = sorted({c for c in named if named.count(c) > 1})
+    if duplicates:
+        raise FileRejected(
+            "duplicate_columns", f"Column names appear more than once: {', '.join(duplicates)}."
+        )
+    return columns
+
+
+def inspect_file(
+    path: Path | str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_columns: int = MAX_COLUMNS,
+    allow_xlsx: bool = False,
+) -> FileFacts:
+    """Run every safety check on ``path`` and describe the file; raises FileRejected.
+
+    Checks, in order: size (empty, over ``max_bytes``), binary signatures and NUL bytes,
+    encoding (UTF-8, then Windows-1252 with a note), the header (at most ``max_columns``
+    columns, no repeated names) and that there is at least one data row. An .xlsx is
+    allowed only when ``allow_xlsx`` (the Chorus template).
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise FileRejected("empty", "The file is empty.")
+    if size > max_bytes:
+        raise FileRejected(
+            "too_large",
+            f"The file is {size / 1_048_576:,.0f} MB; the limit is {max_bytes / 1_048_576:,.0f} "
+            "MB. Split it (for example by year) and import the parts.",
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    _reject_signatures(head, allow_xlsx)
+    if allow_xlsx and head.startswith(b"PK\x03\x04"):
+        return _inspect_xlsx(path, size, max_columns)
+    encoding = detect_encoding(path)
+    notes = []
+    if encoding == "cp1252":
+        notes.append(
+            "The file is not UTF-8; it was read as Windows-1252 (Excel's 'CSV'). Check that "
+            "names with accents look right, or save as 'CSV UTF-8' next time."
+        )
+    if not head.decode(encoding, errors="replace").strip():
+        raise FileRejected("empty", "The file holds only blank space.")
+    columns = _check_columns(_read_header(path, encoding), max_columns)
+    lines = count_lines(path)
+    if lines < 2:
+        raise FileRejected("empty", "The file has column names but no rows.")
+    return FileFacts(path, size, "csv", encoding, columns, lines, notes)
+
+
+def _inspect_xlsx(path: Path, size: int, max_columns: int) -> FileFacts:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a broken zip or a workbook openpyxl cannot read
+        raise FileRejected("binary", f"This workbook cannot be read ({exc}).") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileRejected("empty", "The workbook's first sheet is empty.")
+        columns = _check_columns(["" if c is None else str(c) for c in header], max_columns)
+        while columns and not columns[-1]:
+            columns.pop()
+        has_row = any(any(v not in (None, "") for v in row) for row in rows)
+        if not has_row:
+            raise FileRejected("empty", "The workbook has column names but no rows.")
+        count = sheet.max_row or 0
+    finally:
+        workbook.close()
+    return FileFacts(path, size, "xlsx", None, columns, count, [])
+
+
+@dataclass
+class RawChunk:
+    """Rows of a file as text, with ``line`` (1-based line of the file) and formula flags."""
+
+    frame: pd.DataFrame
+    formula_cells: list[tuple[int, str, str]]  # (line, column, value)
+
+
+def read_csv_chunks(
+    facts: FileFacts, chunk_rows: int = 50_000, usecols: list[str] | None = None
+) -> Iterator[RawChunk]:
+    """Stream a checked CSV as text chunks of ``chunk_rows`` rows.
+
+    Every cell is a string with surrounding spaces removed (blank cells are NaN), so
+    symbols survive. ``line`` assumes one physical line per row, which holds for the
+    published formats; a quoted field spanning lines shifts later line numbers.
+    """
+    reader = pd.read_csv(
+        facts.path,
+        dtype=str,
+        encoding=facts.encoding,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=chunk_rows,
+        skipinitialspace=False,
+        usecols=usecols,
+    )
+    offset = 2  # line 1 is the header
+    for frame in reader:
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        yield _as_chunk(frame)
+
+
+def read_xlsx_chunks(facts: FileFacts, chunk_rows: int = 50_000) -> Iterator[RawChunk]:
+    """Stream the first sheet of a checked workbook as text chunks (openpyxl read-only)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(facts.path, read_only=True, data_only=True)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        next(rows, None)
+        width = len(facts.columns)
+        buffer: list[list[object]] = []
+        line = 2
+        start = line
+        for row in rows:
+            values = [_cell_text(v) for v in list(row)[:width]]
+            values += [None] * (width - len(values))
+            buffer.append(values)
+            line += 1
+            if len(buffer) >= chunk_rows:
+                yield _xlsx_chunk(buffer, facts.columns, start)
+                buffer, start = [], line
+        if buffer:
+            yield _xlsx_chunk(buffer, facts.columns, start)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _xlsx_chunk(rows: list[list[object]], columns: list[str], start: int) -> RawChunk:
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame.index = pd.RangeIndex(start, start + len(frame))
+    blank = frame.isna().all(axis=1)
+    return _as_chunk(frame[~blank])
+
+
+def _as_chunk(frame: pd.DataFrame) -> RawChunk:
+    mask = formula_mask(frame)
+    cells: list[tuple[int, str, str]] = []
+    if mask.to_numpy().any():
+        lines, cols = np.nonzero(mask.to_numpy())
+        for i, j in zip(lines, cols, strict=True):
+            cells.append((int(frame.index[i]), str(frame.columns[j]), str(frame.iat[i, j])))
+    for column in frame.columns:
+        frame[column] = frame[column].astype("string").str.strip().astype(object)
+        frame[column] = frame[column].where(frame[column].notna() & (frame[column] != ""), None)
+    return RawChunk(frame, cells)
+
+
+def read_chunks(facts: FileFacts, chunk_rows: int = 50_000) -> Iterator[RawChunk]:
+    """CSV or workbook, whichever ``facts`` describes."""
+    if facts.kind == "xlsx":
+        return read_xlsx_chunks(facts, chunk_rows)
+    return read_csv_chunks(facts, chunk_rows)

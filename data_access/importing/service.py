@@ -1,0 +1,85 @@
+"""One call for a whole import (the CLI and the page's background job use it)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from data_access.db import Database
+from data_access.importing.commit import VALID_ONLY, CommitResult, commit_prepared
+from data_access.importing.pipeline import PreparedImport, Progress, prepare_import
+from data_access.importing.validation import Reference
+from data_access.users import UserRecord
+
+
+def load_reference(db: Database) -> Reference:
+    with db.read() as session:
+        return Reference.from_session(session)
+
+
+def validate_file(
+    db: Database,
+    path: Path | str,
+    fmt: str,
+    mapping: dict | None,
+    workdir: Path | str,
+    *,
+    filename: str | None = None,
+    mapping_name: str | None = None,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> PreparedImport:
+    """Check and validate a file into ``workdir`` (nothing is written to the database)."""
+    kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
+    return prepare_import(
+        path,
+        fmt,
+        mapping,
+        load_reference(db),
+        workdir,
+        filename=filename,
+        mapping_name=mapping_name,
+        progress=progress,
+        **kwargs,
+    )
+
+
+def commit_file(
+    db: Database,
+    prepared: PreparedImport,
+    mode: str = VALID_ONLY,
+    *,
+    user: UserRecord | None = None,
+    created_by: str | None = None,
+    progress: Progress | None = None,
+) -> CommitResult:
+    """Commit a prepared import in one transaction (all of it is written, or none)."""
+    with db.write() as session:
+        return commit_prepared(
+            session, prepared, mode, user=user, created_by=created_by, progress=progress
+        )
+
+
+def import_file(
+    db: Database,
+    path: Path | str,
+    fmt: str,
+    mapping: dict | None = None,
+    mode: str = VALID_ONLY,
+    *,
+    mapping_name: str | None = None,
+    user: UserRecord | None = None,
+    created_by: str | None = None,
+    max_bytes: int | None = None,
+) -> tuple[PreparedImport, CommitResult]:
+    """Validate then commit in a scratch folder that is removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix="chorus-import-"))
+    try:
+        prepared = validate_file(
+            db, path, fmt, mapping, workdir, mapping_name=mapping_name, max_bytes=max_bytes
+        )
+        result = commit_file(db, prepared, mode, user=user, created_by=created_by)
+        return prepared, result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,632 @@
+"""Validation of staged rows before anything is written, with line-numbered problems.
+
+A *staged* chunk is what a format makes of the file's rows: a DataFrame indexed by the
+file's line number, with text columns
+
+    indicator, area_code, [area_name], period_text or end_year, breakdown, breakdown_value,
+    numerator, denominator, value, lower_ci, upper_ci, status
+
+(missing optional columns are treated as blank). ``validate_staged`` parses and checks it
+and returns canonical rows (``canonical.OBSERVATION_COLUMNS`` plus ``line``) for the rows
+with no error, and the problems found. Warnings (an old area code mapped to the current
+one) do not reject a row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data_access.importers.canonical import (
+    BREAKDOWNS,
+    OBSERVATION_COLUMNS,
+    STATUS_SYMBOLS,
+    TOTAL,
+)
+from data_access.importing.periods import (
+    EXPECTED_FORMS,
+    parse_period_label,
+    period_from_end_year,
+)
+from data_access.importing.safety import neutralise_frame
+
+ERROR, WARNING = "error", "warning"
+
+# code -> (title shown as the group heading, severity)
+PROBLEM_TYPES: dict[str, tuple[str, str]] = {
+    "formula": ("Cell looks like a spreadsheet formula", ERROR),
+    "missing_value": ("Required cell is blank", ERROR),
+    "unknown_area": ("Unknown area code", ERROR),
+    "area_recoded": ("Old area code mapped to the current one", WARNING),
+    "unknown_indicator": ("Unknown indicator", ERROR),
+    "bad_period": ("Period in the wrong form", ERROR),
+    "unknown_breakdown": ("Unknown breakdown", ERROR),
+    "not_a_number": ("Not a number", ERROR),
+    "unknown_symbol": ("Symbol not in the published list (c, k, low, u, x, z)", ERROR),
+    "status_with_value": ("A symbol and a number in the same row", ERROR),
+    "no_figure": ("No value, counts or symbol", ERROR),
+    "negative_count": ("Negative count", ERROR),
+    "negative_value": ("Negative value", ERROR),
+    "numerator_gt_denominator": ("Numerator greater than denominator", ERROR),
+    "percent_out_of_range": ("Percentage outside 0 to 100", ERROR),
+    "bad_interval": ("Interval does not contain the value", ERROR),
+    "duplicate_row": ("Duplicate row in the file", ERROR),
+    "not_mapped": ("Rows the mapping does not cover (skipped)", WARNING),
+    "file": ("File problem", ERROR),
+}
+
+# Percentages that can pass 100 by definition: DfE divides children registered for funded
+# early education by an estimate of those eligible, and the estimate can be lower.
+MAY_EXCEED_100 = frozenset({"two_year_takeup", "three_four_takeup"})
+# Units where numerator <= denominator must hold (a share or a rate of a population).
+SHARE_UNITS = frozenset({"percent", "rate_per_10k"})
+NON_NEGATIVE_UNITS = frozenset({"percent", "rate_per_10k", "count", "days"})
+SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
+
+KEY = ["indicator", "area_code", "breakdown", "breakdown_value", "period_start", "period_end"]
+TEXT_FIELDS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "status"]
+DEFAULT_CAP_PER_CODE = 2_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, as the analyst will read it."""
+
+    line: int | None
+    column: str | None
+    code: str
+    message: str
+    value: str | None = None
+    severity: str = ERROR
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def problem(
+    code: str, line: int | None, column: str | None, message: str, value: object = None
+) -> Problem:
+    """A Problem with the severity its code carries."""
+    text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return Problem(line, column, code, message, text, PROBLEM_TYPES[code][1])
+
+
+@dataclass
+class ProblemLog:
+    """Every problem counted; at most ``cap_per_code`` kept per code (bounded memory)."""
+
+    cap_per_code: int = DEFAULT_CAP_PER_CODE
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, item: Problem) -> None:
+        self.counts[item.code] += 1
+        if self.counts[item.code] <= self.cap_per_code:
+            self.problems.append(item)
+
+    def extend(self, items: list[Problem]) -> None:
+        for item in items:
+            self.add(item)
+
+    def count(self, severity: str | None = None) -> int:
+        return sum(
+            n for code, n in self.counts.items() if severity in (None, PROBLEM_TYPES[code][1])
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(ERROR) > 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns: line, column, code, problem (group title), severity, message, value."""
+        rows = [
+            {
+                "line": p.line,
+                "column": p.column,
+                "code": p.code,
+                "problem": PROBLEM_TYPES[p.code][0],
+                "severity": p.severity,
+                "message": p.message,
+                "value": p.value,
+            }
+            for p in self.problems
+        ]
+        columns = ["line", "column", "code", "problem", "severity", "message", "value"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["line"] = frame["line"].astype("Int64")
+        return frame.sort_values(["severity", "code", "line"], kind="stable").reset_index(drop=True)
+
+    def grouped(self) -> pd.DataFrame:
+        """One row per problem type: code, problem, severity, count, first_lines (text)."""
+        frame = self.to_frame()
+        rows = []
+        for code, total in sorted(
+            self.counts.items(), key=lambda kv: (PROBLEM_TYPES[kv[0]][1], kv[0])
+        ):
+            lines = frame.loc[frame["code"] == code, "line"].dropna().astype(int).head(10)
+            rows.append(
+                {
+                    "code": code,
+                    "problem": PROBLEM_TYPES[code][0],
+                    "severity": PROBLEM_TYPES[code][1],
+                    "count": int(total),
+                    "first_lines": ", ".join(str(x) for x in lines),
+                }
+            )
+        return pd.DataFrame(rows, columns=["code", "problem", "severity", "count", "first_lines"])
+
+    def to_csv(self) -> str:
+        """The full report as CSV text, formula-like cells neutralised."""
+        return neutralise_frame(self.to_frame()).to_csv(index=False)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "cap_per_code": self.cap_per_code,
+                "counts": dict(self.counts),
+                "problems": [p.as_dict() for p in self.problems],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ProblemLog:
+        data = json.loads(text)
+        log = cls(cap_per_code=data.get("cap_per_code", DEFAULT_CAP_PER_CODE))
+        log.problems = [Problem(**p) for p in data["problems"]]
+        log.counts = Counter(data["counts"])
+        return log
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the validator checks against: areas, code changes and the indicator catalogue.
+
+    ``areas``: code -> name; ``aliases``: old code -> current code; ``indicators``: id ->
+    (unit, frequency, ci_method); ``la_numbers``: DfE LA number -> current code.
+    """
+
+    areas: dict[str, str]
+    aliases: dict[str, str]
+    indicators: dict[str, tuple[str, str, str]]
+    la_numbers: dict[int, str]
+
+    @classmethod
+    def from_session(cls, session, data_dir: Path | None = None) -> Reference:  # type: ignore[no-untyped-def]
+        from sqlalchemy import select
+
+        from data_access.models import Area, Indicator
+        from data_access.reference import DEFAULT_DATA_DIR, code_aliases, la_number_to_code
+
+        data_dir = data_dir or DEFAULT_DATA_DIR
+        areas = dict(session.execute(select(Area.code, Area.name)).all())
+        indicators = {
+            row.id: (row.unit, row.frequency, row.ci_method or "none")
+            for row in session.execute(
+                select(Indicator.id, Indicator.unit, Indicator.frequency, Indicator.ci_method)
+            )
+        }
+        return cls(areas, code_aliases(data_dir), indicators, la_number_to_code(data_dir))
+
+    @property
+    def names_to_codes(self) -> dict[str, str]:
+        return {name.lower(): code for code, name in self.areas.items()}
+
+    def suggest_area(self, code: str | None, name: str | None = None) -> str:
+        """' Did you mean ...?' text for an unknown code, using the name when the file has one."""
+        if name:
+            match = self.names_to_codes.get(str(name).strip().lower())
+            if match:
+                return f" Did you mean {match} ({self.areas[match]})?"
+        if code:
+            close = difflib.get_close_matches(str(code).upper(), list(self.areas), n=1, cutoff=0.8)
+            if close:
+                return f" Did you mean {close[0]} ({self.areas[close[0]]})?"
+        return ""
+
+    def suggest_indicator(self, indicator: str) -> str:
+        close = difflib.get_close_matches(str(indicator).lower(), list(self.indicators), n=1)
+        return f" Did you mean {close[0]}?" if close else ""
+
+
+class DuplicateTracker:
+    """Finds repeated observation keys across chunks with 64-bit hashes (bounded memory)."""
+
+    def __init__(self) -> None:
+        self._hashes = np.empty(0, dtype=np.uint64)
+        self._lines = np.empty(0, dtype=np.int64)
+
+    def first_lines(self, frame: pd.DataFrame) -> pd.Series:
+        """For each row, the line where the same key was first seen (NA if new); remembers."""
+        if frame.empty:
+            return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+        keys = frame[KEY].astype(str)
+        hashes = pd.util.hash_pandas_object(keys, index=False).to_numpy(dtype=np.uint64)
+        lines = frame.index.to_numpy(dtype=np.int64)
+        earlier = np.full(len(frame), -1, dtype=np.int64)
+        if len(self._hashes):
+            pos = np.searchsorted(self._hashes, hashes)
+            pos = np.clip(pos, 0, len(self._hashes) - 1)
+            hit = self._hashes[pos] == hashes
+            earlier[hit] = self._lines[pos[hit]]
+        # Within the chunk: the first line of each hash.
+        first_in_chunk = pd.Series(lines).groupby(hashes).transform("min").to_numpy()
+        within = (first_in_chunk != lines) & (earlier < 0)
+        earlier[within] = first_in_chunk[within]
+        new = earlier < 0
+        new_hashes, new_index = np.unique(hashes[new], return_index=True)
+        merged_hashes = np.concatenate([self._hashes, new_hashes])
+        merged_lines = np.concatenate([self._lines, lines[new][new_index]])
+        order = np.argsort(merged_hashes, kind="stable")
+        self._hashes, self._lines = merged_hashes[order], merged_lines[order]
+        result = pd.Series(earlier, index=frame.index).astype("Int64")
+        return result.where(result >= 0, pd.NA)
+
+
+def _blank(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and np.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _text(staged: pd.DataFrame, column: str) -> pd.Series:
+    """The column as objects with None for blanks (an all-None Series if absent)."""
+    if column not in staged.columns:
+        return pd.Series([None] * len(staged), index=staged.index, dtype=object)
+    values = [None if _blank(v) else v for v in staged[column].tolist()]
+    return pd.Series(values, index=staged.index, dtype=object)
+
+
+_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+
+
+def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(float values, symbol or None, True where text is neither) for a text column.
+
+    Accepts plain numbers, thousands separators ("1,234") and a trailing "%" (Excel).
+    """
+    cleaned = text.astype("string").str.strip()
+    cleaned = cleaned.str.replace(r"%$", "", regex=True)
+    grouped = cleaned.str.match(_GROUPED).fillna(False)
+    cleaned = cleaned.where(~grouped, cleaned.str.replace(",", "", regex=False))
+    is_number = cleaned.str.match(_NUMBER).fillna(False)
+    values = pd.to_numeric(cleaned.where(is_number), errors="coerce").astype(float)
+    lowered = cleaned.str.lower()
+    is_symbol = lowered.isin(STATUS_SYMBOLS).fillna(False) & ~is_number
+    symbols = lowered.where(is_symbol).astype(object)
+    symbols = symbols.where(symbols.notna(), None)
+    bad = text.notna() & ~is_number & ~is_symbol
+    return values, symbols, bad.astype(bool)
+
+
+class _Collector:
+    """Problems per chunk plus the lines that carry an error."""
+
+    def __init__(self, cap: int, line_of: np.ndarray) -> None:
+        self.items: list[Problem] = []
+        self.error_rows: set[int] = set()  # positions, not lines
+        self._line_of = line_of
+        self._cap = cap
+        self._counts: Counter = Counter()
+        self.overflow: Counter = Counter()
+
+    def flag(self, code: str, mask: pd.Series, column: str | None, message, values=None) -> None:  # type: ignore[no-untyped-def]
+        """Record ``code`` for every True row; ``message`` is text or row -> text."""
+        if not mask.any():
+            return
+        rows = mask.index[mask.to_numpy()]
+        if PROBLEM_TYPES[code][1] == ERROR:
+            self.error_rows.update(int(x) for x in rows)
+        room = max(self._cap - self._counts[code], 0)
+        kept = rows[:room]
+        self._counts[code] += len(rows)
+        self.overflow[code] += len(rows) - len(kept)
+        for row in kept:
+            text = message(row) if callable(message) else message
+            value = None if values is None else values.get(row)
+            self.items.append(problem(code, int(self._line_of[row]), column, text, value))
+
+
+def validate_staged(
+    staged: pd.DataFrame,
+    reference: Reference,
+    source_columns: dict[str, str] | None = None,
+    duplicates: DuplicateTracker | None = None,
+    error_lines: set[int] | None = None,
+    cap: int = DEFAULT_CAP_PER_CODE,
+) -> tuple[pd.DataFrame, list[Problem], Counter]:
+    """Check a staged chunk; return (valid canonical rows + ``line``, problems, overflow).
+
+    ``source_columns`` maps a canonical field to the file's column name for the report.
+    ``error_lines`` are lines already known to be bad (formula cells): they are rejected.
+    ``overflow`` counts problems found beyond ``cap`` per code (counted, not itemised).
+    """
+    cols = {f: f for f in ["indicator", "area_code", "period", *TEXT_FIELDS, "breakdown"]}
+    cols.update(source_columns or {})
+    cols.setdefault("breakdown_value", cols["breakdown"])
+    # Work on positions: one file line can give several staged rows (wide EES files).
+    line_of = staged.index.to_numpy(dtype=np.int64)
+    staged = staged.reset_index(drop=True)
+    found = _Collector(cap, line_of)
+    if error_lines:
+        bad = np.isin(line_of, np.fromiter(error_lines, dtype=np.int64))
+        found.error_rows.update(int(x) for x in np.nonzero(bad)[0])
+    index = staged.index
+
+    indicator = _text(staged, "indicator").map(lambda v: None if _blank(v) else str(v).strip())
+    area = _text(staged, "area_code").map(lambda v: None if _blank(v) else str(v).strip().upper())
+    names = _text(staged, "area_name")
+    breakdown = _text(staged, "breakdown").fillna(TOTAL).astype(str).str.strip().str.lower()
+    breakdown_value = _text(staged, "breakdown_value")
+    breakdown_value = breakdown_value.where(breakdown_value.notna(), None)
+    breakdown_value = breakdown_value.map(lambda v: None if _blank(v) else str(v).strip().lower())
+    breakdown_value = breakdown_value.where(breakdown != TOTAL, TOTAL)
+
+    # Indicators.
+    found.flag("missing_value", indicator.isna(), cols["indicator"], "The indicator is blank.")
+    unknown_ind = indicator.notna() & ~indicator.isin(reference.indicators)
+    found.flag(
+        "unknown_indicator",
+        unknown_ind,
+        cols["indicator"],
+        lambda line: (
+            f"'{indicator[line]}' is not in the indicator catalogue."
+            + reference.suggest_indicator(indicator[line])
+        ),
+        indicator,
+    )
+    meta = indicator.map(lambda i: reference.indicators.get(i, (None, None, None)))
+    unit = meta.map(lambda m: m[0])
+    frequency = meta.map(lambda m: m[1])
+
+    # Areas: old codes become current ones (with a warning), unknown ones are errors.
+    found.flag("missing_value", area.isna(), cols["area_code"], "The area code is blank.")
+    recoded = area.notna() & area.isin(reference.aliases)
+    found.flag(
+        "area_recoded",
+        recoded,
+        cols["area_code"],
+        lambda line: (
+            f"{area[line]} is now {reference.aliases[area[line]]} "
+            f"({reference.areas.get(reference.aliases[area[line]], '')}); stored under the "
+            "current code."
+        ),
+        area,
+    )
+    area = area.where(~recoded, area.map(lambda c: reference.aliases.get(c, c)))
+    unknown_area = area.notna() & ~area.isin(reference.areas)
+    found.flag(
+        "unknown_area",
+        unknown_area,
+        cols["area_code"],
+        lambda line: (
+            f"'{area[line]}' is not a known England, region or local authority code."
+            + reference.suggest_area(area[line], names.get(line))
+        ),
+        area,
+    )
+
+    # Periods, parsed under each indicator's frequency (distinct pairs only).
+    periods = _parse_periods(staged, frequency)
+    period_source = _text(staged, "period_text").where(
+        _text(staged, "period_text").notna(), _text(staged, "end_year")
+    )
+    bad_period = indicator.notna() & ~unknown_ind & periods["period_label"].isna()
+    found.flag(
+        "bad_period",
+        bad_period,
+        cols["period"],
+        lambda line: (
+            "The period is not "
+            + EXPECTED_FORMS.get(frequency[line], "a period Chorus knows")
+            + f" (the indicator is {str(frequency[line]).replace('_', ' ')})."
+        ),
+        period_source,
+    )
+
+    # Breakdowns.
+    bad_breakdown = ~breakdown.isin(BREAKDOWNS)
+    found.flag(
+        "unknown_breakdown",
+        bad_breakdown,
+        cols["breakdown"],
+        lambda line: f"'{breakdown[line]}' is not one of {', '.join(sorted(BREAKDOWNS))}.",
+        breakdown,
+    )
+    found.flag(
+        "missing_value",
+        ~bad_breakdown & breakdown_value.isna(),
+        cols["breakdown_value"],
+        "The breakdown value is blank.",
+    )
+
+    # Numbers and symbols.
+    parsed = {}
+    for name in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
+        values, symbols, bad = _numbers(_text(staged, name))
+        parsed[name] = (values, symbols)
+        text = _text(staged, name)
+        if name == "value":
+            short = text.astype(str).str.len() <= 5
+            no_digit = ~text.astype(str).str.contains(r"\d", regex=True)
+            looks_symbol = bad & short & no_digit
+            found.flag(
+                "unknown_symbol",
+                looks_symbol,
+                cols["value"],
+                lambda line, t=text: f"'{t[line]}' is not a published symbol (c, k, low, u, x, z).",
+                text,
+            )
+            bad = bad & ~looks_symbol
+        found.flag(
+            "not_a_number",
+            bad,
+            cols[name],
+            lambda line, n=name, t=text: f"'{t[line]}' is not a number.",
+            text,
+        )
+    status_text = _text(staged, "status")
+    status_lower = status_text.map(lambda s: None if _blank(s) else str(s).strip().lower())
+    status_bad = status_lower.notna() & ~status_lower.isin(STATUS_SYMBOLS)
+    found.flag(
+        "unknown_symbol",
+        status_bad,
+        cols["status"],
+        lambda line: f"'{status_text[line]}' is not a published symbol (c, k, low, u, x, z).",
+        status_text,
+    )
+    numerator, denominator = parsed["numerator"][0], parsed["denominator"][0]
+    value, value_symbol = parsed["value"]
+    lower, upper = parsed["lower_ci"][0], parsed["upper_ci"][0]
+    status = status_lower.where(~status_bad & status_lower.notna(), value_symbol)
+    found.flag(
+        "status_with_value",
+        status_lower.notna() & ~status_bad & value.notna(),
+        cols["status"],
+        "A row with a published symbol must leave the value blank.",
+        status_text,
+    )
+
+    # Derive the value from counts where it is blank (percent and rates; counts).
+    scale = unit.map(SCALE)
+    derivable = value.isna() & status.isna() & numerator.notna() & denominator.gt(0)
+    derived = (numerator / denominator * scale).where(derivable & scale.notna())
+    value = value.where(value.notna(), derived)
+    counted = value.isna() & status.isna() & numerator.notna() & (unit == "count")
+    value = value.where(~counted, numerator)
+    found.flag(
+        "no_figure",
+        value.isna()
+        & status.isna()
+        & ~value_symbol.notna()
+        & ~parsed["value"][0].notna()
+        & ~_text(staged, "value").notna(),
+        cols["value"],
+        "The row has no value, no numerator and denominator to work it out from, and no symbol.",
+    )
+
+    # Plausibility.
+    found.flag(
+        "negative_count",
+        numerator.lt(0),
+        cols["numerator"],
+        "Counts cannot be negative.",
+        _text(staged, "numerator"),
+    )
+    found.flag(
+        "negative_count",
+        denominator.lt(0),
+        cols["denominator"],
+        "Counts cannot be negative.",
+        _text(staged, "denominator"),
+    )
+    found.flag(
+        "negative_value",
+        value.lt(0) & unit.isin(NON_NEGATIVE_UNITS),
+        cols["value"],
+        lambda line: f"A {unit[line].replace('_', ' ')} cannot be negative.",
+        _text(staged, "value"),
+    )
+    exempt = indicator.isin(MAY_EXCEED_100)
+    found.flag(
+        "numerator_gt_denominator",
+        numerator.gt(denominator) & unit.isin(SHARE_UNITS) & ~exempt,
+        cols["numerator"],
+        lambda line: (
+            f"The numerator ({numerator[line]:g}) is greater than the denominator "
+            f"({denominator[line]:g})."
+        ),
+        _text(staged, "numerator"),
+    )
+    found.flag(
+        "percent_out_of_range",
+        (unit == "percent") & (value.lt(0) | (value.gt(100) & ~exempt)),
+        cols["value"],
+        lambda line: f"{value[line]:g} is not a percentage between 0 and 100.",
+        _text(staged, "value"),
+    )
+    has_interval = lower.notna() & upper.notna() & value.notna()
+    found.flag(
+        "bad_interval",
+        has_interval & ((lower > value + 1e-9) | (upper < value - 1e-9)),
+        cols["lower_ci"],
+        lambda line: (
+            f"The interval {lower[line]:g} to {upper[line]:g} does not contain {value[line]:g}."
+        ),
+    )
+
+    canonical = pd.DataFrame(
+        {
+            "indicator": indicator,
+            "area_code": area,
+            "period_label": periods["period_label"],
+            "period_start": periods["period_start"],
+            "period_end": periods["period_end"],
+            "breakdown": breakdown,
+            "breakdown_value": breakdown_value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value.where(status.isna()),
+            "lower_ci": lower,
+            "upper_ci": upper,
+            "status": status,
+        },
+        index=index,
+    )
+    ok = ~index.isin(list(found.error_rows))
+    candidates = canonical[ok]
+    if duplicates is not None and not candidates.empty:
+        by_line = candidates.set_axis(line_of[candidates.index.to_numpy()])
+        first = duplicates.first_lines(by_line).set_axis(candidates.index)
+        is_dup = first.notna()
+        dup_mask = pd.Series(False, index=index)
+        dup_mask.loc[is_dup[is_dup].index] = True
+        found.flag(
+            "duplicate_row",
+            dup_mask,
+            cols["indicator"],
+            lambda line: f"The same indicator, area, period and breakdown as line {first[line]}.",
+        )
+        candidates = candidates[~is_dup]
+    valid = candidates.copy()
+    valid.insert(0, "line", line_of[valid.index.to_numpy()])
+    valid = valid.set_axis(pd.RangeIndex(len(valid)))
+    return valid[["line", *OBSERVATION_COLUMNS]], found.items, found.overflow
+
+
+def _parse_periods(staged: pd.DataFrame, frequency: pd.Series) -> pd.DataFrame:
+    """Period label/start/end per row from ``period_text`` or, where that is blank, ``end_year``."""
+    text = _text(staged, "period_text")
+    years = _text(staged, "end_year")
+    kinds = pd.Series(np.where(text.notna(), "text", "year"), index=staged.index)
+    source = text.where(text.notna(), years).map(lambda v: None if _blank(v) else str(v).strip())
+    pairs = pd.DataFrame({"kind": kinds, "text": source, "frequency": frequency})
+    lookup = {}
+    for kind, value, freq in pairs.drop_duplicates().itertuples(index=False):
+        result = None
+        if value is not None and freq is not None:
+            result = (
+                parse_period_label(value, freq) if kind == "text" else _by_end_year(value, freq)
+            )
+        lookup[(kind, value, freq)] = result or (None, None, None)
+    triples = [lookup[key] for key in pairs.itertuples(index=False, name=None)]
+    return pd.DataFrame(
+        triples, columns=["period_label", "period_start", "period_end"], index=staged.index
+    ).astype(object)
+
+
+def _by_end_year(end_year: object, frequency: str):  # type: ignore[no-untyped-def]
+    try:
+        year = int(str(end_year).strip())
+    except ValueError:
+        return None
+    return period_from_end_year(frequency, year)
