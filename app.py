@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from flask import Flask, jsonify
 
 from api import init_api
 from auth import init_auth
+from auth.hardening import prepare_cache_dir
+from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
 from components.shell import serve_shell
 from data_access.db import init_database
@@ -57,6 +60,7 @@ def create_server(settings: Settings) -> Flask:
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
+    prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
     init_api(server)
@@ -93,8 +97,33 @@ def create_app(settings: Settings | None = None) -> Dash:
         assets_ignore=r"vendor/.*",
     )
     app.index_string = INDEX_STRING
+    # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
+    # clientside callbacks) and no other inline script.
+    use_dash_script_hashes(server, app.csp_hashes)
+    _finish_dash_setup_before_any_request(app)
     app.layout = serve_shell
     return app
+
+
+def _finish_dash_setup_before_any_request(app: Dash) -> None:
+    """Run Dash's one-off setup under a lock, ahead of Dash's own hook.
+
+    Dash sets its "set up" flag at the start of the setup, so in a threaded worker the
+    second of several simultaneous first requests (a browser fetching scripts in
+    parallel) skips ahead before the scripts are registered and gets a 500.
+    """
+    lock = threading.Lock()
+    state = {"ready": False}
+
+    def setup_once() -> None:
+        if state["ready"]:
+            return
+        with lock:
+            if not state["ready"]:
+                app._setup_server()
+                state["ready"] = True
+
+    app.server.before_request_funcs.setdefault(None, []).insert(0, setup_once)
 
 
 app = create_app()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import time
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, redirect, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 
+from auth import clock
+from auth.csrf import refuse_cross_site_requests, rotate_csrf_token, set_csrf_cookie
 from auth.current import CurrentUser
+from auth.errors import init_error_pages
+from auth.headers import init_security_headers
 from auth.views import blueprint as auth_blueprint
 from data_access.db import get_database
 from data_access.users import user_by_id
@@ -23,11 +27,19 @@ login_manager = LoginManager()
 
 
 def init_auth(server: Flask) -> None:
-    """Register the login manager, the auth routes and the request guard."""
+    """Register the login manager, the auth routes, the request guards and headers.
+
+    Order matters: the login guard runs first (401 without a session), then the CSRF
+    check on state-changing requests (403).
+    """
     login_manager.init_app(server)
     login_manager.user_loader(_load_user)
     server.register_blueprint(auth_blueprint)
     server.before_request(_require_login)
+    server.before_request(refuse_cross_site_requests)
+    server.after_request(set_csrf_cookie)
+    init_security_headers(server)
+    init_error_pages(server)
 
 
 def _load_user(user_id: str) -> CurrentUser | None:
@@ -66,7 +78,7 @@ def _require_login() -> Response | None:
 def _session_still_fresh() -> bool:
     """Idle and absolute timeouts, measured on the server's clock."""
     settings = session_settings()
-    now = time.time()
+    now = clock.now()
     started = session.get("login_at", 0)
     last_seen = session.get("last_seen", 0)
     if now - started > settings["absolute_seconds"] or now - last_seen > settings["idle_seconds"]:
@@ -96,10 +108,16 @@ def _safe_next(target: str | None) -> str:
 
 
 def start_session(record) -> None:  # type: ignore[no-untyped-def]
-    """Log the user in with a fresh session (no fixation) and the timeout clocks started."""
+    """Log the user in with a fresh session (no fixation) and the timeout clocks started.
+
+    Everything from before login is dropped; the session gets a new random identifier and
+    a new CSRF token, so a cookie or token planted before login is worthless after it.
+    """
     session.clear()
+    session["sid"] = secrets.token_urlsafe(24)
     login_user(CurrentUser(record))
-    now = time.time()
+    rotate_csrf_token()
+    now = clock.now()
     session["sv"] = record.session_version
     session["login_at"] = now
     session["last_seen"] = now

@@ -151,9 +151,11 @@ def create_test_users(database) -> dict[str, TestUser]:  # type: ignore[no-untyp
 def reset_mutable_tables(database) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import delete
 
+    from data_access.audit import audit_purge_allowed
     from data_access.models import Base
 
-    with database.write() as session:
+    # The audit log is append-only; emptying it between tests needs the explicit opt-in.
+    with database.write() as session, audit_purge_allowed(session):
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in SHARED_TABLES:
                 session.execute(delete(table))
@@ -194,9 +196,32 @@ def users(db) -> dict[str, TestUser]:
     return create_test_users(db)
 
 
+class RendererLikeClient:
+    """Mixin for Flask's test client that does what Dash's renderer does in a browser.
+
+    On a POST to the callback endpoint it sends the ``_csrf_token`` cookie back as the
+    X-CSRFToken header and the page's Origin, unless the test set them itself. The
+    security suite uses a plain client to check that requests without them are refused.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+        if path.startswith("/_dash-update-component"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            cookie = self.get_cookie("_csrf_token")
+            if cookie is not None:
+                headers.setdefault("X-CSRFToken", cookie.value)
+            headers.setdefault("Origin", "http://localhost")
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(server, users):
-    return server.test_client()
+    from flask.testing import FlaskClient
+
+    client_class = type("DashTestClient", (RendererLikeClient, FlaskClient), {})
+    return client_class(server, server.response_class, use_cookies=True)
 
 
 class AuthActions:
