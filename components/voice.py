@@ -138,9 +138,12 @@ def voice_beside_indicator(
     library_href: str,
     total: int | None = None,
     limit: int = 3,
+    heading: str | None = None,
 ) -> html.Section:
-    """ "What people say" for an indicator panel: the newest quotes and a library link."""
-    heading = html.H3("What people say", className="voice-slot-title")
+    """The "What people say" block for an indicator panel: newest quotes and a library link.
+
+    The panel supplies its own "What people say" heading; pass ``heading`` to add one.
+    """
     shown = list(items)[:limit]
     if not shown:
         body: list = [
