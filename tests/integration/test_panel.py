@@ -1,0 +1,257 @@
+"""The indicator panel through the real callback route: GLD in Oldham, care leavers in
+North Yorkshire, breakdowns, suppression and the CSV download."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+
+from components.panel import pid
+from pages._panel_support import render_panel
+
+
+def _dependency(client, trigger_type: str) -> dict:
+    for dep in client.get("/_dash-dependencies").get_json():
+        for item in dep["inputs"]:
+            if item["id"].startswith("{") and json.loads(item["id"]).get("type") == trigger_type:
+                return dep
+    raise AssertionError(f"no callback triggered by {trigger_type}")
+
+
+def _concrete(id_text: str, index: str) -> dict:
+    return {k: (index if v == ["MATCH"] else v) for k, v in json.loads(id_text).items()}
+
+
+def call_panel(client, trigger_type: str, values: dict, index: str, dep=None):  # type: ignore[no-untyped-def]
+    """POST a pattern-matching panel callback as Dash's renderer does.
+
+    ``values`` maps id type -> value; returns the Flask response."""
+    dep = dep or _dependency(client, trigger_type)
+    parts = dep["output"][2:-2].split("...") if dep["output"].startswith("..") else [dep["output"]]
+    outputs = []
+    for part in parts:
+        id_text, prop = part.rsplit(".", 1)
+        outputs.append({"id": _concrete(id_text, index), "property": prop.split("@")[0]})
+
+    def items(kind: str) -> list[dict]:
+        return [
+            {
+                "id": _concrete(item["id"], index),
+                "property": item["property"],
+                "value": values.get(json.loads(item["id"])["type"]),
+            }
+            for item in dep[kind]
+        ]
+
+    trigger = json.dumps({"index": index, "type": trigger_type}, separators=(",", ":"))
+    body = {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items("inputs"),
+        "state": items("state"),
+        "changedPropIds": [f"{trigger}.{dep['inputs'][0]['property']}"],
+    }
+    return client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def _props(response, type_: str) -> dict:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    payload = response.get_json()["response"]
+    for key, props in payload.items():
+        if json.loads(key)["type"] == type_:
+            return props
+    raise AssertionError(f"{type_} not in response: {list(payload)}")
+
+
+def _numbers(array) -> list[float]:  # type: ignore[no-untyped-def]
+    """A figure array as floats (plotly sends numeric arrays as base64 typed arrays)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return [math.nan if v is None else float(v) for v in array]
+
+
+def _text(component) -> str:  # type: ignore[no-untyped-def]
+    """All text inside a serialised component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list):
+        return " ".join(_text(c) for c in component)
+    if isinstance(component, dict):
+        return _text(component.get("props", {}).get("children", ""))
+    return ""
+
+
+def _find(component, wanted: dict):  # type: ignore[no-untyped-def]
+    """The first component in a Dash layout tree whose id equals ``wanted``."""
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = _find(child, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+GLD_STATE = {
+    "indicator": "gld",
+    "area_code": "E08000004",
+    "breakdown": "total",
+    "comparators": ["england", "region", "neighbours"],
+    "period_from": None,
+    "period_to": None,
+    "periods": [],
+    "x_axis": "date",
+}
+
+
+@pytest.fixture
+def panel_values() -> dict:
+    return {
+        "panel-comparators": ["england", "region", "neighbours"],
+        "panel-breakdown-choice": "total",
+        "panel-from": None,
+        "panel-to": None,
+        "panel-state": GLD_STATE,
+    }
+
+
+def test_panel001_oldham_gld_shows_england_north_west_and_neighbours(server, users):
+    with server.test_request_context():
+        panel = render_panel("gld", "gld", "E08000004")
+    caption = _find(panel, pid("panel-caption", "gld")).children
+    assert "England 68.3%" in caption
+    assert "North West 65.0%" in caption
+    assert "Statistical neighbours (mean)" in caption
+    assert "not compared: the publisher gives no counts" in caption
+    # The verdict in words for the latest year with counts (EES 2021/22).
+    assert "In 2021/22, the latest period with counts, Oldham was 59.8%" in caption
+    assert "significantly below England (65.2%), which is worse" in caption
+    state = _find(panel, pid("panel-state", "gld")).data
+    assert state["x_axis"] == "date"
+    assert state["comparators"] == ["england", "region", "neighbours"]
+    assert {"label": "2024/25", "start": "2024-09-01", "end": "2025-08-31"} in state["periods"]
+    names = [trace.name for trace in _find(panel, pid("panel-graph", "gld")).figure.data]
+    assert names == ["Oldham", "England", "North West", "Statistical neighbours (mean)"]
+    assert _find(panel, pid("annotation-slot", "gld")) is not None
+    assert _find(panel, pid("voice-slot", "gld")) is not None
+
+
+def test_panel002_fsm_breakdown_gives_gap_with_interval(client, auth, panel_values):
+    auth.login("oldham_viewer")
+    values = {**panel_values, "panel-breakdown-choice": "fsm"}
+    response = call_panel(client, "panel-breakdown-choice", values, "gld")
+    breakdown = _text(_props(response, "panel-breakdown")["children"])
+    # 2021/22 EES counts: eligible 401 of 852, not eligible 1607 of 2505.
+    assert "In 2021/22, eligible minus not eligible: -17.1 percentage points" in breakdown
+    assert "(95% interval -20.9 to -13.2), a significant gap." in breakdown
+    state = _props(response, "panel-state")["data"]
+    assert state["breakdown"] == "fsm"
+    caption = _props(response, "panel-caption")["children"]
+    assert "by free school meals (eligible and not eligible)" in caption
+
+
+def test_panel003_comparator_and_period_change_update_state_and_chart(client, auth, panel_values):
+    auth.login("oldham_viewer")
+    values = {
+        **panel_values,
+        "panel-comparators": ["england", "gm"],
+        "panel-from": "2021-09-01",
+        "panel-to": "2025-08-31",
+    }
+    response = call_panel(client, "panel-comparators", values, "gld")
+    state = _props(response, "panel-state")["data"]
+    assert state["comparators"] == ["england", "gm"]
+    assert state["period_from"] == "2021-09-01" and state["period_to"] == "2025-08-31"
+    assert [p["label"] for p in state["periods"]] == ["2021/22", "2022/23", "2023/24", "2024/25"]
+    traces = _props(response, "panel-graph")["figure"]["data"]
+    assert [t["name"] for t in traces] == ["Oldham", "England", "Greater Manchester"]
+    # Greater Manchester is summed from its members' counts: only 2021/22 has them.
+    gm = _numbers(traces[2]["y"])
+    assert sum(not math.isnan(v) for v in gm) == 1
+
+
+def test_panel004_north_yorkshire_care_leavers_2016_to_2025(server, users):
+    with server.test_request_context():
+        panel = render_panel("eet", "care_leavers_eet_19_21", "E06000065")
+    state = _find(panel, pid("panel-state", "eet")).data
+    labels = [p["label"] for p in state["periods"]]
+    assert labels[0] == "2015-16" and labels[-1] == "2024-25" and len(labels) == 10
+    area = _find(panel, pid("panel-graph", "eet")).figure.data[0]
+    assert area.name == "North Yorkshire"
+    assert sum(not math.isnan(v) for v in area.y) == 10
+    caption = _find(panel, pid("panel-caption", "eet")).children
+    assert "In 2024-25, North Yorkshire: 62.0% (95% interval 55.4 to 68.9)" in caption
+    assert "significantly above England (54.0%), which is better" in caption
+
+
+def test_panel005_download_is_the_table_and_matches_the_api(client, auth, panel_values):
+    auth.login("oldham_viewer")
+    values = {**panel_values, "panel-download-button": 1}
+    response = call_panel(client, "panel-download-button", values, "gld")
+    data = _props(response, "panel-download")["data"]
+    assert data["filename"] == "gld_oldham_total.csv"
+    rows = list(csv.DictReader(io.StringIO(data["content"])))
+    assert {r["series"] for r in rows} == {
+        "Oldham",
+        "England",
+        "North West",
+        "Statistical neighbours (mean)",
+    }
+    oldham = [r for r in rows if r["series"] == "Oldham"]
+    api = client.get("/api/v1/observations?indicator=gld&area=E08000004&breakdown=total")
+    api_rows = api.get_json()["data"]
+    assert len(api_rows) == len(oldham) == 10
+    for mine, theirs in zip(oldham, api_rows, strict=True):
+        assert mine["period"] == theirs["period"]
+        assert (mine["value"] or None) == (
+            None if theirs["value"] is None else str(theirs["value"])
+        )
+        assert (mine["status"] or None) == theirs["status"]
+        assert (mine["comparison_england"] or None) == theirs["comparison_england"]
+
+
+def test_panel006_small_groups_are_suppressed_in_breakdown_and_download(client, auth):
+    auth.login("oldham_viewer")
+    state = {**GLD_STATE, "indicator": "eh_closed_needs_met", "comparators": []}
+    values = {
+        "panel-comparators": [],
+        "panel-breakdown-choice": "ethnicity",
+        "panel-from": None,
+        "panel-to": None,
+        "panel-state": state,
+        "panel-download-button": 1,
+    }
+    response = call_panel(client, "panel-breakdown-choice", values, "eh")
+    breakdown = _text(_props(response, "panel-breakdown")["children"])
+    assert "Suppressed to protect privacy (c)" in breakdown
+    download = call_panel(
+        client,
+        "panel-download-button",
+        {**values, "panel-state": _props(response, "panel-state")["data"]},
+        "eh",
+    )
+    rows = list(csv.DictReader(io.StringIO(_props(download, "panel-download")["data"]["content"])))
+    for row in rows:
+        if row["numerator"]:
+            assert int(row["numerator"]) == 0 or int(row["numerator"]) > 5
+        if row["status"] == "c":
+            assert row["value"] == "" and row["numerator"] == ""
+    assert any(row["status"] == "c" for row in rows)
+
+
+def test_panel007_callbacks_need_login(client, auth, panel_values):
+    auth.login("oldham_viewer")
+    dep = _dependency(client, "panel-comparators")
+    auth.logout()
+    response = call_panel(client, "panel-comparators", panel_values, "gld", dep)
+    assert response.status_code in (302, 401, 403)
