@@ -35,6 +35,7 @@ from analysis import (
     rank_and_quartile,
     recent_trend,
 )
+from data_access.cache import cached_frame
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Observation
 from data_access.observations import CANONICAL_COLUMNS, indicator_catalogue, observations_frame
@@ -160,8 +161,36 @@ def suppressed_rows(
     """Canonical rows plus area_name for all breakdowns of the areas, with disclosure control.
 
     ``area_codes`` None means every area. Rates use a population denominator, which is not a
-    count of people to protect (``denominator_is_people=False``).
+    count of people to protect (``denominator_is_people=False``). Memoised under the data
+    version (data_access.cache): disclosure control is the costly step of a panel.
     """
+    areas = None if area_codes is None else sorted(set(area_codes))
+    key = (
+        indicator["id"],
+        indicator.get("unit"),
+        areas,
+        threshold,
+        str(period_from),
+        str(period_to),
+    )
+    return cached_frame(
+        "suppressed_rows",
+        key,
+        lambda: _suppressed_rows_uncached(
+            session, indicator, areas, threshold, period_from, period_to
+        ),
+        session=session,
+    )
+
+
+def _suppressed_rows_uncached(
+    session: Session,
+    indicator: dict[str, Any],
+    area_codes: Sequence[str] | None,
+    threshold: int,
+    period_from: object | None,
+    period_to: object | None,
+) -> pd.DataFrame:
     frame = observations_frame(
         session, indicator["id"], area_codes, None, _as_date(period_from), _as_date(period_to)
     )
@@ -255,9 +284,40 @@ def series_frame(
     With ``breakdown`` "total" every comparator is included; with a breakdown dimension
     the chart compares the area's groups, with England's matching groups when "england"
     is chosen (the other benchmarks are not published by group). All areas are read in
-    one query and suppressed together.
+    one query and suppressed together. Memoised under the data version.
     """
     comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
+    key = (
+        indicator["id"],
+        indicator.get("unit"),
+        indicator.get("polarity"),
+        area_code,
+        breakdown,
+        comparators,
+        str(period_from),
+        str(period_to),
+        threshold,
+    )
+    return cached_frame(
+        "series_frame",
+        key,
+        lambda: _series_frame_uncached(
+            session, indicator, area_code, breakdown, comparators, period_from, period_to, threshold
+        ),
+        session=session,
+    )
+
+
+def _series_frame_uncached(
+    session: Session,
+    indicator: dict[str, Any],
+    area_code: str,
+    breakdown: str,
+    comparators: list[str],
+    period_from: object | None,
+    period_to: object | None,
+    threshold: int,
+) -> pd.DataFrame:
     names = comparator_names(session, area_code, ["england", *comparators])
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
     needed = _comparator_members(session, area, comparators)

@@ -156,3 +156,26 @@ def test_cache007_redis_backend_is_shared_and_keys_are_namespaced(any_db):
     finally:
         cache.configure_cache(redis_url=REDIS_TEST_URL, enabled=True).clear()
         cache.reset_cache_configuration()
+
+
+def test_cache008_cached_panel_series_equal_the_uncached_ones(db, tmp_path):
+    from data_access import indicators_query as iq
+
+    cache.configure_cache(cache_dir=tmp_path / "panel-cache", enabled=True)
+    try:
+        with db.read() as session:
+            indicator = iq.indicator_record(session, "gld")
+            args = (session, indicator, "E08000004", "total", list(iq.DEFAULT_COMPARATORS))
+            first = iq.series_frame(*args, None, None, 5)
+            second = iq.series_frame(*args, None, None, 5)  # from the cache
+            direct = iq._series_frame_uncached(*args, None, None, 5)
+            rows = iq.suppressed_rows(session, indicator, ["E08000004", "E92000001"], 5)
+            rows_direct = iq._suppressed_rows_uncached(
+                session, indicator, ["E08000004", "E92000001"], 5, None, None
+            )
+        assert len(direct) > 0
+        pd.testing.assert_frame_equal(first, direct.reset_index(drop=True))
+        pd.testing.assert_frame_equal(second, direct.reset_index(drop=True))
+        pd.testing.assert_frame_equal(rows, rows_direct.reset_index(drop=True))
+    finally:
+        cache.reset_cache_configuration()
