@@ -195,6 +195,92 @@ def export_data_command(indicator: str, areas: tuple[str, ...], out_path: str) -
     click.echo(f"Wrote {len(frame):,} rows to {out_path}.")
 
 
+def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
+    from data_access.users import user_by_username
+
+    record = user_by_username(session, username)
+    if record is None:
+        raise click.ClickException(f"No user called {username!r}.")
+    return record.id
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+@click.option("--reactivate", is_flag=True, help="Let a deactivated user sign in again.")
+def deactivate_user_command(username: str, reactivate: bool) -> None:
+    """Stop a user signing in; their open sessions end at once."""
+    from auth.admin import set_user_active
+
+    with get_database().write() as session:
+        set_user_active(session, None, _user_id(session, username), reactivate)
+    click.echo(f"{username} is now {'active' if reactivate else 'deactivated'}.")
+
+
+@click.command("reset-password")
+@click.argument("username")
+def reset_password_command(username: str) -> None:
+    """Give a user a new password (CHORUS_PASSWORD, or a generated one printed once)."""
+    from auth.admin import AdminError, reset_password
+
+    given = os.environ.get("CHORUS_PASSWORD") or None
+    with get_database().write() as session:
+        try:
+            password = reset_password(session, None, _user_id(session, username), given)
+        except AdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if given:
+        click.echo(f"Password for {username} changed; their sessions have ended.")
+    else:
+        click.echo(f"New password for {username} (shown once): {password}")
+
+
+@click.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["viewer", "practitioner", "analyst", "admin"]))
+def set_role_command(username: str, role: str) -> None:
+    """Change a user's role; their sessions end so the new role applies at once."""
+    from auth.admin import change_role
+
+    with get_database().write() as session:
+        change_role(session, None, _user_id(session, username), role)
+    click.echo(f"{username} is now {role}.")
+
+
+@click.command("apply-retention")
+@click.option("--audit-days", type=int, default=None, help="Override CHORUS_AUDIT_RETENTION_DAYS.")
+@click.option(
+    "--voice-days-past-review",
+    type=int,
+    default=None,
+    help="Override CHORUS_VOICE_RETENTION_DAYS_PAST_REVIEW.",
+)
+def apply_retention_command(audit_days: int | None, voice_days_past_review: int | None) -> None:
+    """Delete audit events and voice items past the retention periods (run it daily)."""
+    from data_access.audit import purge_audit_events, purge_voice_past_review
+    from data_access.users import write_audit
+
+    settings = _settings()
+    audit_days = audit_days or settings.audit_retention_days
+    voice_days = (
+        settings.voice_retention_days_past_review
+        if voice_days_past_review is None
+        else voice_days_past_review
+    )
+    with get_database().write() as session:
+        voice = purge_voice_past_review(session, voice_days)
+        audit = purge_audit_events(session, audit_days)
+        write_audit(
+            session,
+            "retention.apply",
+            username="cli",
+            detail={"audit_deleted": audit, "voice_deleted": voice, "audit_days": audit_days},
+        )
+    click.echo(
+        f"Deleted {audit} audit events older than {audit_days} days and "
+        f"{voice} voice items more than {voice_days} days past review."
+    )
+
+
 def register_commands(server: Flask) -> None:
     """Attach every command to the Flask CLI."""
     for command in (
@@ -203,5 +289,9 @@ def register_commands(server: Flask) -> None:
         create_user_command,
         import_data_command,
         export_data_command,
+        deactivate_user_command,
+        reset_password_command,
+        set_role_command,
+        apply_retention_command,
     ):
         server.cli.add_command(command)

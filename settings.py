@@ -39,6 +39,10 @@ class Settings:
     hide_voice_past_review: bool = False
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Retention, applied by `flask apply-retention`: audit events older than this many days,
+    # and voice items this many days after their review date, are deleted.
+    audit_retention_days: int = 2190
+    voice_retention_days_past_review: int = 90
     import_max_mb: int = 100
 
     @classmethod
@@ -74,6 +78,10 @@ class Settings:
             in ("1", "true", "yes"),
             login_max_failures=int(env_vars.get("CHORUS_LOGIN_MAX_FAILURES", "5")),
             login_window_minutes=int(env_vars.get("CHORUS_LOGIN_WINDOW_MINUTES", "15")),
+            audit_retention_days=int(env_vars.get("CHORUS_AUDIT_RETENTION_DAYS", "2190")),
+            voice_retention_days_past_review=int(
+                env_vars.get("CHORUS_VOICE_RETENTION_DAYS_PAST_REVIEW", "90")
+            ),
             import_max_mb=int(env_vars.get("CHORUS_IMPORT_MAX_MB", "100")),
         )
         values.update(overrides)

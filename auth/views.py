@@ -6,12 +6,17 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from auth.csrf import csrf_token, csrf_valid
 from auth.passwords import burn_time_for_unknown_user, verify_password
+from auth.ratelimit import account_key, address_key, current_limiter
 from data_access.db import get_database
 from data_access.users import bump_session_version, record_login, user_with_hash, write_audit
 
 blueprint = Blueprint("auth", __name__)
 
 GENERIC_FAILURE = "That username and password did not match. Check them and try again."
+TOO_MANY = (
+    "Too many sign-in attempts for this account or from this address. "
+    "Wait 15 minutes and try again, or ask your Chorus administrator."
+)
 
 LOGIN_TEMPLATE = """<!doctype html>
 <html lang="en-GB">
@@ -67,7 +72,16 @@ def login_submit() -> Response | tuple[str, int]:
     if not csrf_valid(request.form.get("csrf_token")):
         return _render("Your sign-in form expired. Please try again.", username, 400)
 
+    limiter = current_limiter()
+    keys = [account_key(username), address_key(address)]
     db = get_database()
+    if limiter.blocked(keys):
+        with db.write() as s:
+            write_audit(
+                s, "login", username=username[:150], outcome="rate_limited", address=address
+            )
+        page, status = _render(TOO_MANY, username, 429)
+        return Response(page, status=status, headers={"Retry-After": str(limiter.window_seconds)})
     with db.read() as s:
         found = user_with_hash(s, username) if username else None
     if found is None:
@@ -85,7 +99,9 @@ def login_submit() -> Response | tuple[str, int]:
             record_login(s, record.id)
             write_audit(s, "login", user=record, address=address)
     if not ok:
+        limiter.record_failure(keys)
         return _render(GENERIC_FAILURE, username, 401)
+    limiter.clear(keys[0])
     start_session(record)
     return redirect(_safe_next(request.form.get("next")))
 

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import AuditEvent, Organisation, User, utcnow
+from data_access.models import AuditEvent, LoginAttempt, Organisation, User, utcnow
 
 ROLES = ("viewer", "practitioner", "analyst", "admin")
 
@@ -155,3 +155,67 @@ def write_audit(
             detail=json.dumps(detail, default=str) if detail else None,
         )
     )
+
+
+# --- login rate limiting (the database backend; Redis is used when REDIS_URL is set) ------
+
+
+def record_login_failure(session: Session, key: str, when: datetime) -> None:
+    """Remember one failed sign-in for ``key`` (``account:<name>`` or ``address:<ip>``)."""
+    session.add(LoginAttempt(key=key[:200], attempted_at=when))
+
+
+def count_login_failures(session: Session, key: str, since: datetime) -> int:
+    """Failed sign-ins for ``key`` at or after ``since``."""
+    query = select(func.count()).where(
+        LoginAttempt.key == key[:200], LoginAttempt.attempted_at >= since
+    )
+    return session.scalar(query) or 0
+
+
+def clear_login_failures(session: Session, key: str) -> None:
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == key[:200]))
+
+
+def purge_login_attempts(session: Session, before: datetime) -> int:
+    """Forget failures older than ``before`` (they no longer count); returns how many."""
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < before))
+    return result.rowcount or 0
+
+
+# --- user administration ----------------------------------------------------------------
+
+
+def set_role(session: Session, user_id: int, role: str) -> None:
+    """Change a user's role; their sessions end so the new role applies at once."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    session.execute(update(User).where(User.id == user_id).values(role=role))
+    bump_session_version(session, user_id)
+
+
+def set_active(session: Session, user_id: int, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate a user."""
+    session.execute(update(User).where(User.id == user_id).values(active=active))
+    bump_session_version(session, user_id)
+
+
+def user_by_username(session: Session, username: str) -> UserRecord | None:
+    user = session.scalar(select(User).where(User.username == username))
+    return None if user is None else _record(user)
+
+
+def search_users(
+    session: Session, organisation_id: int, search: str | None = None
+) -> list[UserRecord]:
+    """The organisation's users, optionally those whose username or name contains ``search``
+    (a bound parameter, never SQL text)."""
+    query = select(User).where(User.organisation_id == organisation_id).order_by(User.username)
+    if search:
+        escaped = search.strip()[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(
+            User.username.ilike(pattern, escape="\\")
+            | User.display_name.ilike(pattern, escape="\\")
+        )
+    return [_record(u) for u in session.scalars(query)]
