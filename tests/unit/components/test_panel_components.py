@@ -1,0 +1,224 @@
+"""Panel, chart, table, tile and download builders on small hand-made frames."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pandas as pd
+
+from components.charts import SERIES_STYLES, trend_figure
+from components.downloads import CSV_COLUMNS, csv_text, download_filename, series_csv_frame
+from components.panel import (
+    comparison_phrase,
+    gap_sentence,
+    indicator_panel,
+    panel_caption,
+    panel_state,
+    pid,
+)
+from components.tables import series_table
+from components.tiles import comparison_chip
+
+INDICATOR = {
+    "id": "gld",
+    "title": "Children reaching a good level of development at the end of reception",
+    "short_title": "Good level of development",
+    "unit": "percent",
+    "polarity": "high_is_good",
+    "frequency": "annual_academic",
+    "illustrative": False,
+}
+
+
+def _series() -> pd.DataFrame:
+    rows = []
+    for key, name, code, values in (
+        (
+            "area",
+            "Oldham",
+            "E08000004",
+            [(59.8, 58.1, 61.5, 2008, 3357), (63.1, None, None, None, None)],
+        ),
+        (
+            "england",
+            "England",
+            "E92000001",
+            [(65.2, 65.0, 65.3, 405723, 622583), (68.3, None, None, None, None)],
+        ),
+    ):
+        for (value, lower, upper, num, den), (label, start, end) in zip(
+            values,
+            [("2021/22", "2021-09-01", "2022-08-31"), ("2024/25", "2024-09-01", "2025-08-31")],
+            strict=True,
+        ):
+            rows.append(
+                {
+                    "series_key": key,
+                    "series_name": name,
+                    "area_code": code,
+                    "period_label": label,
+                    "period_start": pd.Timestamp(start).date(),
+                    "period_end": pd.Timestamp(end).date(),
+                    "breakdown": "total",
+                    "breakdown_value": "total",
+                    "numerator": num if num is not None else math.nan,
+                    "denominator": den if den is not None else math.nan,
+                    "value": value,
+                    "lower_ci": lower if lower is not None else math.nan,
+                    "upper_ci": upper if upper is not None else math.nan,
+                    "status": None,
+                    "england_value": 65.2 if label == "2021/22" else 68.3,
+                    "comparison": None
+                    if key == "england"
+                    else ("worse" if lower else "not compared"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _view() -> dict:
+    series = _series()
+    return {
+        "series": series,
+        "comparisons": [
+            {
+                "key": "england",
+                "name": "England",
+                "period_label": "2024/25",
+                "value": 63.1,
+                "benchmark": 68.3,
+                "verdict": "not compared",
+                "reason": "the publisher gives no counts",
+            }
+        ],
+        "counted_point": {
+            "period_label": "2021/22",
+            "value": 59.8,
+            "lower_ci": 58.1,
+            "upper_ci": 61.5,
+            "england_value": 65.2,
+            "comparison": "worse",
+        },
+        "trend": "cannot be calculated",
+        "breakdown_summary": {"groups": None},
+        "breakdown_options": ["total", "fsm"],
+        "comparator_options": [{"label": "England", "value": "england"}],
+        "period_options": [],
+    }
+
+
+def test_comp001_caption_states_value_comparison_and_verdict_in_words():
+    caption = panel_caption(INDICATOR, "Oldham", _view())
+    assert caption.startswith(
+        "The chart shows children reaching a good level of development at the end of "
+        "reception in Oldham with England, 2021/22 to 2024/25."
+    )
+    assert (
+        "In 2024/25, Oldham: 63.1%; England 68.3% (not compared: the publisher gives no counts)."
+        in caption
+    )
+    assert "significantly below England (65.2%), which is worse." in caption
+    assert caption.endswith("Recent trend: trend cannot be calculated.")
+
+
+def test_comp002_comparison_phrases_name_direction_and_judgement():
+    base = {"name": "England", "value": 70.0, "benchmark": 65.0, "reason": None}
+    assert comparison_phrase({**base, "verdict": "better"}, "percent") == (
+        "significantly above England (65.0%), which is better"
+    )
+    assert comparison_phrase({**base, "verdict": "higher"}, "percent") == (
+        "significantly above England (65.0%)"
+    )
+    assert comparison_phrase({**base, "verdict": "similar"}, "percent") == (
+        "not significantly different from England (65.0%)"
+    )
+
+
+def test_comp003_gap_sentence_with_and_without_interval():
+    gap = {
+        "group_a": "eligible",
+        "group_b": "not_eligible",
+        "gap": -17.09,
+        "lower_ci": -20.9,
+        "upper_ci": -13.2,
+        "significant": True,
+    }
+    assert gap_sentence(gap, "2021/22") == (
+        "In 2021/22, eligible minus not eligible: -17.1 percentage points "
+        "(95% interval -20.9 to -13.2), a significant gap."
+    )
+    no_ci = {**gap, "lower_ci": None, "upper_ci": None, "significant": False, "gap": -20.5}
+    assert gap_sentence(no_ci, "2024/25").endswith("(no interval: the publisher gives no counts).")
+
+
+def test_comp004_panel_has_the_shared_contract_ids():
+    panel = indicator_panel(
+        "p1", INDICATOR, "E08000004", "Oldham", view=_view(), comparators=["england"]
+    )
+    found = set()
+
+    def walk(node):  # type: ignore[no-untyped-def]
+        node_id = getattr(node, "id", None)
+        if isinstance(node_id, dict):
+            found.add(node_id["type"])
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                walk(child)
+
+    walk(panel)
+    assert {
+        "panel-graph",
+        "panel-state",
+        "annotation-slot",
+        "voice-slot",
+        "panel-caption",
+        "panel-download",
+    } <= found
+    assert pid("panel-graph", "p1") == {"type": "panel-graph", "index": "p1"}
+
+
+def test_comp005_panel_state_lists_periods_drawn_on_a_date_axis():
+    state = panel_state("gld", "E08000004", "total", ["england"], None, "2025-08-31", _series())
+    assert state["x_axis"] == "date"
+    assert state["period_to"] == "2025-08-31" and state["period_from"] is None
+    assert state["periods"] == [
+        {"label": "2021/22", "start": "2021-09-01", "end": "2022-08-31"},
+        {"label": "2024/25", "start": "2024-09-01", "end": "2025-08-31"},
+    ]
+
+
+def test_comp006_every_series_differs_by_marker_and_dash_not_only_colour():
+    styles = list(SERIES_STYLES.values())
+    assert len({(dash, marker) for _colour, dash, marker in styles}) == len(styles)
+    figure = trend_figure(_series(), "percent")
+    area, england = figure.data
+    assert area.marker.symbol != england.marker.symbol
+    assert area.line.dash != england.line.dash
+    assert area.error_y.array is not None and england.error_y.array is None
+    assert figure.layout.xaxis.type == "date"
+    assert list(figure.layout.xaxis.ticktext) == ["2021/22", "2024/25"]
+
+
+def test_comp007_csv_is_the_table_rounded_with_symbols_kept():
+    series = _series()
+    series.loc[1, "status"] = "x"
+    series.loc[1, "value"] = math.nan
+    frame = series_csv_frame(series, "gld")
+    rows = list(csv.DictReader(io.StringIO(csv_text(frame))))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert rows[0]["numerator"] == "2008" and rows[0]["value"] == "59.8"
+    assert rows[0]["comparison_england"] == "worse"
+    assert rows[1]["status"] == "x" and rows[1]["value"] == ""
+    table = series_table(series, "percent", "caption")
+    assert len(table.children[2].children) == len(rows)
+    assert download_filename("gld", "Oldham", "total") == "gld_oldham_total.csv"
+
+
+def test_comp008_chips_say_the_verdict_in_words():
+    chip = comparison_chip("worse", "England")
+    assert chip.children == "worse than England"
+    assert "chip-worse" in chip.className
+    assert comparison_chip("not compared", "England").children == "not compared with England"
