@@ -170,4 +170,8 @@ def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> l
 
 # Modules that add their own demo rows once the users exist, in this order (voice before
 # annotations, which link to quotes). Each defines ``seed_demo_extra(session, data_dir)``.
-DEMO_EXTRA_MODULES: list[str] = ["data_access.voice", "data_access.annotations"]
+DEMO_EXTRA_MODULES: list[str] = [
+    "data_access.voice",
+    "data_access.annotations",
+    "data_access.learning_network",
+]
