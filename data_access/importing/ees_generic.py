@@ -129,12 +129,13 @@ def mapping_problems(mapping: dict, columns: list[str], reference: Reference) ->
 
 
 def _needed_columns(mapping: dict, columns: list[str]) -> list[str]:
-    wanted = set(GEOGRAPHY_COLUMNS) | {"la_name", "region_name"}
+    wanted = set(GEOGRAPHY_COLUMNS)
     wanted |= set(mapping.get("filters", {})) | set(mapping.get("breakdown_columns", []))
     wanted |= _selectors(mapping)
     for spec in mapping.get("indicators", []):
         wanted |= {spec.get(f) for f in MEASURE_FIELDS if spec.get(f)}
-    return [c for c in columns if c in wanted]
+    geography = list(GEOGRAPHY_COLUMNS)
+    return geography + [c for c in columns if c in wanted and c not in geography]
 
 
 def _keep_rows(frame: pd.DataFrame, mapping: dict) -> pd.Series:
@@ -192,7 +193,7 @@ def stage(
 
 def _with_geography(chunk: RawChunk) -> pd.DataFrame:
     frame = chunk.frame
-    for column in GEOGRAPHY_COLUMNS + ["la_name", "region_name"]:
+    for column in GEOGRAPHY_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
     return frame
@@ -319,7 +320,7 @@ def suggest_mapping(sample: pd.DataFrame) -> dict:
     suggested from ``KNOWN_VALUES`` (others are left for the analyst). Indicator ids are
     left blank for the analyst to choose.
     """
-    columns = [c for c in sample.columns if c not in GEOGRAPHY_COLUMNS + ["la_name", "region_name"]]
+    columns = [c for c in sample.columns if c not in GEOGRAPHY_COLUMNS]
     measures = [c for c in columns if _looks_like_measure(c, sample[c])]
     filters = [c for c in columns if c not in measures]
     breakdown_columns = [c for c in filters if any(h in c.lower() for h in BREAKDOWN_COLUMN_HINTS)]

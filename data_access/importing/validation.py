@@ -213,6 +213,31 @@ class Reference:
         }
         return cls(areas, code_aliases(data_dir), indicators, la_number_to_code(data_dir))
 
+    @classmethod
+    def from_files(cls, data_dir: Path | None = None) -> Reference:
+        """The same reference built from the vendored files (no database; for tests)."""
+        from data_access.reference import (
+            DEFAULT_DATA_DIR,
+            build_areas,
+            code_aliases,
+            la_number_to_code,
+            load_indicator_catalogue,
+        )
+
+        data_dir = data_dir or DEFAULT_DATA_DIR
+        areas = build_areas(data_dir)
+        catalogue = load_indicator_catalogue(data_dir)
+        indicators = {
+            row.id: (row.unit, row.frequency, row.ci_method or "none")
+            for row in catalogue.itertuples(index=False)
+        }
+        return cls(
+            dict(zip(areas["code"], areas["name"], strict=True)),
+            code_aliases(data_dir),
+            indicators,
+            la_number_to_code(data_dir),
+        )
+
     @property
     def names_to_codes(self) -> dict[str, str]:
         return {name.lower(): code for code, name in self.areas.items()}
