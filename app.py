@@ -57,6 +57,16 @@ def create_server(settings: Settings) -> Flask:
         SESSION_COOKIE_NAME="chorus_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
         MAX_CONTENT_LENGTH=250 * 1024 * 1024,
+        # Compression (Dash compress=True) for JSON, scripts and styles, not for HTML pages:
+        # those carry the CSRF token beside reflected input (BREACH).
+        COMPRESS_MIMETYPES=[
+            "application/json",
+            "application/javascript",
+            "text/javascript",
+            "text/css",
+            "text/csv",
+        ],
+        COMPRESS_MIN_SIZE=1024,
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
@@ -77,6 +87,25 @@ def create_server(settings: Settings) -> Flask:
     return server
 
 
+def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
+    """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
+    (workers on any machine; start one with `celery -A app:celery_app worker`), else
+    subprocesses with a disk cache under CACHE_DIR (one machine)."""
+    if settings.redis_url:
+        try:
+            from celery import Celery
+        except ImportError:
+            Celery = None  # noqa: N806 - fall back to the disk cache below
+        if Celery is not None:
+            celery = Celery("chorus", broker=settings.redis_url, backend=settings.redis_url)
+            return dash.CeleryManager(celery)
+    import diskcache
+
+    cache_dir = Path(settings.cache_dir) / "background"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app. Dash registers callbacks globally: build it once per process."""
     settings = settings or Settings.from_env()
@@ -91,10 +120,13 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
         serve_locally=True,
-        compress=False,
+        # gzip/brotli for callback responses and the bundles (flask-compress): charts and
+        # tables are JSON that compresses about tenfold.
+        compress=True,
         # Bootstrap is vendored (no CDN): load it before our own stylesheet.
         external_stylesheets=["/assets/vendor/bootstrap-5.3.9.min.css"],
         assets_ignore=r"vendor/.*",
+        background_callback_manager=background_manager(settings),
     )
     app.index_string = INDEX_STRING
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
@@ -128,5 +160,8 @@ def _finish_dash_setup_before_any_request(app: Dash) -> None:
 
 app = create_app()
 server = app.server
+# The Celery app when REDIS_URL is set (for `celery -A app:celery_app worker`), else None.
+_manager = app._background_manager
+celery_app = _manager.handle if isinstance(_manager, dash.CeleryManager) else None
 
 __all__ = ["app", "create_app", "server", "dash"]
