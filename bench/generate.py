@@ -348,6 +348,13 @@ def _load_postgres(url: str, frames: Iterator[pd.DataFrame], batch_id: int) -> t
         for name in definitions:
             conn.execute(f'DROP INDEX "{name}"')
         conn.execute("ALTER TABLE observations DROP CONSTRAINT uq_observation_slice")
+        # Foreign-key checks run per row during COPY: drop them and add them back after.
+        foreign_keys = conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'observations'::regclass AND contype = 'f'"
+        ).fetchall()
+        for name, _definition in foreign_keys:
+            conn.execute(f'ALTER TABLE observations DROP CONSTRAINT "{name}"')
         copy_sql = f"COPY observations ({', '.join(OBSERVATION_COLUMNS)}) FROM STDIN (FORMAT csv)"
         with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for frame in frames:
@@ -364,6 +371,8 @@ def _load_postgres(url: str, frames: Iterator[pd.DataFrame], batch_id: int) -> t
         )
         for sql in definitions.values():
             conn.execute(sql)
+        for name, definition in foreign_keys:
+            conn.execute(f'ALTER TABLE observations ADD CONSTRAINT "{name}" {definition}')
         conn.commit()
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE observations")

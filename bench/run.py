@@ -415,7 +415,7 @@ def browser_pass(base_url: str, user, paths: list[str], loads: int) -> dict:  # 
 
 
 def bench_one(kind: str, scale: int, args: argparse.Namespace) -> dict:
-    result: dict[str, Any] = {"database": kind, "scale": scale}
+    result: dict[str, Any] = {"database": kind, "scale": scale, "load_average_start": _load()}
     log(f"== {kind}, scale {scale}")
     if not gen.is_generated(kind, scale):
         log("   generating the dataset (this takes a while)")
@@ -466,7 +466,15 @@ def bench_one(kind: str, scale: int, args: argparse.Namespace) -> dict:
                 )
             except Exception as exc:  # noqa: BLE001 - reported, the rest still runs
                 result["datasette"] = {"error": repr(exc)[:500]}
+    result["load_average_end"] = _load()
     return result
+
+
+def _load() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (other work on a shared machine)."""
+    import os
+
+    return [round(x, 1) for x in os.getloadavg()]
 
 
 def build_scenarios(pages: dict, dependencies: list[dict], args: argparse.Namespace) -> dict:
@@ -595,6 +603,13 @@ def render_markdown(report: dict) -> str:
     lines += ["", "| database | rows | measure | result |", "| --- | ---: | --- | --- |"]
     for run in report["runs"]:
         prefix = f"| {run['database']} | {run['rows']:,} |"
+        if "load_average_start" in run:
+            lines.append(
+                f"{prefix} machine load average (1, 5, 15 min) at start / end | "
+                f"{run['load_average_start']} / {run.get('load_average_end')} |"
+            )
+        if "error" in run:
+            lines.append(f"{prefix} run failed | {run['error'][:200]} |")
         for path, stat in run.get("page_load_ms", {}).items():
             lines.append(f"{prefix} cold page load {path}, charts drawn | {_ms(stat)} ms |")
         if "load" in run:
@@ -634,13 +649,22 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scales(text: str) -> list[int]:
+    return [1] if text == "auto" else [int(s) for s in text.split(",")]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Chorus at national scale (see bench/run.py)")
-    parser.add_argument("--scales", default="1", help="comma-separated: 1 = 2.1M rows, 10 = 21M")
+    parser.add_argument(
+        "--scales",
+        default="auto",
+        help="comma-separated: 1 = 2.1M rows, 10 = 21M (generated when missing); "
+        "auto = 1, plus 10 where that database was generated before",
+    )
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--users", type=int, default=25, help="simulated users in the load test")
     parser.add_argument("--single-users", type=int, default=10, help="areas rotated, 1 at a time")
-    parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=3.0, help="mean think time, seconds")
     parser.add_argument("--workers", type=int, default=4)
@@ -662,19 +686,22 @@ def main(argv: list[str] | None = None) -> None:
         "runs": [],
         "imports": {},
     }
-    for scale in [int(s) for s in args.scales.split(",")]:
-        for kind in [k.strip() for k in args.databases.split(",")]:
-            try:
-                report["runs"].append(bench_one(kind, scale, args))
-            except Exception as exc:  # noqa: BLE001 - one failed run must not lose the rest
-                log(f"   {kind} x{scale} failed: {exc!r}")
-                report["runs"].append(
-                    {"database": kind, "scale": scale, "rows": 0, "error": repr(exc)[:2000]}
-                )
+    kinds = [k.strip() for k in args.databases.split(",")]
+    plan = [(scale, kind) for scale in _scales(args.scales) for kind in kinds]
+    if args.scales == "auto":
+        plan += [(10, kind) for kind in kinds if gen.is_generated(kind, 10)]
+    for scale, kind in plan:
+        try:
+            report["runs"].append(bench_one(kind, scale, args))
+        except Exception as exc:  # noqa: BLE001 - one failed run must not lose the rest
+            log(f"   {kind} x{scale} failed: {exc!r}")
+            report["runs"].append(
+                {"database": kind, "scale": scale, "rows": 0, "error": repr(exc)[:2000]}
+            )
     if "import" not in args.skip:
         from bench.importbench import run_import
 
-        for kind in [k.strip() for k in args.databases.split(",")]:
+        for kind in kinds:
             log(f"== import of 600,000 LAIT rows into {kind}")
             report["imports"][kind] = run_import(kind)
 
