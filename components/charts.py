@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.formatting import clean_status, short_value
 
@@ -63,25 +62,34 @@ def style_for(key: str, position: int) -> tuple[str, str, str]:
     return SERIES_STYLES.get(key) or EXTRA_STYLES[position % len(EXTRA_STYLES)]
 
 
-def _base_layout(fig: go.Figure, unit: str, height: int) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        margin={"l": 60, "r": 20, "t": 20, "b": 80},
-        font={"family": FONT, "size": 14, "color": TEXT},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-        hovermode="closest",
-        dragmode=False,  # the period dropdowns change the range: no drag needed
-    )
-    fig.update_yaxes(
-        title_text=UNIT_AXIS_TITLES.get(unit, ""),
-        gridcolor="#d9d9d9",
-        zerolinecolor="#b1b4b6",
-        rangemode="tozero" if unit in ("count", "gbp", "gbp_per_child") else "normal",
-    )
-    fig.update_xaxes(showgrid=False, linecolor="#505a5f")
-    return fig
+def _base_layout(unit: str, height: int) -> dict:
+    """Layout shared by the charts, as a plain dict (plotly objects are slow to build)."""
+    return {
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 80},
+        "font": {"family": FONT, "size": 14, "color": TEXT},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        "hovermode": "closest",
+        "dragmode": False,  # the period dropdowns change the range: no drag needed
+        "yaxis": {
+            "title": {"text": UNIT_AXIS_TITLES.get(unit, "")},
+            "gridcolor": "#d9d9d9",
+            "zerolinecolor": "#b1b4b6",
+            "rangemode": "tozero" if unit in ("count", "gbp", "gbp_per_child") else "normal",
+        },
+        "xaxis": {"showgrid": False, "linecolor": "#505a5f"},
+    }
+
+
+def _numbers(values: object) -> list[float | None]:
+    """Floats for JSON, None for missing (plotly leaves a gap)."""
+    return [None if pd.isna(v) else float(v) for v in pd.Series(values, dtype=object)]
+
+
+def _dates(values: object) -> list[str]:
+    return [str(v)[:10] for v in values]  # type: ignore[attr-defined]
 
 
 def _error_bars(rows: pd.DataFrame) -> dict | None:
@@ -90,8 +98,8 @@ def _error_bars(rows: pd.DataFrame) -> dict | None:
     return {
         "type": "data",
         "symmetric": False,
-        "array": (rows["upper_ci"] - rows["value"]).tolist(),
-        "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+        "array": _numbers(rows["upper_ci"] - rows["value"]),
+        "arrayminus": _numbers(rows["value"] - rows["lower_ci"]),
         "thickness": 1.5,
         "width": 4,
     }
@@ -107,17 +115,19 @@ def _hover_text(rows: pd.DataFrame, name: str, unit: str) -> list[str]:
     return texts
 
 
-def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> go.Figure:
+def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> dict:
     """Trend chart of the area and its comparators, with 95% intervals as error bars.
 
     Takes ``SERIES_COLUMNS`` rows (series_key, series_name, breakdown_value, period_label,
     period_start, value, lower_ci, upper_ci, status). The x axis is a date axis of
     period_start, labelled with the period labels. With several breakdown values each
-    group of the area is its own line (comparator groups are drawn lighter).
+    group of the area is its own line (comparator groups are drawn lighter). Returns a
+    plotly figure as a dict.
     """
-    fig = go.Figure()
+    layout = _base_layout(unit, height)
     if series.empty:
-        return _base_layout(fig, unit, height)
+        return {"data": [], "layout": layout}
+    traces = []
     breakdown_view = series["breakdown_value"].nunique() > 1
     named = 0
     groups = list(series["breakdown_value"].drop_duplicates())
@@ -126,39 +136,42 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> go.Figur
         rows = _with_every_period(rows, all_periods)
         if breakdown_view:
             colour, dash, marker = GROUP_STYLES[groups.index(value) % len(GROUP_STYLES)]
-            name = f"{rows['series_name'].iloc[0]}: {group_label(value)}"
+            name = f"{rows['series_name'].dropna().iloc[0]}: {group_label(value)}"
             if key != "area":
                 dash = "dot"
         else:
             colour, dash, marker = style_for(key, named)
             if key not in SERIES_STYLES:
                 named += 1
-            name = rows["series_name"].iloc[0]
+            name = rows["series_name"].dropna().iloc[0]
         is_area = key == "area"
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(rows["period_start"]),
-                y=rows["value"],
-                name=name,
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": colour, "dash": dash, "width": 3 if is_area else 2},
-                marker={"symbol": marker, "size": 9 if is_area else 7, "color": colour},
-                opacity=1 if is_area or not breakdown_view else 0.6,
-                error_y=_error_bars(rows) if is_area else None,
-                hovertext=_hover_text(rows, name, unit),
-                hoverinfo="text",
-            )
-        )
+        trace = {
+            "type": "scatter",
+            "x": _dates(rows["period_start"]),
+            "y": _numbers(rows["value"]),
+            "name": name,
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"color": colour, "dash": dash, "width": 3 if is_area else 2},
+            "marker": {"symbol": marker, "size": 9 if is_area else 7, "color": colour},
+            "opacity": 1 if is_area or not breakdown_view else 0.6,
+            "hovertext": _hover_text(rows, name, unit),
+            "hoverinfo": "text",
+        }
+        if is_area and (bars := _error_bars(rows)):
+            trace["error_y"] = bars
+        traces.append(trace)
     periods = series.drop_duplicates("period_start").sort_values("period_start")
     ticks = _thin_ticks(periods)
-    fig.update_xaxes(
-        type="date",
-        tickmode="array",
-        tickvals=pd.to_datetime(ticks["period_start"]).tolist(),
-        ticktext=ticks["period_label"].tolist(),
+    layout["xaxis"].update(
+        {
+            "type": "date",
+            "tickmode": "array",
+            "tickvals": _dates(ticks["period_start"]),
+            "ticktext": list(ticks["period_label"]),
+        }
     )
-    return _base_layout(fig, unit, height)
+    return {"data": traces, "layout": layout}
 
 
 def _with_every_period(rows: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +194,7 @@ def _thin_ticks(periods: pd.DataFrame, most: int = 12) -> pd.DataFrame:
     return picked
 
 
-def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> go.Figure:
+def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> dict:
     """Horizontal dot chart of the groups of one breakdown with 95% intervals.
 
     Takes columns breakdown_value, value, lower_ci, upper_ci, status. Suppressed groups
@@ -193,52 +206,58 @@ def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> go.F
         else group_label(row.breakdown_value)
         for row in groups.itertuples(index=False)
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=groups["value"],
-            y=labels,
-            mode="markers",
-            marker={"symbol": "diamond", "size": 12, "color": NAVY},
-            error_x=_error_bars(groups),
-            hovertext=[
-                f"{label}: {short_value(row.value, unit, row.status)}"
-                for label, row in zip(labels, groups.itertuples(index=False), strict=True)
-            ],
-            hoverinfo="text",
-            name="Groups",
-            showlegend=False,
-        )
-    )
-    fig = _base_layout(fig, unit, height)
-    fig.update_xaxes(title_text=UNIT_AXIS_TITLES.get(unit, ""), showgrid=True, gridcolor="#d9d9d9")
-    fig.update_yaxes(title_text="", autorange="reversed", rangemode="normal")
-    fig.update_layout(margin={"l": 160, "r": 20, "t": 10, "b": 50})
-    return fig
+    trace = {
+        "type": "scatter",
+        "x": _numbers(groups["value"]),
+        "y": labels,
+        "mode": "markers",
+        "marker": {"symbol": "diamond", "size": 12, "color": NAVY},
+        "hovertext": [
+            f"{label}: {short_value(row.value, unit, row.status)}"
+            for label, row in zip(labels, groups.itertuples(index=False), strict=True)
+        ],
+        "hoverinfo": "text",
+        "name": "Groups",
+        "showlegend": False,
+    }
+    if bars := _error_bars(groups):
+        trace["error_x"] = bars
+    layout = _base_layout(unit, height)
+    layout["xaxis"] = {
+        "title": {"text": UNIT_AXIS_TITLES.get(unit, "")},
+        "showgrid": True,
+        "gridcolor": "#d9d9d9",
+    }
+    layout["yaxis"] = {"title": {"text": ""}, "autorange": "reversed", "type": "category"}
+    layout["margin"] = {"l": 160, "r": 20, "t": 10, "b": 50}
+    return {"data": [trace], "layout": layout}
 
 
-def sparkline_figure(rows: pd.DataFrame, height: int = 60) -> go.Figure:
+def sparkline_figure(rows: pd.DataFrame, height: int = 60) -> dict:
     """A tiny line of values over time for a tile (takes period_start, value)."""
     rows = rows.sort_values("period_start")
-    fig = go.Figure(
-        go.Scatter(
-            x=pd.to_datetime(rows["period_start"]),
-            y=rows["value"],
-            mode="lines+markers",
-            line={"color": NAVY, "width": 2},
-            marker={"size": 4, "color": NAVY},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(
-        height=height,
-        margin={"l": 2, "r": 2, "t": 4, "b": 4},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,
-    )
-    return fig
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": _dates(rows["period_start"]),
+                "y": _numbers(rows["value"]),
+                "mode": "lines+markers",
+                "line": {"color": NAVY, "width": 2},
+                "marker": {"size": 4, "color": NAVY},
+                "hoverinfo": "skip",
+            }
+        ],
+        "layout": {
+            "height": height,
+            "margin": {"l": 2, "r": 2, "t": 4, "b": 4},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "showlegend": False,
+        },
+    }
 
 
 BAND_COLOURS = {"A": "#12436D", "B": "#4A7BA6", "C": "#A9C4DB", "D": "#E8EEF4"}
@@ -250,7 +269,7 @@ def choropleth_figure(
     unit: str,
     feature_key: str = "properties.code",
     height: int = 520,
-) -> go.Figure:
+) -> dict:
     """Map of authorities coloured by value on a sequential navy scale.
 
     Takes columns area_code, area_name, value, status, band. ``geojson`` may be a URL
@@ -258,31 +277,29 @@ def choropleth_figure(
     carries the value and quartile band in words.
     """
     shown = values[values["value"].notna()]
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            featureidkey=feature_key,
-            locations=shown["area_code"],
-            z=shown["value"],
-            colorscale=[[0, "#E8EEF4"], [0.5, "#6A93B8"], [1, NAVY]],
-            marker_line_color="#505a5f",
-            marker_line_width=0.4,
-            colorbar={"title": {"text": UNIT_AXIS_TITLES.get(unit, "")}, "thickness": 14},
-            hovertext=[
-                f"{row.area_name}: {short_value(row.value, unit, row.status)}, band {row.band}"
-                for row in shown.itertuples(index=False)
-            ],
-            hoverinfo="text",
-        )
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(
-        height=height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        font={"family": FONT, "size": 14, "color": TEXT},
-        dragmode=False,
-    )
-    return fig
+    trace = {
+        "type": "choropleth",
+        "geojson": geojson,
+        "featureidkey": feature_key,
+        "locations": list(shown["area_code"]),
+        "z": _numbers(shown["value"]),
+        "colorscale": [[0, "#E8EEF4"], [0.5, "#6A93B8"], [1, NAVY]],
+        "marker": {"line": {"color": "#505a5f", "width": 0.4}},
+        "colorbar": {"title": {"text": UNIT_AXIS_TITLES.get(unit, "")}, "thickness": 14},
+        "hovertext": [
+            f"{row.area_name}: {short_value(row.value, unit, row.status)}, band {row.band}"
+            for row in shown.itertuples(index=False)
+        ],
+        "hoverinfo": "text",
+    }
+    layout = {
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "font": {"family": FONT, "size": 14, "color": TEXT},
+        "dragmode": False,
+        "geo": {"fitbounds": "locations", "visible": False},
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def series_names(series: pd.DataFrame) -> Sequence[str]:

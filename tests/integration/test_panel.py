@@ -140,7 +140,7 @@ def test_panel001_oldham_gld_shows_england_north_west_and_neighbours(server, use
     assert state["x_axis"] == "date"
     assert state["comparators"] == ["england", "region", "neighbours"]
     assert {"label": "2024/25", "start": "2024-09-01", "end": "2025-08-31"} in state["periods"]
-    names = [trace.name for trace in _find(panel, pid("panel-graph", "gld")).figure.data]
+    names = [trace["name"] for trace in _find(panel, pid("panel-graph", "gld")).figure["data"]]
     assert names == ["Oldham", "England", "North West", "Statistical neighbours (mean)"]
     assert _find(panel, pid("annotation-slot", "gld")) is not None
     assert _find(panel, pid("voice-slot", "gld")) is not None
@@ -186,9 +186,9 @@ def test_panel004_north_yorkshire_care_leavers_2016_to_2025(server, users):
     state = _find(panel, pid("panel-state", "eet")).data
     labels = [p["label"] for p in state["periods"]]
     assert labels[0] == "2015-16" and labels[-1] == "2024-25" and len(labels) == 10
-    area = _find(panel, pid("panel-graph", "eet")).figure.data[0]
-    assert area.name == "North Yorkshire"
-    assert sum(not math.isnan(v) for v in area.y) == 10
+    area = _find(panel, pid("panel-graph", "eet")).figure["data"][0]
+    assert area["name"] == "North Yorkshire"
+    assert sum(not math.isnan(v) for v in _numbers(area["y"])) == 10
     caption = _find(panel, pid("panel-caption", "eet")).children
     assert "In 2024-25, North Yorkshire: 62.0% (95% interval 55.4 to 68.9)" in caption
     assert "significantly above England (54.0%), which is better" in caption

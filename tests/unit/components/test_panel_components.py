@@ -7,6 +7,7 @@ import io
 import math
 
 import pandas as pd
+import pytest
 
 from components.charts import SERIES_STYLES, trend_figure
 from components.downloads import CSV_COLUMNS, csv_text, download_filename, series_csv_frame
@@ -194,12 +195,14 @@ def test_comp006_every_series_differs_by_marker_and_dash_not_only_colour():
     styles = list(SERIES_STYLES.values())
     assert len({(dash, marker) for _colour, dash, marker in styles}) == len(styles)
     figure = trend_figure(_series(), "percent")
-    area, england = figure.data
-    assert area.marker.symbol != england.marker.symbol
-    assert area.line.dash != england.line.dash
-    assert area.error_y.array is not None and england.error_y.array is None
-    assert figure.layout.xaxis.type == "date"
-    assert list(figure.layout.xaxis.ticktext) == ["2021/22", "2024/25"]
+    area, england = figure["data"]
+    assert area["marker"]["symbol"] != england["marker"]["symbol"]
+    assert area["line"]["dash"] != england["line"]["dash"]
+    assert area["error_y"]["array"][0] == pytest.approx(61.5 - 59.8)
+    assert area["error_y"]["array"][1] is None and "error_y" not in england
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    assert area["x"] == ["2021-09-01", "2024-09-01"]
+    assert figure["layout"]["xaxis"]["ticktext"] == ["2021/22", "2024/25"]
 
 
 def test_comp007_csv_is_the_table_rounded_with_symbols_kept():
