@@ -90,6 +90,34 @@ def anonymous_shell() -> html.Div:
     )
 
 
+# Present mode (a shared screen) shows no header, navigation or footer: not even hidden,
+# so an anonymised session carries no organisation name in the page at all.
+PRESENT_PATH = "/sessions/present"
+
+
+def present_shell() -> html.Div:
+    """The shell for present mode: the main region only."""
+    return html.Div(
+        className="chorus-app chorus-present",
+        children=[
+            dcc.Location(id="shell-url", refresh=False),
+            html.Main(
+                id="main", tabIndex="-1", className="chorus-main", children=dash.page_container
+            ),
+        ],
+    )
+
+
+def _is_present_request() -> bool:
+    # Dash fetches the layout from the page itself, so the page's path is the referrer
+    # (the Referrer-Policy is same-origin).
+    from urllib.parse import urlsplit
+
+    from flask import request
+
+    return urlsplit(request.referrer or "").path.startswith(PRESENT_PATH)
+
+
 def serve_shell() -> html.Div:
     """Dash layout function: the shell for the logged-in user of this request."""
     from flask import has_request_context
@@ -99,6 +127,8 @@ def serve_shell() -> html.Div:
 
     if not has_request_context() or not current_user.is_authenticated:
         return anonymous_shell()
+    if _is_present_request():
+        return present_shell()
     record = current_user.record
     return page_shell(
         user_name=record.display_name,

@@ -88,7 +88,11 @@ class SessionError(ValueError):
 
 
 class SessionNotAllowed(PermissionError):
-    """The user may not change (or see) this session."""
+    """The user may not change (or see) this session.
+
+    Raised after a denial audit row is added to the same database session: catch it
+    inside the ``with database.write()`` block so that the audit row commits.
+    """
 
 
 # --- records ---------------------------------------------

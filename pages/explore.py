@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
-from auth.permissions import guarded
+from auth.permissions import allowed, guarded
 from components.charts import choropleth_figure
 from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
@@ -242,6 +242,7 @@ def layout(**kwargs: Any) -> html.Div:
                 className="lead-text",
             ),
             html.Div(id="explore-controls", children=_controls(view, options)),
+            *_session_link(view),
             html.Div(id="explore-panel", children=panel),
             html.Section(
                 className="explore-map",
@@ -268,6 +269,36 @@ def layout(**kwargs: Any) -> html.Div:
             ),
         ],
     )
+
+
+def session_capture_href(search: str | None) -> str:
+    """The session builder with this view captured (Learning Network sessions)."""
+    return "/sessions?" + urlencode({"capture": search or ""})
+
+
+def _session_link(view: dict[str, Any]) -> list:
+    # Only facilitators build sessions; the link follows the view (callback below).
+    if not allowed(current_record(), "session.facilitate"):
+        return []
+    return [
+        dcc.Link(
+            "Use in a Learning Network session",
+            id="explore-ln-link",
+            href=session_capture_href(view_query(view)),
+            className="explore-ln-link",
+        )
+    ]
+
+
+@callback(
+    Output("explore-ln-link", "href"),
+    Input("explore-url", "search"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="turns the address already in the browser into a link; reads no data")
+def update_session_link(search):  # type: ignore[no-untyped-def]
+    """Keep the session link holding the view shown."""
+    return session_capture_href(search)
 
 
 def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to) -> dict:  # type: ignore[no-untyped-def]

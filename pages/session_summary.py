@@ -1,0 +1,201 @@
+"""After a session: every step with its chart as shown, what was said, the open questions,
+and the record to hand out (a self-contained HTML file that draws its charts offline and
+prints to PDF, and a CSV).
+
+``/sessions/summary?id=N``. The names/anonymised choice applies to the page and to both
+exports alike; it starts from the session's own setting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from auth.current import current_record
+from auth.permissions import guarded
+from components.ln_export import export_csv, export_html
+from components.present import summary_step
+from data_access import learning_network as ln
+from data_access.db import get_database
+from pages._ln_support import export_filename, session_document
+
+dash.register_page(
+    __name__,
+    path="/sessions/summary",
+    name="Session summary",
+    title="Session summary - Chorus",
+    nav=False,
+)
+
+NAME_CHOICES = [
+    {"label": "By name", "value": "names"},
+    {"label": "Anonymised (Authority A, B, C)", "value": "anonymised"},
+]
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _document(record_id: int, anonymised: bool) -> tuple[dict, list, ln.SessionRecord] | None:
+    user = current_record()
+    with get_database().read() as session:
+        record = ln.get_session(session, user, record_id)
+        if record is None:
+            return None
+        document, payloads = session_document(session, user, record, anonymised)
+    return document, payloads, record
+
+
+def summary_children(document: dict[str, Any], payloads: list[dict[str, Any]]) -> list:
+    """The page body: lines, each step with its contributions, then the open questions."""
+    children: list = [html.P(line) for line in document["lines"]]
+    for number, (section, payload) in enumerate(
+        zip(document["sections"], payloads, strict=True), start=1
+    ):
+        children.append(summary_step(payload, section["contributions"], f"summary-graph-{number}"))
+    questions = document["open_questions"]
+    children += [
+        html.H2("Questions still open"),
+        html.Ul([html.Li(q) for q in questions], className="summary-open-questions")
+        if questions
+        else html.P("None."),
+    ]
+    return children
+
+
+def layout(**kwargs: Any) -> html.Div:
+    record_id = _int(kwargs.get("id"))
+    built = _document(record_id, False) if record_id is not None else None
+    if built is None:
+        return html.Div(
+            [
+                html.H1("Session summary"),
+                html.P("Choose a session on the Learning Network sessions page."),
+                dcc.Link("Learning Network sessions", href="/sessions"),
+            ]
+        )
+    record = built[2]
+    if record.anonymised:
+        built = _document(record.id, True)
+        assert built is not None
+    document, payloads, _ = built
+    return html.Div(
+        className="summary-page",
+        children=[
+            html.H1(f"Summary: {document['title']}", id="summary-title"),
+            dcc.Store(id="summary-session", data=record.id),
+            html.Fieldset(
+                [
+                    html.Legend("Authorities in the summary and its exports"),
+                    dcc.RadioItems(
+                        id="summary-names",
+                        options=NAME_CHOICES,
+                        value="anonymised" if record.anonymised else "names",
+                        inline=True,
+                    ),
+                ],
+                className="summary-names",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Download the record (HTML, works offline)",
+                        id="summary-html-button",
+                        n_clicks=0,
+                        className="btn btn-primary",
+                    ),
+                    " ",
+                    html.Button(
+                        "Download as CSV",
+                        id="summary-csv-button",
+                        n_clicks=0,
+                        className="btn btn-outline-primary",
+                    ),
+                    dcc.Download(id="summary-html-download"),
+                    dcc.Download(id="summary-csv-download"),
+                ],
+                className="summary-exports",
+            ),
+            html.P(
+                [
+                    html.A("Present this session", href=f"/sessions/present?id={record.id}"),
+                    " · ",
+                    dcc.Link("Back to the session", href=f"/sessions?id={record.id}"),
+                ]
+            ),
+            html.Div(id="summary-body", children=summary_children(document, payloads)),
+        ],
+    )
+
+
+@callback(
+    Output("summary-body", "children"),
+    Output("summary-title", "children"),
+    Input("summary-names", "value"),
+    State("summary-session", "data"),
+    prevent_initial_call=True,
+)
+@guarded("read")
+def switch_names(names, record_id):  # type: ignore[no-untyped-def]
+    """Show the summary by name or anonymised."""
+    built = _document(int(record_id), names == "anonymised")
+    if built is None:
+        raise dash.exceptions.PreventUpdate
+    document, payloads, _ = built
+    return summary_children(document, payloads), f"Summary: {document['title']}"
+
+
+@callback(
+    Output("summary-html-download", "data"),
+    Input("summary-html-button", "n_clicks"),
+    State("summary-names", "value"),
+    State("summary-session", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.export")
+def download_html(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
+    """The self-contained HTML record of the session."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    built = _document(int(record_id), names == "anonymised")
+    if built is None:
+        raise dash.exceptions.PreventUpdate
+    document = built[0]
+    return {
+        "content": export_html(document),
+        "filename": export_filename(document["title"], "html"),
+        "type": "text/html",
+        "base64": False,
+    }
+
+
+@callback(
+    Output("summary-csv-download", "data"),
+    Input("summary-csv-button", "n_clicks"),
+    State("summary-names", "value"),
+    State("summary-session", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.export")
+def download_csv(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
+    """The session as CSV: one row per step, figure, quote and contribution."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    built = _document(int(record_id), names == "anonymised")
+    if built is None:
+        raise dash.exceptions.PreventUpdate
+    document = built[0]
+    return {
+        "content": export_csv(document["title"], document["sections"]),
+        "filename": export_filename(document["title"], "csv"),
+        "type": "text/csv",
+        "base64": False,
+    }
