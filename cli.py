@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from data_access.db import get_database
 
@@ -120,6 +121,7 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
     help="Commit the valid rows even if others have errors (default), or nothing at all.",
 )
 @click.option("--report", "report_path", default=None, help="Write the problem report (CSV) here.")
+@with_appcontext
 def import_data_command(
     file: str,
     fmt: str,
@@ -178,6 +180,7 @@ def import_data_command(
     "--area", "areas", multiple=True, help="Area code (repeat for several); all if omitted."
 )
 @click.option("--out", "out_path", required=True, help="CSV or .xlsx file to write.")
+@with_appcontext
 def export_data_command(indicator: str, areas: tuple[str, ...], out_path: str) -> None:
     """Export an indicator in the Chorus template layout (formula injection neutralised)."""
     from data_access.importing.export import export_csv, export_frame, export_xlsx

@@ -1,0 +1,853 @@
+"""Import data: upload a file, map it, check it, then commit the valid rows (analysts only).
+
+Checking and committing run as Dash background callbacks (a subprocess with the disk
+cache on one machine, Celery when REDIS_URL is set) with a progress bar. Each upload has a
+work folder whose status the job keeps up to date, and the page remembers the folder in
+session storage, so an analyst can leave the page and come back to the same import.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, ctx, dash_table, dcc, html, no_update
+from flask import current_app, has_request_context
+
+from auth.current import current_record
+from auth.permissions import allowed, guarded
+from data_access.db import get_database
+from data_access.importers.canonical import BREAKDOWNS
+from data_access.importing import ees_generic, jobs, lait, template
+from data_access.importing.commit import (
+    ALL_OR_NOTHING,
+    VALID_ONLY,
+    RollbackRefused,
+    recent_batches,
+    rollback_batch,
+)
+from data_access.importing.mappings import list_mappings, load_mapping, save_mapping
+from data_access.importing.pipeline import PreparedImport
+from data_access.importing.safety import FileRejected, inspect_file, read_chunks
+from data_access.importing.service import commit_file, validate_file
+from data_access.observations import indicator_catalogue
+from data_access.users import write_audit
+
+dash.register_page(
+    __name__, path="/import", name="Import data", title="Import data - Chorus", order=80
+)
+
+FORMATS = {
+    "template": "Chorus template (CSV or Excel)",
+    "ees": "Explore Education Statistics (any publication)",
+    "lait": "LAIT long format",
+    "fingertips": "Fingertips export",
+}
+PREVIEW_ROWS = 10
+SHOWN_PROBLEMS = 200
+MAX_BREAKDOWN_COMBINATIONS = 200
+SKIP = "(skip these rows)"
+BUTTON = "btn btn-outline-primary"
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    return current_app.extensions["chorus_settings"]
+
+
+def _jobs_base() -> Path:
+    base = Path(_settings().cache_dir) / "imports"
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return base
+
+
+def _folder(job: dict | None) -> Path | None:
+    user = current_record()
+    if not job or user is None:
+        return None
+    return jobs.job_folder(_jobs_base(), job.get("token"), user.id)
+
+
+def in_caller_request(function):  # type: ignore[no-untyped-def]
+    """Run a background job inside a request carrying the caller's cookies.
+
+    A background job runs in another process (or a Celery worker) with no Flask request,
+    so ``guarded`` would find no user. Dash hands the job the callback's cookies; pushing
+    a request with them lets flask-login load the same user from the signed session, and
+    the permission check runs exactly as for an ordinary callback. A forked process also
+    drops the parent's database connections (they must not be shared).
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if has_request_context():
+            return function(*args, **kwargs)
+        database = get_database()
+        database.read_engine.dispose(close=False)
+        database.write_engine.dispose(close=False)
+        cookies = dash.callback_context.cookies or {}
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        server = dash.get_app().server
+        with server.test_request_context("/_dash-update-component", headers={"Cookie": header}):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _table(frame: pd.DataFrame, table_id: str, page_size: int = 10) -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id=table_id,
+        columns=[{"name": str(c), "id": str(c)} for c in frame.columns],
+        data=frame.astype(object).where(frame.notna(), None).to_dict("records"),
+        page_size=page_size,
+        style_table={"overflowX": "auto"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal"},
+        style_header={"fontWeight": "700", "backgroundColor": "#f3f2f1"},
+    )
+
+
+def _message(text: str, kind: str = "info") -> html.Div:
+    role = "alert" if kind == "error" else "status"
+    return html.Div(text, className=f"import-message import-{kind}", role=role)
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+
+def layout(**_kwargs: object) -> html.Div:
+    user = current_record()
+    if user is None or not allowed(user, "data.import"):
+        return html.Div(
+            [html.H1("Import data"), html.P("Importing data needs an analyst account.")]
+        )
+    with get_database().read() as session:
+        indicators = indicator_catalogue(session)["id"].tolist()
+        batches = recent_batches(session)
+    return html.Div(
+        className="import-page",
+        children=[
+            dcc.Store(id="imp-job", storage_type="session"),
+            dcc.Store(id="imp-indicators", data=indicators),
+            dcc.Interval(id="imp-poll", interval=1500, disabled=True),
+            html.H1("Import data"),
+            html.P(
+                "Load a national publication or your own monthly figures. Chorus checks every "
+                "row first and tells you what is wrong, line by line; nothing is written until "
+                "you commit.",
+                className="lead-text",
+            ),
+            _templates_section(),
+            html.Div(id="imp-restored"),
+            _upload_section(),
+            _mapping_section(indicators),
+            _check_section(),
+            _commit_section(),
+            html.Section(
+                className="import-step",
+                children=[
+                    html.H2("Recent imports"),
+                    html.Div(_batches_table(batches), id="imp-batches"),
+                    html.Div(
+                        className="import-row",
+                        children=[
+                            html.Label("Batch to roll back", htmlFor="imp-rollback-id"),
+                            dcc.Input(id="imp-rollback-id", type="number", min=1, step=1),
+                            html.Button(
+                                "Roll back batch",
+                                id="imp-rollback",
+                                className="btn btn-outline-danger",
+                            ),
+                        ],
+                    ),
+                    html.Div(id="imp-rollback-message"),
+                ],
+            ),
+        ],
+    )
+
+
+def _templates_section() -> html.Section:
+    return html.Section(
+        className="import-step",
+        children=[
+            html.H2("Templates for your own figures"),
+            html.P(
+                "One row per indicator, area, period and breakdown: indicator, area_code, "
+                "period, breakdown, breakdown_value, numerator, denominator, value, status."
+            ),
+            html.Div(
+                className="import-row",
+                children=[
+                    html.Button("Blank template (CSV)", id="imp-tpl-csv", className=BUTTON),
+                    html.Button("Blank template (Excel)", id="imp-tpl-xlsx", className=BUTTON),
+                    html.Button("Filled example (CSV)", id="imp-tpl-example", className=BUTTON),
+                ],
+            ),
+            dcc.Download(id="imp-template-download"),
+        ],
+    )
+
+
+def _upload_section() -> html.Section:
+    return html.Section(
+        className="import-step",
+        children=[
+            html.H2("1. Choose the file"),
+            html.Fieldset(
+                [
+                    html.Legend("What kind of file is it?"),
+                    dcc.RadioItems(
+                        id="imp-format",
+                        options=[{"label": label, "value": key} for key, label in FORMATS.items()],
+                        value="template",
+                        labelClassName="import-radio",
+                    ),
+                ]
+            ),
+            dcc.Upload(
+                id="imp-upload",
+                className="import-upload",
+                children=html.Div(
+                    ["Drag a file here, or ", html.Span("choose a file", className="import-link")]
+                ),
+                multiple=False,
+            ),
+            html.Div(id="imp-file-info"),
+            html.Div(id="imp-preview"),
+        ],
+    )
+
+
+def _mapping_section(indicators: list[str]) -> html.Section:
+    column_dropdown = {"options": []}
+    return html.Section(
+        className="import-step",
+        children=[
+            html.H2("2. Match the file to Chorus"),
+            html.P(
+                "For a publication Chorus has not seen before, say which columns hold which "
+                "indicator and which filter values are which breakdown. Save the mapping to reuse "
+                "it when the next edition comes out. The template needs no mapping."
+            ),
+            html.Label("Saved mappings", htmlFor="imp-saved-mapping"),
+            dcc.Dropdown(id="imp-saved-mapping", options=[], placeholder="Choose a saved mapping"),
+            html.Div(
+                id="imp-ees-builder",
+                style={"display": "none"},
+                children=[
+                    html.H3("Indicator columns"),
+                    dash_table.DataTable(
+                        id="imp-indicator-table",
+                        columns=[
+                            {
+                                "name": "Chorus indicator",
+                                "id": "indicator",
+                                "presentation": "dropdown",
+                            },
+                            {"name": "Value column", "id": "value", "presentation": "dropdown"},
+                            {
+                                "name": "Numerator column",
+                                "id": "numerator",
+                                "presentation": "dropdown",
+                            },
+                            {
+                                "name": "Denominator column",
+                                "id": "denominator",
+                                "presentation": "dropdown",
+                            },
+                        ],
+                        data=[],
+                        editable=True,
+                        row_deletable=True,
+                        dropdown={
+                            "indicator": {
+                                "options": [{"label": i, "value": i} for i in indicators]
+                            },
+                            "value": column_dropdown,
+                            "numerator": column_dropdown,
+                            "denominator": column_dropdown,
+                        },
+                        style_cell={"textAlign": "left", "fontFamily": "inherit"},
+                    ),
+                    html.Button(
+                        "Add an indicator", id="imp-add-indicator", className="btn btn-link"
+                    ),
+                    html.H3("Breakdowns"),
+                    html.P(id="imp-breakdown-columns"),
+                    dash_table.DataTable(
+                        id="imp-breakdown-table",
+                        columns=[
+                            {"name": "Values in the file", "id": "combination", "editable": False},
+                            {
+                                "name": "Chorus breakdown",
+                                "id": "breakdown",
+                                "presentation": "dropdown",
+                            },
+                            {"name": "Breakdown value", "id": "value"},
+                        ],
+                        data=[],
+                        editable=True,
+                        dropdown={
+                            "breakdown": {
+                                "options": [
+                                    {"label": b, "value": b} for b in [SKIP, *sorted(BREAKDOWNS)]
+                                ]
+                            }
+                        },
+                        page_size=20,
+                        style_cell={
+                            "textAlign": "left",
+                            "fontFamily": "inherit",
+                            "whiteSpace": "normal",
+                        },
+                    ),
+                    html.Button("Use these choices", id="imp-build-mapping", className=BUTTON),
+                ],
+            ),
+            html.Label("Mapping (JSON, editable)", htmlFor="imp-mapping-json"),
+            dcc.Textarea(id="imp-mapping-json", value="", className="import-json", rows=10),
+            html.Div(
+                className="import-row",
+                children=[
+                    html.Label("Save the mapping as", htmlFor="imp-mapping-name"),
+                    dcc.Input(id="imp-mapping-name", type="text", maxLength=200),
+                    html.Button("Save mapping", id="imp-save-mapping", className=BUTTON),
+                ],
+            ),
+            html.Div(id="imp-mapping-message"),
+        ],
+    )
+
+
+def _check_section() -> html.Section:
+    return html.Section(
+        className="import-step",
+        children=[
+            html.H2("3. Check the file"),
+            html.Button("Check the file", id="imp-validate", className="btn btn-primary"),
+            html.Div(
+                className="import-progress",
+                children=[
+                    html.Label("Progress", htmlFor="imp-progress"),
+                    html.Progress(id="imp-progress", value="0", max="100"),
+                    html.Span(id="imp-progress-text", role="status", **{"aria-live": "polite"}),
+                ],
+            ),
+            html.Div(id="imp-report"),
+            html.Button("Download the report (CSV)", id="imp-download-report", className=BUTTON),
+            dcc.Download(id="imp-report-download"),
+        ],
+    )
+
+
+def _commit_section() -> html.Section:
+    return html.Section(
+        className="import-step",
+        children=[
+            html.H2("4. Commit"),
+            html.Fieldset(
+                [
+                    html.Legend("If some rows have errors"),
+                    dcc.RadioItems(
+                        id="imp-mode",
+                        options=[
+                            {"label": "Commit only the valid rows", "value": VALID_ONLY},
+                            {"label": "Commit nothing", "value": ALL_OR_NOTHING},
+                        ],
+                        value=VALID_ONLY,
+                        labelClassName="import-radio",
+                    ),
+                ]
+            ),
+            html.Button("Commit", id="imp-commit", className="btn btn-primary"),
+            html.Div(id="imp-result"),
+        ],
+    )
+
+
+def _batches_table(batches: pd.DataFrame) -> Any:
+    if batches.empty:
+        return html.P("No imports yet.")
+    shown = batches.copy()
+    shown["created_at"] = shown["created_at"].astype(str).str[:16]
+    return _table(shown, "imp-batches-table")
+
+
+# --- rendering reports ------------------------------------------------------------------------
+
+
+def render_report(prepared: PreparedImport) -> html.Div:
+    """Summary, problems grouped by type and the first problems with their lines."""
+    summary = prepared.summary()
+    errors = int(summary["errors"])
+    headline = (
+        f"{prepared.filename}: {summary['rows_read']:,} rows read; "
+        f"{summary['rows_valid']:,} figures ready, {summary['rows_rejected']:,} with errors, "
+        f"{summary['rows_skipped']:,} rows skipped by the mapping."
+    )
+    children: list[Any] = [
+        _message(headline, "error" if errors else "success"),
+        *[_message(note) for note in prepared.notes],
+    ]
+    if prepared.problems.counts:
+        children += [
+            html.H3("Problems by type"),
+            _table(prepared.problems.grouped(), "imp-grouped", page_size=20),
+            html.H3(f"Problems line by line (first {SHOWN_PROBLEMS})"),
+            _table(
+                prepared.problems.to_frame().drop(columns=["code"]).head(SHOWN_PROBLEMS),
+                "imp-problems",
+            ),
+        ]
+    if prepared.preview:
+        children += [
+            html.H3("First rows as Chorus read them"),
+            _table(
+                pd.DataFrame(prepared.preview).drop(columns=["lower_ci", "upper_ci"]), "imp-parsed"
+            ),
+        ]
+    return html.Div(children, className="import-report")
+
+
+def render_result(result: dict) -> html.Div:
+    kind = "error" if result["status"] == "rejected" else "success"
+    children: list[Any] = [
+        _message(f"Batch {result['batch_id']} {result['status']}. {result['message']}", kind)
+    ]
+    if result.get("changes"):
+        children += [
+            html.H3("Revised figures"),
+            _table(pd.DataFrame(result["changes"]), "imp-changes"),
+        ]
+    return html.Div(children, className="import-result")
+
+
+# --- callbacks ----------------------------------------------------------------------------
+
+
+@callback(
+    Output("imp-template-download", "data"),
+    Input("imp-tpl-csv", "n_clicks"),
+    Input("imp-tpl-xlsx", "n_clicks"),
+    Input("imp-tpl-example", "n_clicks"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def download_template(_csv: int | None, _xlsx: int | None, _example: int | None) -> dict:
+    if ctx.triggered_id == "imp-tpl-xlsx":
+        return dcc.send_bytes(template.template_xlsx(), "chorus_template.xlsx")
+    example = ctx.triggered_id == "imp-tpl-example"
+    name = "chorus_template_example.csv" if example else "chorus_template.csv"
+    return dcc.send_string(template.template_csv(example=example), name)
+
+
+def default_mapping(fmt: str, sample: pd.DataFrame) -> dict | None:
+    """A first mapping for a newly uploaded file (EES: suggested from its columns)."""
+    if fmt == "ees":
+        return ees_generic.suggest_mapping(sample)
+    if fmt == "lait":
+        return lait.default_mapping()
+    if fmt == "fingertips" and "Indicator ID" in sample.columns:
+        ids = sorted(sample["Indicator ID"].dropna().astype(str).unique())
+        return {"format": "fingertips", "indicators": {i: "" for i in ids}}
+    return None
+
+
+def _breakdown_rows(sample: pd.DataFrame, suggestion: dict) -> list[dict]:
+    columns = suggestion.get("breakdown_columns") or []
+    if not columns:
+        return []
+    combos = (
+        sample[columns].fillna("").astype(str).drop_duplicates().head(MAX_BREAKDOWN_COMBINATIONS)
+    )
+    values = suggestion.get("breakdown_values", {})
+    rows = []
+    for combo in combos.itertuples(index=False):
+        key = ees_generic.SEPARATOR.join(combo)
+        cell = values.get(key)
+        rows.append(
+            {
+                "combination": key,
+                "breakdown": cell[0] if cell else SKIP,
+                "value": cell[1] if cell else "",
+            }
+        )
+    return rows
+
+
+@callback(
+    Output("imp-job", "data"),
+    Output("imp-file-info", "children"),
+    Output("imp-preview", "children"),
+    Output("imp-mapping-json", "value"),
+    Output("imp-saved-mapping", "options"),
+    Output("imp-ees-builder", "style"),
+    Output("imp-indicator-table", "data"),
+    Output("imp-indicator-table", "dropdown"),
+    Output("imp-breakdown-table", "data"),
+    Output("imp-breakdown-columns", "children"),
+    Output("imp-restored", "children", allow_duplicate=True),
+    Input("imp-upload", "contents"),
+    State("imp-upload", "filename"),
+    State("imp-format", "value"),
+    State("imp-indicators", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def receive_upload(contents: str | None, filename: str | None, fmt: str, indicators: list[str]):  # type: ignore[no-untyped-def]
+    """Save the upload to a new work folder, run the safety checks and preview it."""
+    user = current_record()
+    nothing = (no_update,) * 9 + ("",)
+    if not contents or user is None:
+        return (no_update, *nothing)
+    filename = Path(filename or "upload.csv").name[:200]
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    token = jobs.new_job(_jobs_base(), user.id, filename)
+    folder = jobs.job_folder(_jobs_base(), token, user.id)
+    assert folder is not None
+    path = folder / f"upload{suffix}"
+    _, _, encoded = contents.partition(",")
+    path.write_bytes(base64.b64decode(encoded))
+    job = {"token": token, "filename": filename, "format": fmt}
+    try:
+        facts = inspect_file(
+            path, max_bytes=_settings().import_max_mb * 1024 * 1024, allow_xlsx=fmt == "template"
+        )
+        sample = next(read_chunks(facts, 5_000)).frame
+    except FileRejected as exc:
+        return (job, _message(f"{filename}: {exc.message}", "error"), *nothing[1:])
+    except (ValueError, StopIteration) as exc:
+        return (job, _message(f"{filename} could not be read: {exc}", "error"), *nothing[1:])
+    info = _message(
+        f"{filename}: {facts.size / 1024:,.0f} KB, {len(facts.columns)} columns, about "
+        f"{max(facts.line_count - 1, 0):,} rows. " + " ".join(facts.notes)
+    )
+    preview = html.Div(
+        [html.H3("First rows of the file"), _table(sample.head(PREVIEW_ROWS), "imp-raw")]
+    )
+    mapping = default_mapping(fmt, sample)
+    with get_database().read() as session:
+        saved = list_mappings(session, user.organisation_id, fmt)
+    options = [
+        {
+            "label": name + (" (built in)" if built_in else ""),
+            "value": name if built_in else str(mid),
+        }
+        for mid, name, built_in in zip(saved["id"], saved["name"], saved["built_in"], strict=True)
+    ]
+    columns = [{"label": c, "value": c} for c in facts.columns]
+    dropdown = {
+        "indicator": {"options": [{"label": i, "value": i} for i in indicators]},
+        "value": {"options": columns},
+        "numerator": {"options": columns},
+        "denominator": {"options": columns},
+    }
+    is_ees = fmt == "ees"
+    indicator_rows = (mapping or {}).get("indicators", []) if is_ees else []
+    breakdown_rows = _breakdown_rows(sample, mapping or {}) if is_ees else []
+    breakdown_text = (
+        "Breakdown columns: " + ", ".join(mapping["breakdown_columns"])
+        if is_ees and mapping and mapping.get("breakdown_columns")
+        else "No breakdown column found: every row is the whole population (total)."
+    )
+    return (
+        job,
+        info,
+        preview,
+        json.dumps(mapping, indent=2) if mapping else "",
+        options,
+        {"display": "block"} if is_ees else {"display": "none"},
+        indicator_rows,
+        dropdown,
+        breakdown_rows,
+        breakdown_text,
+        "",
+    )
+
+
+@callback(
+    Output("imp-mapping-json", "value", allow_duplicate=True),
+    Input("imp-saved-mapping", "value"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def choose_saved_mapping(choice: str | None) -> str:
+    user = current_record()
+    if not choice or user is None:
+        return no_update
+    with get_database().read() as session:
+        mapping = load_mapping(session, choice, user.organisation_id)
+    return json.dumps(mapping, indent=2) if mapping else no_update
+
+
+@callback(
+    Output("imp-indicator-table", "data", allow_duplicate=True),
+    Input("imp-add-indicator", "n_clicks"),
+    State("imp-indicator-table", "data"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="adds an empty row to the form; reads and writes nothing")
+def add_indicator_row(_clicks: int | None, rows: list[dict] | None) -> list[dict]:
+    return [*(rows or []), {"indicator": "", "value": None, "numerator": None, "denominator": None}]
+
+
+def mapping_from_tables(
+    current: dict, indicator_rows: list[dict], breakdown_rows: list[dict]
+) -> dict:
+    """The EES mapping the tables describe (filters and other keys kept from ``current``)."""
+    indicators = []
+    for row in indicator_rows or []:
+        spec = {
+            k: row.get(k) for k in ("indicator", "value", "numerator", "denominator") if row.get(k)
+        }
+        if spec.get("indicator"):
+            indicators.append(spec)
+    values = {
+        row["combination"]: [row["breakdown"], (row.get("value") or "").strip() or "total"]
+        for row in breakdown_rows or []
+        if row.get("breakdown") and row["breakdown"] != SKIP
+    }
+    mapping = {k: v for k, v in current.items() if k not in ("measure_columns", "filter_columns")}
+    mapping.update({"format": "ees", "indicators": indicators, "breakdown_values": values})
+    mapping.setdefault("filters", {})
+    return mapping
+
+
+@callback(
+    Output("imp-mapping-json", "value", allow_duplicate=True),
+    Input("imp-build-mapping", "n_clicks"),
+    State("imp-mapping-json", "value"),
+    State("imp-indicator-table", "data"),
+    State("imp-breakdown-table", "data"),
+    prevent_initial_call=True,
+)
+@guarded(None, reason="turns the form's tables into mapping text; reads and writes nothing")
+def build_mapping(
+    _clicks: int | None, text: str, indicator_rows: list, breakdown_rows: list
+) -> str:
+    try:
+        current = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        current = {}
+    return json.dumps(mapping_from_tables(current, indicator_rows, breakdown_rows), indent=2)
+
+
+@callback(
+    Output("imp-mapping-message", "children"),
+    Input("imp-save-mapping", "n_clicks"),
+    State("imp-mapping-name", "value"),
+    State("imp-mapping-json", "value"),
+    State("imp-format", "value"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def save_mapping_clicked(_clicks: int | None, name: str | None, text: str, fmt: str) -> html.Div:
+    user = current_record()
+    try:
+        mapping = json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        return _message(f"The mapping is not valid JSON: {exc}", "error")
+    if not (name or "").strip():
+        return _message("Give the mapping a name first.", "error")
+    with get_database().write() as session:
+        mapping_id = save_mapping(
+            session,
+            name,
+            fmt,
+            mapping,
+            organisation_id=user.organisation_id,
+            created_by=user.username,
+        )
+        write_audit(
+            session, "mapping.save", user=user, object_type="import_mapping", object_id=mapping_id
+        )
+    return _message(f"Saved the mapping '{name.strip()}'.", "success")
+
+
+def _mapping_from_text(text: str | None) -> dict | None:
+    if not text or not text.strip():
+        return None
+    return json.loads(text)
+
+
+def _progress_writer(folder: Path, stage: str, set_progress):  # type: ignore[no-untyped-def]
+    def report(fraction: float, text: str) -> None:
+        jobs.write_status(folder, {"stage": stage, "fraction": fraction, "text": text})
+        set_progress((str(round(fraction * 100)), text))
+
+    return report
+
+
+@callback(
+    Output("imp-report", "children"),
+    Input("imp-validate", "n_clicks"),
+    State("imp-job", "data"),
+    State("imp-mapping-json", "value"),
+    State("imp-format", "value"),
+    background=True,
+    progress=[Output("imp-progress", "value"), Output("imp-progress-text", "children")],
+    running=[
+        (Output("imp-validate", "disabled"), True, False),
+        (Output("imp-commit", "disabled"), True, False),
+    ],
+    prevent_initial_call=True,
+)
+@in_caller_request
+@guarded("data.import")
+def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, fmt: str):  # type: ignore[no-untyped-def]
+    """Background job: validate the uploaded file into its work folder."""
+    folder = _folder(job)
+    if folder is None:
+        return _message("Upload a file first.", "error")
+    try:
+        mapping = _mapping_from_text(text)
+    except json.JSONDecodeError as exc:
+        return _message(f"The mapping is not valid JSON: {exc}", "error")
+    if fmt == "ees" and not (mapping or {}).get("indicators"):
+        return _message("Choose at least one indicator column in step 2 first.", "error")
+    workdir = folder / "prepared"
+    shutil.rmtree(workdir, ignore_errors=True)
+    prepared = validate_file(
+        get_database(),
+        jobs.upload_path(folder),
+        fmt,
+        mapping,
+        workdir,
+        filename=job.get("filename"),
+        mapping_name=None,
+        max_bytes=_settings().import_max_mb * 1024 * 1024,
+        progress=_progress_writer(folder, "validating", set_progress),
+    )
+    jobs.write_status(folder, {"stage": "validated", "fraction": 1.0, "text": "Checked"})
+    return render_report(prepared)
+
+
+@callback(
+    Output("imp-result", "children"),
+    Output("imp-batches", "children"),
+    Input("imp-commit", "n_clicks"),
+    State("imp-job", "data"),
+    State("imp-mode", "value"),
+    background=True,
+    progress=[Output("imp-progress", "value"), Output("imp-progress-text", "children")],
+    running=[
+        (Output("imp-validate", "disabled"), True, False),
+        (Output("imp-commit", "disabled"), True, False),
+    ],
+    prevent_initial_call=True,
+)
+@in_caller_request
+@guarded("data.import")
+def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str):  # type: ignore[no-untyped-def]
+    """Background job: commit the checked file (valid rows only, or nothing)."""
+    folder = _folder(job)
+    if folder is None or not (folder / "prepared" / "summary.json").exists():
+        return _message("Check the file before committing it.", "error"), no_update
+    status = jobs.read_status(folder)
+    if status.get("stage") == "committed":
+        return render_result(status["result"]), no_update
+    prepared = PreparedImport.load(folder / "prepared")
+    result = commit_file(
+        get_database(),
+        prepared,
+        mode if mode in (VALID_ONLY, ALL_OR_NOTHING) else VALID_ONLY,
+        user=current_record(),
+        progress=_progress_writer(folder, "committing", set_progress),
+    )
+    jobs.write_status(
+        folder,
+        {"stage": "committed", "fraction": 1.0, "text": "Committed", "result": result.as_dict()},
+    )
+    with get_database().read() as session:
+        batches = recent_batches(session)
+    return render_result(result.as_dict()), _batches_table(batches)
+
+
+@callback(
+    Output("imp-restored", "children"),
+    Output("imp-poll", "disabled"),
+    Input("imp-job", "data"),
+    Input("imp-poll", "n_intervals"),
+)
+@guarded("data.import")
+def restore_job(job: dict | None, _ticks: int | None):  # type: ignore[no-untyped-def]
+    """On return to the page: show the last import's progress, report or result."""
+    folder = _folder(job)
+    if folder is None:
+        return "", True
+    status = jobs.read_status(folder)
+    stage = status.get("stage")
+    name = job.get("filename", "your file")
+    if stage in ("validating", "committing"):
+        percent = round(100 * float(status.get("fraction", 0)))
+        verb = "Checking" if stage == "validating" else "Committing"
+        return (
+            html.Div(
+                [
+                    html.H2("Your import"),
+                    _message(f"{verb} {name}: {percent}% ({status.get('text', '')})"),
+                    html.Progress(
+                        value=str(percent), max="100", **{"aria-label": f"{verb} {name}"}
+                    ),
+                ],
+                className="import-step",
+            ),
+            False,
+        )
+    if stage == "committed":
+        body = render_result(status["result"])
+    elif stage == "validated" and (folder / "prepared" / "summary.json").exists():
+        body = render_report(PreparedImport.load(folder / "prepared"))
+    else:
+        return "", True
+    return html.Div([html.H2(f"Your last import: {name}"), body], className="import-step"), True
+
+
+@callback(
+    Output("imp-report-download", "data"),
+    Input("imp-download-report", "n_clicks"),
+    State("imp-job", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def download_report(_clicks: int | None, job: dict | None):  # type: ignore[no-untyped-def]
+    folder = _folder(job)
+    if folder is None or not (folder / "prepared" / "summary.json").exists():
+        return no_update
+    prepared = PreparedImport.load(folder / "prepared")
+    stem = Path(prepared.filename).stem[:80] or "import"
+    return dcc.send_string(prepared.problems.to_csv(), f"{stem}_report.csv")
+
+
+@callback(
+    Output("imp-rollback-message", "children"),
+    Output("imp-batches", "children", allow_duplicate=True),
+    Input("imp-rollback", "n_clicks"),
+    State("imp-rollback-id", "value"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def roll_back(_clicks: int | None, batch_id: int | None):  # type: ignore[no-untyped-def]
+    user = current_record()
+    if not batch_id:
+        return _message("Give the number of the batch to roll back.", "error"), no_update
+    try:
+        with get_database().write() as session:
+            result = rollback_batch(session, int(batch_id), user=user)
+    except RollbackRefused as exc:
+        return _message(str(exc), "error"), no_update
+    with get_database().read() as session:
+        batches = recent_batches(session)
+    text = (
+        f"Batch {result.batch_id} rolled back: {result.deleted:,} figures removed, "
+        f"{result.restored:,} restored to their previous values."
+    )
+    return _message(text, "success"), _batches_table(batches)

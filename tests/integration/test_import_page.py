@@ -1,0 +1,259 @@
+"""The Import page and commands on the app database: an unseen EES publication mapped in the
+page, a broken file's line-numbered report, leaving and coming back, the CLI.
+
+Observations are shared by the whole test session: these tests write only periods far in
+the future (2030 onwards) and roll their batches back at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from plotly.utils import PlotlyJSONEncoder
+from sqlalchemy import select
+
+from data_access.models import ImportBatch, Observation
+
+OLDHAM, ROCHDALE = "E08000004", "E08000005"
+
+
+@contextlib.contextmanager
+def logged_in(server, username: str):  # type: ignore[no-untyped-def]
+    from flask_login import login_user
+
+    from auth.current import CurrentUser
+    from data_access.db import get_database
+    from data_access.users import user_with_hash
+
+    with server.test_request_context():
+        with get_database().read() as session:
+            record, _ = user_with_hash(session, username)
+        login_user(CurrentUser(record))
+        yield record
+
+
+def _text(component) -> str:  # type: ignore[no-untyped-def]
+    return json.dumps(component, cls=PlotlyJSONEncoder)
+
+
+def _upload(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def _unseen_publication() -> str:
+    """A made-up EES publication: readiness by sex, for two LAs, years 2030/31 and 2031/32."""
+    rows = []
+    for period in ("203031", "203132"):
+        for code, name, total, girls in (
+            (OLDHAM, "Oldham", 3000, 1450),
+            (ROCHDALE, "Rochdale", 2600, 1300),
+        ):
+            for group, pupils in (("Total", total), ("Girls", girls), ("Boys", total - girls)):
+                ready = round(pupils * 0.6)
+                rows.append(
+                    f"{period},Academic year,Local authority,E92000001,England,E12000002,"
+                    f"North West,,{code},{name},{group},{pupils},{ready},"
+                    f"{100 * ready / pupils:.1f}"
+                )
+    header = (
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+        "region_name,old_la_code,new_la_code,la_name,pupil_sex,pupil_number,ready_number,ready_percent"
+    )
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def own_batches(db):  # type: ignore[no-untyped-def]
+    """Roll back and delete the batches a test makes: observations and import_batches are
+    shared by the session, and a batch keeps its organisation (which each test re-creates)."""
+    from sqlalchemy import delete, func
+
+    from data_access.importing.commit import RollbackRefused, rollback_batch
+
+    with db.read() as session:
+        before = session.scalar(select(func.max(ImportBatch.id))) or 0
+    yield
+    with db.read() as session:
+        made = session.execute(
+            select(ImportBatch.id, ImportBatch.status)
+            .where(ImportBatch.id > before)
+            .order_by(ImportBatch.id.desc())
+        ).all()
+    for batch_id, status in made:
+        if status in ("committed", "partial"):
+            with contextlib.suppress(RollbackRefused), db.write() as session:
+                rollback_batch(session, batch_id, username="test")
+    with db.write() as session:
+        session.execute(delete(ImportBatch).where(ImportBatch.id > before))
+
+
+def _rollback(db, batch_id: int) -> None:  # type: ignore[no-untyped-def]
+    from data_access.importing.commit import rollback_batch
+
+    with db.write() as session:
+        rollback_batch(session, batch_id, username="test")
+
+
+def _future_rows(db, indicator: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    with db.read() as session:
+        rows = session.execute(
+            select(Observation.area_code, Observation.period_label, Observation.breakdown_value,
+                   Observation.value, Observation.numerator)
+            .where(Observation.indicator_id == indicator)
+            .where(Observation.period_start >= date(2030, 1, 1))
+        ).all()  # fmt: skip
+    return pd.DataFrame(rows, columns=["area", "period", "cell", "value", "numerator"])
+
+
+def test_impp001_viewers_cannot_upload_through_the_callback_route(client, auth, db):
+    auth.login("oldham_viewer")
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if any(i["id"] == "imp-upload" for i in d["inputs"]))
+    body = {
+        "output": dep["output"],
+        "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
+                    for o in dep["output"].strip(".").split("...")],
+        "inputs": [{"id": "imp-upload", "property": "contents", "value": _upload("a,b\n1,2\n")}],
+        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
+        "changedPropIds": ["imp-upload.contents"],
+    }  # fmt: skip
+    response = client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_impp002_an_unseen_ees_publication_is_mapped_checked_committed_and_rolled_back(
+    server, users, db
+):
+    from pages import import_data as page
+
+    with logged_in(server, users["oldham_analyst"].username):
+        indicators = ["gld", "comm_lang"]
+        out = page.receive_upload(
+            _upload(_unseen_publication()), "readiness.csv", "ees", indicators
+        )
+        job, info, preview, mapping_text, _options, style, table, dropdown, breakdowns, note, _ = (
+            out
+        )
+        assert style == {"display": "block"} and "pupil_sex" in note
+        suggested = json.loads(mapping_text)
+        assert suggested["breakdown_columns"] == ["pupil_sex"]
+        assert {r["combination"]: r["breakdown"] for r in breakdowns} == {
+            "Total": "total", "Girls": "sex", "Boys": "sex",
+        }  # fmt: skip
+        assert table[0]["value"] == "ready_percent" and table[0]["numerator"] == "ready_number"
+        # The analyst picks the Chorus indicator and the denominator in the table.
+        table[0].update(indicator="gld", denominator="pupil_number")
+        mapping_text = page.build_mapping(1, mapping_text, table, breakdowns)
+        progress = []
+        report = page.check_file(progress.append, 1, job, mapping_text, "ees")
+        text = _text(report)
+        assert "12 figures ready" in text and "0 with errors" in text
+        assert progress[-1][0] == "100"
+        saved = page.save_mapping_clicked(1, "Readiness by sex", mapping_text, "ees")
+        assert "Saved" in _text(saved)
+        result, _batches = page.commit_import(progress.append, 1, job, "valid_only")
+    rows = _future_rows(db, "gld")
+    assert len(rows) == 12
+    girls = rows[
+        (rows["area"] == OLDHAM) & (rows["cell"] == "female") & (rows["period"] == "2030/31")
+    ]
+    assert girls["value"].tolist() == [60.0] and girls["numerator"].tolist() == [870.0]
+    with db.read() as session:
+        batch = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+        batch_id, status, created_by = batch.id, batch.status, batch.created_by
+    assert (status, created_by) == ("committed", "oldham.analyst")
+    assert f"Batch {batch_id} committed" in _text(result)
+    with logged_in(server, users["oldham_analyst"].username):
+        message, _ = page.roll_back(1, batch_id)
+    assert "rolled back" in _text(message)
+    assert _future_rows(db, "gld").empty
+
+
+def test_impp003_a_broken_file_gets_a_line_numbered_report_and_nothing_is_written(
+    server, users, db
+):
+    from pages import import_data as page
+
+    broken = (
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        "eh_assessments_timely,E08000004,Jan 2031,total,total,30,40,,\n"
+        "eh_assessments_timely,E08000099,Jan 2031,total,total,30,40,,\n"
+        "eh_assessments_timely,E08000004,2031,total,total,30,40,,\n"
+        "eh_assessments_timely,E08000004,Feb 2031,total,total,50,40,,\n"
+        'eh_assessments_timely,E08000004,Mar 2031,total,total,,,=HYPERLINK("x"),\n'
+    )
+    with logged_in(server, users["oldham_analyst"].username):
+        job = page.receive_upload(_upload(broken), "broken.csv", "template", [])[0]
+        page.check_file(lambda _p: None, 1, job, "", "template")
+        download = page.download_report(1, job)
+        result, _ = page.commit_import(lambda _p: None, 1, job, "all_or_nothing")
+        # Leaving the page and coming back shows the last import's state.
+        restored, poll_disabled = page.restore_job(job, None)
+    report = pd.read_csv(io.StringIO(download["content"]))
+    found = set(zip(report["code"], report["line"], strict=True))
+    expected = {("unknown_area", 3), ("bad_period", 4), ("formula", 6)}
+    expected.add(("numerator_gt_denominator", 5))
+    assert expected <= found
+    assert {line for _code, line in found} == {3, 4, 5, 6}
+    assert "'=HYPERLINK" in download["content"]
+    assert "rejected" in _text(result)
+    assert "Your last import: broken.csv" in _text(restored)
+    assert poll_disabled is True
+    assert _future_rows(db, "eh_assessments_timely").empty
+
+
+def test_impp004_uploads_are_checked_for_safety_before_anything_else(server, users, db):
+    from pages import import_data as page
+
+    binary = "data:application/octet-stream;base64," + base64.b64encode(b"PK\x03\x04junk").decode()
+    with logged_in(server, users["oldham_analyst"].username):
+        out = page.receive_upload(binary, "book.csv", "ees", [])
+    assert "Excel workbook" in _text(out[1])
+
+
+def test_impp005_cli_import_fails_with_the_report_and_succeeds_on_a_good_file(server, db, tmp_path):
+    runner = server.test_cli_runner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        "eh_requests,E08000004,Jan 2032,total,total,,,12,\n"
+        "eh_requests,E08000004,Jan 2032,total,total,,,12,\n"
+    )
+    result = runner.invoke(
+        args=["import-data", str(bad), "--format", "template", "--all-or-nothing"]
+    )
+    assert result.exit_code == 1
+    assert "duplicate_row" in result.output and "rejected" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text(bad.read_text().rsplit("eh_requests", 1)[0].rstrip(",\n") + "\n")
+    result = runner.invoke(args=["import-data", str(good), "--format", "template"])
+    assert result.exit_code == 0, result.output
+    batch_id = int(result.output.split("Batch ")[1].split(":")[0])
+    out = tmp_path / "export.csv"
+    exported = runner.invoke(
+        args=["export-data", "--indicator", "eh_requests", "--area", OLDHAM, "--out", str(out)]
+    )
+    assert exported.exit_code == 0
+    frame = pd.read_csv(out)
+    assert frame[frame["period"] == "Jan 2032"]["value"].tolist() == [12.0]
+    _rollback(db, batch_id)
+    assert _future_rows(db, "eh_requests").empty
+
+
+@pytest.mark.parametrize("fmt", ["lait", "ees"])
+def test_impp006_cli_refuses_bad_mappings_clearly(server, db, tmp_path, fmt):
+    runner = server.test_cli_runner()
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    result = runner.invoke(
+        args=["import-data", str(path), "--format", fmt, "--mapping", "{not json"]
+    )
+    assert result.exit_code != 0 and "not valid JSON" in result.output
