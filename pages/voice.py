@@ -103,7 +103,8 @@ def layout(**kwargs: object) -> html.Div:
                 ),
                 dcc.Input(
                     id="voice-search",
-                    type="search",
+                    type="text",
+                    autoComplete="on",
                     value=str(kwargs.get("q") or ""),
                     debounce=True,
                     placeholder="for example: waiting",

@@ -53,8 +53,14 @@ def _field(label: str, control, control_id: str, hint: str | None = None) -> htm
 
 
 def _select(control_id: str, options, value, multi: bool = False) -> dcc.Dropdown:  # type: ignore[no-untyped-def]
+    # A placeholder gives the empty multi-select's button an accessible name.
     return dcc.Dropdown(
-        id=control_id, options=options, value=value, multi=multi, clearable=multi or value is None
+        id=control_id,
+        options=options,
+        value=value,
+        multi=multi,
+        clearable=multi or value is None,
+        placeholder="Choose any that apply" if multi else "Choose one",
     )
 
 
