@@ -108,7 +108,52 @@ EARLY_HELP = Journey(
     ),
 )
 
+# Equality breakdowns are shown on a shorter journey: the plan layer folded into
+# "assessment started" and the three return bands into one. Groups are small, and the
+# full journey would be mostly suppressed.
+EARLY_HELP_SUMMARY = Journey(
+    name="early_help_summary",
+    steps=(
+        ("request", 0, "Request for Early Help"),
+        ("assessment_started", 1, "Assessment started"),
+        ("no_assessment", 1, "No assessment"),
+        ("needs_met", 2, "Closed: needs met"),
+        ("stepped_down_universal", 2, "Closed: stepped down to universal services"),
+        ("declined_disengaged", 2, "Closed: declined or disengaged"),
+        ("stepped_up_csc", 2, "Stepped up to children's social care"),
+        ("still_open", 2, "Still open"),
+        ("came_back_12m", 3, "Came back within 12 months"),
+        ("not_back_12m", 3, "Did not come back within 12 months"),
+    ),
+    edges=(
+        ("request", "assessment_started"),
+        ("request", "no_assessment"),
+        *[("assessment_started", c) for c in (*_CLOSURES, "still_open")],
+        *[("no_assessment", c) for c in (*_CLOSURES, "still_open")],
+        *[(c, r) for c in _CLOSURES for r in ("came_back_12m", "not_back_12m")],
+    ),
+)
+# Fine step -> the summary step it folds into.
+SUMMARY_STEP = {
+    "plan": "assessment_started",
+    "no_plan": "assessment_started",
+    "back_within_3m": "came_back_12m",
+    "back_4_6m": "came_back_12m",
+    "back_7_12m": "came_back_12m",
+}
+
 JOURNEYS: dict[str, Journey] = {EARLY_HELP.name: EARLY_HELP}
+
+
+def summarise_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Fine Early Help flows (columns step, next_step, count, and any others to group by)
+    folded onto the summary journey; flows inside a folded step disappear."""
+    out = flows.copy()
+    out["step"] = out["step"].map(lambda s: SUMMARY_STEP.get(s, s))
+    out["next_step"] = out["next_step"].map(lambda s: SUMMARY_STEP.get(s, s))
+    out = out[out["step"] != out["next_step"]]
+    keys = [c for c in out.columns if c != "count"]
+    return out.groupby(keys, as_index=False, sort=False)["count"].sum()
 
 
 # --- the disclosure engine ------------------------------------------------------------------
@@ -194,21 +239,28 @@ def protect_linked_cells(
     threshold: int = 5,
     fixed: np.ndarray | None = None,
     fixed_hidden: np.ndarray | None = None,
+    auxiliary: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which cells to hide so that no count from 1 to ``threshold`` is shown or derivable.
 
     Takes the counts of every cell (a flat array), the relations between them
     (``(total, parts)`` position tuples: cell[total] == sum of cell[parts]) and,
     optionally, cells whose hidden-or-shown status was decided earlier (``fixed``, with
-    ``fixed_hidden`` saying which of those are hidden): they are never changed. Returns a
-    boolean array, True for hidden cells. Zero is never hidden for being small.
+    ``fixed_hidden`` saying which of those are hidden): they are never changed.
+    ``auxiliary`` cells are never shown and need no protection (for example the sums that
+    link two layouts of one table): they are unknowns of the system, nothing more.
+    Returns a boolean array, True for hidden cells. Zero is never hidden for being small.
     """
     counts = np.asarray(counts, dtype=float)
     fixed = np.zeros(len(counts), dtype=bool) if fixed is None else np.asarray(fixed, bool)
     fixed_hidden = (
         np.zeros(len(counts), dtype=bool) if fixed_hidden is None else np.asarray(fixed_hidden)
     )
-    hidden = fixed & fixed_hidden
+    auxiliary = (
+        np.zeros(len(counts), dtype=bool) if auxiliary is None else np.asarray(auxiliary, bool)
+    )
+    fixed = fixed | auxiliary
+    hidden = (fixed & fixed_hidden) | auxiliary
     small = (counts > 0) & (counts <= threshold)
     hidden |= ~fixed & small
     neighbours = _neighbour_lists(len(counts), relations)
@@ -216,15 +268,18 @@ def protect_linked_cells(
     matrix = _relation_matrix(len(counts), relations)
     while True:
         # Cheap first: no relation may have exactly one hidden cell.
-        _cover_lone_cells(hidden, fixed, counts, members)
+        _cover_lone_cells(hidden, fixed, counts, members, auxiliary)
         exposed = derivable_cells(hidden, relations, matrix)
+        exposed = exposed[~auxiliary[exposed]]
         if not len(exposed):
             return hidden
-        extra = {_cover(cell, hidden, fixed, counts, neighbours) for cell in exposed}
-        extra.discard(-1)
+        extra = set(_covers(exposed, hidden, fixed, counts, matrix))
         if not extra:
-            # Nothing next to the exposed cells can be hidden: hide every free cell that
-            # shares a relation with any hidden cell (terminates: cells only get hidden).
+            extra = {_cover(cell, hidden, fixed, counts, neighbours) for cell in exposed} - {-1}
+        if not extra:
+            # Nothing that the exposed cells are worked out from can be hidden: hide every
+            # free cell that shares a relation with any hidden cell (terminates: cells only
+            # get hidden).
             extra = {n for cell in np.flatnonzero(hidden) for n in neighbours[cell]} - set(
                 np.flatnonzero(hidden | fixed)
             )
@@ -233,15 +288,50 @@ def protect_linked_cells(
         hidden[list(extra)] = True
 
 
+def _covers(
+    exposed: np.ndarray,
+    hidden: np.ndarray,
+    fixed: np.ndarray,
+    counts: np.ndarray,
+    matrix: np.ndarray,
+) -> list[int]:
+    """For each exposed cell, the smallest free shown cell its value is worked out from.
+
+    A derivable hidden cell j satisfies e_j = y^T A on the hidden columns for some
+    combination y of relations; the shown cells with a non-zero weight in y^T A are the
+    figures the derivation uses. Hiding one of them breaks that derivation.
+    """
+    positions = np.flatnonzero(hidden)
+    column = {p: k for k, p in enumerate(positions)}
+    targets = np.zeros((len(positions), len(exposed)))
+    for k, cell in enumerate(exposed):
+        targets[column[cell], k] = 1.0
+    weights, *_ = np.linalg.lstsq(matrix[:, positions].T, targets, rcond=None)
+    used = weights.T @ matrix  # one row per exposed cell, over all cells
+    free = ~hidden & ~fixed
+    picks = []
+    for row in used:
+        inputs = np.flatnonzero((np.abs(row) > 1e-7) & free)
+        if len(inputs):
+            picks.append(int(min(inputs, key=lambda n: (counts[n] <= 0, counts[n], n))))
+    return picks
+
+
 def _cover_lone_cells(
-    hidden: np.ndarray, fixed: np.ndarray, counts: np.ndarray, members: list[np.ndarray]
+    hidden: np.ndarray,
+    fixed: np.ndarray,
+    counts: np.ndarray,
+    members: list[np.ndarray],
+    auxiliary: np.ndarray,
 ) -> None:
-    """Hide the smallest free cell of every relation that has exactly one hidden cell."""
+    """Hide the smallest free cell of every relation that has exactly one hidden cell
+    (unless that cell is auxiliary: working it out discloses nothing)."""
     changed = True
     while changed:
         changed = False
         for cells in members:
-            if hidden[cells].sum() != 1:
+            lone = cells[hidden[cells]]
+            if len(lone) != 1 or auxiliary[lone[0]]:
                 continue
             free = cells[~hidden[cells] & ~fixed[cells]]
             if not len(free):
@@ -266,13 +356,26 @@ def _cover(
     fixed: np.ndarray,
     counts: np.ndarray,
     neighbours: list[set[int]],
+    max_depth: int = 4,
 ) -> int:
-    """The smallest shown cell next to ``cell`` that may be hidden (non-zero first), or -1."""
-    candidates = [n for n in neighbours[cell] if not hidden[n] and not fixed[n]]
-    if not candidates:
-        return -1
-    # Non-zero before zero (a zero protects nothing new), then the smallest, then position.
-    return min(candidates, key=lambda n: (counts[n] <= 0, counts[n], n))
+    """The smallest shown cell that may be hidden, nearest to ``cell``, or -1.
+
+    Searches outwards through cells that cannot be hidden (already hidden, or fixed): the
+    relations that expose a cell run through them.
+    """
+    seen = {cell}
+    frontier = {cell}
+    for _ in range(max_depth):
+        around = {n for c in frontier for n in neighbours[c]} - seen
+        candidates = [n for n in around if not hidden[n] and not fixed[n]]
+        if candidates:
+            # Non-zero before zero (a zero protects nothing new), then the smallest.
+            return min(candidates, key=lambda n: (counts[n] <= 0, counts[n], n))
+        seen |= around
+        frontier = around
+        if not frontier:
+            break
+    return -1
 
 
 # --- flow tables as cells -------------------------------------------------------------------
@@ -385,85 +488,141 @@ def _breakdown_values(counts: pd.DataFrame, breakdown: str) -> list[str]:
 
 
 class _Protector:
-    """Computes hidden-cell patterns in the fixed order, memoising each level."""
+    """Hidden-cell patterns in a fixed order (months, then seasons, then a season's
+    breakdown), each decided once, so every view of the same data hides the same cells."""
 
-    def __init__(self, counts: pd.DataFrame, journey: Journey, threshold: int) -> None:
+    def __init__(self, counts: pd.DataFrame, threshold: int) -> None:
         self.counts = counts
-        self.layout = _Layout(journey)
+        self.fine = _Layout(EARLY_HELP)
+        self.summary = _Layout(EARLY_HELP_SUMMARY)
         self.threshold = threshold
-        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-    def _slice(self, breakdown: str) -> pd.DataFrame:
-        return self.counts[self.counts["breakdown"] == breakdown]
 
     def month_total(self, cohort: date) -> tuple[np.ndarray, np.ndarray]:
-        key = ("month_total", cohort)
-        if key not in self._memo:
-            vector = self.layout.vector(_table(self._slice(TOTAL), cohort, TOTAL))
-            hidden = protect_linked_cells(vector, self.layout.relations(0), self.threshold)
-            self._memo[key] = (vector, hidden)
-        return self._memo[key]
+        totals = self.counts[self.counts["breakdown"] == TOTAL]
+        vector = self.fine.vector(_table(totals, cohort, TOTAL))
+        return vector, protect_linked_cells(vector, self.fine.relations(0), self.threshold)
 
-    def month_cube(self, cohort: date, breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
-        """Total table then one table per value: (values, hidden) over all of them."""
-        key = ("month_cube", cohort, breakdown)
-        if key not in self._memo:
-            total, total_hidden = self.month_total(cohort)
-            data = self._slice(breakdown)
-            parts = [self.layout.vector(_table(data, cohort, v)) for v in values]
-            vector = np.concatenate([total, *parts])
-            relations = _stack_relations(self.layout, len(values) + 1) + _sum_relations(
-                self.layout, 0, range(1, len(values) + 1)
-            )
-            fixed = np.zeros(len(vector), dtype=bool)
-            fixed[: self.layout.size] = True
-            fixed_hidden = np.zeros(len(vector), dtype=bool)
-            fixed_hidden[: self.layout.size] = total_hidden
-            hidden = protect_linked_cells(vector, relations, self.threshold, fixed, fixed_hidden)
-            self._memo[key] = (vector, hidden)
-        return self._memo[key]
-
-    def season(self, cohorts: list[date], breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
-        """Months (fixed) and their sum, for the total or a breakdown's cube."""
-        key = ("season", tuple(cohorts), breakdown)
-        if key not in self._memo:
-            self._memo[key] = self._season(cohorts, breakdown, values)
-        return self._memo[key]
-
-    def _season(self, cohorts: list[date], breakdown: str, values: list[str]):  # type: ignore[no-untyped-def]
-        per_month = [
-            self.month_total(c) if breakdown == TOTAL else self.month_cube(c, breakdown, values)
-            for c in cohorts
-        ]
-        tables = 1 if breakdown == TOTAL else len(values) + 1
-        size = self.layout.size * tables
-        months_vector = np.concatenate([v for v, _ in per_month])
-        months_hidden = np.concatenate([h for _, h in per_month])
-        sum_vector = np.sum([v for v, _ in per_month], axis=0)
-        n_months = len(cohorts)
-        vector = np.concatenate([months_vector, sum_vector])
-        total_tables = n_months * tables + tables
-        relations = _stack_relations(self.layout, total_tables)
-        season_first = n_months * tables
-        for k in range(tables):
-            relations += _sum_relations(
-                self.layout, season_first + k, [m * tables + k for m in range(n_months)]
-            )
-        if tables > 1:
-            for first in [m * tables for m in range(n_months)] + [season_first]:
-                relations += _sum_relations(self.layout, first, range(first + 1, first + tables))
+    def _months_and_season(self, cohorts: list[date]):  # type: ignore[no-untyped-def]
+        """Cells, relations and fixed pattern of the months' tables and their sum."""
+        months = [self.month_total(c) for c in cohorts]
+        n = len(months)
+        vector = np.concatenate([v for v, _ in months] + [np.sum([v for v, _ in months], 0)])
+        relations = _stack_relations(self.fine, n + 1) + _sum_relations(self.fine, n, range(n))
         fixed = np.zeros(len(vector), dtype=bool)
-        fixed[: len(months_vector)] = True
+        fixed[: n * self.fine.size] = True
         fixed_hidden = np.zeros(len(vector), dtype=bool)
-        fixed_hidden[: len(months_vector)] = months_hidden
-        if breakdown != TOTAL:
-            # The season's total table was decided by the total view: keep it.
-            season_total_vector, season_total_hidden = self.season(cohorts, TOTAL, [])
-            start = len(months_vector)
-            fixed[start : start + self.layout.size] = True
-            fixed_hidden[start : start + self.layout.size] = season_total_hidden
+        fixed_hidden[: n * self.fine.size] = np.concatenate([h for _, h in months])
+        return vector, relations, fixed, fixed_hidden
+
+    def season_total(self, cohorts: list[date]) -> tuple[np.ndarray, np.ndarray]:
+        if len(cohorts) == 1:
+            return self.month_total(cohorts[0])
+        vector, relations, fixed, fixed_hidden = self._months_and_season(cohorts)
         hidden = protect_linked_cells(vector, relations, self.threshold, fixed, fixed_hidden)
-        return vector[-size:], hidden[-size:]
+        return vector[-self.fine.size :], hidden[-self.fine.size :]
+
+    def season_breakdown(
+        self, cohorts: list[date], breakdown: str, values: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Step counts of the summary journey for each value, with their pattern.
+
+        A breakdown shows how many of each group reached each step (no flows between
+        steps: with flows, the tables of small groups are linked in so many ways that
+        protecting them hides nearly everything). The steps of the whole population are
+        fixed first (hidden wherever they add up a hidden cell of the season's full table),
+        then the values' steps are protected against them. The result is checked against
+        the months' and the season's full tables; if anything could still be worked out,
+        every value cell under a hidden whole-population step is hidden too, and as a last
+        resort every value cell.
+        """
+        fine_vector, fine_relations, fine_fixed, fine_hidden = self._months_and_season(cohorts)
+        fine_hidden[-self.fine.size :] = self.season_total(cohorts)[1]
+        fine_fixed[-self.fine.size :] = True
+        season_offset = len(fine_vector) - self.fine.size
+        links = [
+            (cell, tuple(season_offset + p for p in parts))
+            for cell, parts in _step_links(self.fine)
+        ]
+        data = self.counts[
+            (self.counts["breakdown"] == breakdown) & self.counts["cohort_start"].isin(cohorts)
+        ]
+        data = summarise_flows(data[["breakdown_value", "step", "next_step", "count"]])
+        data = data.assign(cohort_start=cohorts[0])
+        parts = [_step_vector(_table(data, cohorts[0], v)) for v in values]
+        total = np.sum(parts, axis=0)
+        size = len(SUMMARY_STEPS)
+        must_hide = np.array([any(fine_hidden[p] for p in ps) for _, ps in links])
+        total_hidden = protect_linked_cells(
+            total, _step_relations(0), self.threshold, must_hide, must_hide
+        )
+        vector = np.concatenate([total, *parts])
+        relations = [r for t in range(len(values) + 1) for r in _step_relations(t * size)] + [
+            (k, tuple(t * size + k for t in range(1, len(values) + 1))) for k in range(size)
+        ]
+        fixed = np.zeros(len(vector), dtype=bool)
+        fixed[:size] = True
+        start_hidden = np.zeros(len(vector), dtype=bool)
+        start_hidden[:size] = total_hidden
+        for attempt in range(3):
+            if attempt == 1:  # value cells hidden wherever the whole population's are
+                start_hidden[size:] |= np.tile(total_hidden, len(values))
+            if attempt == 2:  # last resort: no value cell is shown
+                start_hidden[size:] = vector[size:] != 0
+                fixed[size:] = True
+            hidden = protect_linked_cells(vector, relations, self.threshold, fixed, start_hidden)
+            joint = list(fine_relations) + _shift(links, 0, len(fine_vector))
+            joint += _shift(relations, len(fine_vector), len(fine_vector))
+            unknown = np.concatenate([fine_hidden & fine_fixed, np.ones(size, bool), hidden[size:]])
+            exposed = derivable_cells(unknown, joint)
+            if not len(
+                exposed[(exposed < len(fine_vector)) | (exposed >= len(fine_vector) + size)]
+            ):
+                break
+        return vector, hidden
+
+
+SUMMARY_STEPS = tuple(s for s, _, _ in EARLY_HELP_SUMMARY.steps)
+
+
+def _step_vector(flows: pd.DataFrame) -> np.ndarray:
+    """People at each summary step, from summary flows."""
+    layout = _Layout(EARLY_HELP_SUMMARY)
+    vector = layout.vector(flows)
+    return vector[len(EARLY_HELP_SUMMARY.edges) :]
+
+
+def _step_relations(offset: int) -> list[Relation]:
+    """Requests split by assessment, by closure, and by coming back (everyone closed either
+    came back within 12 months or did not; still-open episodes do neither)."""
+    k = {s: offset + i for i, s in enumerate(SUMMARY_STEPS)}
+    closures = ("needs_met", "stepped_down_universal", "declined_disengaged", "stepped_up_csc")
+    return [
+        (k["request"], (k["assessment_started"], k["no_assessment"])),
+        (k["request"], tuple(k[c] for c in (*closures, "still_open"))),
+        (k["request"], (k["still_open"], k["came_back_12m"], k["not_back_12m"])),
+    ]
+
+
+def _step_links(fine: _Layout) -> list[tuple[int, tuple[int, ...]]]:
+    """Each summary step as a sum of cells of the full table (positions in ``fine``)."""
+    index = fine.index()
+    links = []
+    for i, step in enumerate(SUMMARY_STEPS):
+        if step == "came_back_12m":
+            parts = [index[("derived", "back_within_12m", "")]]
+        else:
+            parts = [index[("step", step, "")]]
+        links.append((i, tuple(parts)))
+    return links
+
+
+def _shift(relations: list[Relation], fine_offset: int, summary_offset: int) -> list[Relation]:
+    """Move link relations: the total (a summary cell) by ``summary_offset``, parts (fine
+    cells) by ``fine_offset``."""
+    return [
+        (total + summary_offset, tuple(p + fine_offset for p in parts))
+        for total, parts in relations
+    ]
 
 
 def journey_view(
@@ -472,35 +631,58 @@ def journey_view(
     breakdown: str = TOTAL,
     breakdown_value: str = TOTAL,
     threshold: int = 5,
-    journey: Journey = EARLY_HELP,
 ) -> JourneyView:
-    """The flow table of one or more monthly cohorts, with small flows protected.
+    """The Early Help flow table of one or more monthly cohorts, small flows protected.
 
     Takes journey counts for one area (columns cohort_start, step, next_step, breakdown,
-    breakdown_value, count) and the cohorts (first days of months) to show together.
-    Returns a :class:`JourneyView`; hidden cells carry NaN and status "c". The same data
-    always give the same hidden cells, whichever view is asked for first.
+    breakdown_value, count) and the cohorts (first days of months) to show together. The
+    whole population gets the full journey; a breakdown value gets the summary journey
+    (``EARLY_HELP_SUMMARY``). Returns a :class:`JourneyView`; hidden cells carry NaN and
+    status "c". The same data always give the same hidden cells, whichever view is asked
+    for first, and no hidden cell can be worked out from any combination of views.
     """
     cohorts = sorted(set(cohorts))
     if not cohorts:
         raise ValueError("choose at least one cohort")
-    protector = _Protector(counts, journey, threshold)
-    values = [] if breakdown == TOTAL else _breakdown_values(counts, breakdown)
-    if breakdown != TOTAL and breakdown_value not in values:
+    if len(cohorts) > 1 and not is_season(cohorts):
+        # Only months and whole seasons: overlapping groups could be differenced.
+        raise ValueError("cohorts are shown one month at a time or as a whole season")
+    if breakdown != TOTAL and len(cohorts) == 1:
+        raise ValueError("equality breakdowns are shown for a season (three months) at a time")
+    protector = _Protector(counts, threshold)
+    if breakdown == TOTAL:
+        vector, hidden = protector.season_total(cohorts)
+        return _view_frames(protector.fine, vector, hidden, cohorts, TOTAL, TOTAL)
+    values = _breakdown_values(counts, breakdown)
+    if breakdown_value not in values:
         raise ValueError(f"no {breakdown} value {breakdown_value!r} in these counts")
-    if len(cohorts) == 1:
-        if breakdown == TOTAL:
-            vector, hidden = protector.month_total(cohorts[0])
-        else:
-            vector, hidden = protector.month_cube(cohorts[0], breakdown, values)
-    else:
-        vector, hidden = protector.season(cohorts, breakdown, values)
-    size = protector.layout.size
-    table = 0 if breakdown == TOTAL else values.index(breakdown_value) + 1
+    vector, hidden = protector.season_breakdown(cohorts, breakdown, values)
+    size = len(SUMMARY_STEPS)
+    table = values.index(breakdown_value) + 1
     own = slice(table * size, (table + 1) * size)
-    return _view_frames(
-        protector.layout, vector[own], hidden[own], cohorts, breakdown, breakdown_value
+    return _step_view(vector[own], hidden[own], cohorts, breakdown, breakdown_value)
+
+
+def _step_view(
+    vector: np.ndarray, hidden: np.ndarray, cohorts: list[date], breakdown: str, value: str
+) -> JourneyView:
+    """A breakdown value's view: people at each summary step, no flows."""
+    shown = np.where(hidden, np.nan, vector)
+    root = shown[0]
+    steps = pd.DataFrame(
+        {
+            "step": list(SUMMARY_STEPS),
+            "label": [EARLY_HELP_SUMMARY.label(s) for s in SUMMARY_STEPS],
+            "layer": [EARLY_HELP_SUMMARY.layer(s) for s in SUMMARY_STEPS],
+            "count": shown,
+            "status": [SUPPRESSED if h else None for h in hidden],
+            "share": 100.0 * shown / root if root and not np.isnan(root) else np.nan,
+        }
     )
+    flows = pd.DataFrame(
+        columns=["step", "next_step", "step_label", "next_label", "count", "status", "share"]
+    )
+    return JourneyView(flows, steps, float(root), cohorts, breakdown, value)
 
 
 def _view_frames(
@@ -590,6 +772,12 @@ def season_of(day: date) -> tuple[str, date]:
             return f"{name} {day.year}", date(day.year, months[0], 1)
     year = day.year if day.month == 12 else day.year - 1
     return f"Winter {year}/{(year + 1) % 100:02d}", date(year, 12, 1)
+
+
+def is_season(cohorts: Sequence[date]) -> bool:
+    """True for exactly the three months of one season."""
+    months = sorted(set(cohorts))
+    return len(months) == 3 and len({season_of(m) for m in months}) == 1
 
 
 def cohort_choices(cohort_starts: Sequence[date]) -> list[dict[str, object]]:
