@@ -174,4 +174,5 @@ DEMO_EXTRA_MODULES: list[str] = [
     "data_access.voice",
     "data_access.annotations",
     "data_access.learning_network",
+    "data_access.journeys",
 ]
