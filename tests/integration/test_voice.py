@@ -331,3 +331,21 @@ def test_voiint008_csv_import_through_the_upload(client, auth, voice_demo):
     text = json.dumps(response.get_json())
     assert "1 of 2 rows loaded" in text
     assert "email address" in text
+
+
+def test_voiint009_coverage_panel_shows_under_represented_groups(client, auth, voice_demo):
+    auth.login("oldham_viewer")
+    response = call(
+        client,
+        "coverage-table.children",
+        {"coverage-service.value": "early_help", "coverage-dimension.value": "ethnicity_group"},
+        "coverage-service.value",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()["response"]
+    summary = result["coverage-summary"]["children"]
+    assert summary.startswith("Under-represented by ethnic group:")
+    table_text = _texts(result["coverage-table"]["children"])
+    assert "under-represented" in " ".join(table_text)
+    # Small voice counts are suppressed, never shown as 1 to 5.
+    assert not {"1", "2", "3", "4", "5"} & set(table_text)
