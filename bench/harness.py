@@ -388,7 +388,7 @@ class PageLoad:
     calls: list[dict] = field(default_factory=list)
 
 
-def cold_page_load(driver: Any, base_url: str, path: str, timeout: float = 60) -> PageLoad:
+def cold_page_load(driver: Any, base_url: str, path: str, timeout: float = 120) -> PageLoad:
     """Load ``path`` with an empty browser cache; time from navigation start to charts drawn."""
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
     driver.get(base_url + path)
