@@ -284,6 +284,30 @@ def apply_retention_command(audit_days: int | None, voice_days_past_review: int 
     )
 
 
+@click.command("import-journeys")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--area", "area_code", default=None, help="GSS code, if the file has no area_code.")
+@click.option("--journey", default="early_help", show_default=True, help="Journey name.")
+def import_journeys_command(path: str, area_code: str | None, journey: str) -> None:
+    """Load journey counts (cohort, step, next_step, breakdown, breakdown_value, count)."""
+    from data_access.importers.journeys import JourneyImportError
+    from data_access.journeys import import_journey_file
+
+    refused: JourneyImportError | None = None
+    with get_database().write() as session:
+        try:
+            loaded = import_journey_file(session, path, area_code, journey, username="cli")
+        except JourneyImportError as exc:
+            refused = exc  # the refused batch and its audit event are still recorded
+    if refused is not None:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"Refused: {len(refused.problems)} problem(s); nothing was loaded."
+        )
+    click.echo(f"Loaded {loaded} journey count rows.")
+
+
 def register_commands(server: Flask) -> None:
     """Attach every command to the Flask CLI."""
     for command in (
@@ -296,5 +320,6 @@ def register_commands(server: Flask) -> None:
         reset_password_command,
         set_role_command,
         apply_retention_command,
+        import_journeys_command,
     ):
         server.cli.add_command(command)

@@ -566,11 +566,18 @@ def seed_demo_unit_costs(session: Session, organisation_id: int) -> int:
     return len(records)
 
 
-def seed_demo_extra(session: Session, data_dir: Path = DATA_DIR) -> None:
-    """Illustrative journey counts and unit cost tables for the four demo sites."""
+@functools.lru_cache(maxsize=1)
+def _demo_journeys_cached() -> pd.DataFrame:
     from data_access.demo_local import generate_local_monthly
 
-    journeys = generate_demo_journeys(generate_local_monthly())
+    return generate_demo_journeys(generate_local_monthly())
+
+
+def seed_demo_journeys(session: Session, areas: list[str] | None = None) -> int:
+    """Store the illustrative journey counts (all four sites, or only ``areas``)."""
+    journeys = _demo_journeys_cached()
+    if areas is not None:
+        journeys = journeys[journeys["area_code"].isin(areas)]
     batch = ImportBatch(
         filename="illustrative Early Help journey counts",
         format="journeys",
@@ -581,7 +588,12 @@ def seed_demo_extra(session: Session, data_dir: Path = DATA_DIR) -> None:
     )
     session.add(batch)
     session.flush()
-    replace_journey_counts(session, journeys, batch.id)
+    return replace_journey_counts(session, journeys, batch.id)
+
+
+def seed_demo_extra(session: Session, data_dir: Path = DATA_DIR) -> None:
+    """Illustrative journey counts and unit cost tables for the four demo sites."""
+    seed_demo_journeys(session)
     for organisation_id in session.scalars(
         select(Organisation.id).where(Organisation.code.in_(DEMO_SITES))
     ):
