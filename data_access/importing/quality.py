@@ -1,0 +1,233 @@
+"""Data quality for one indicator and authority: completeness, who is missing, suppression,
+late or missing periods, recent revisions.
+
+The pure functions take observation frames (canonical columns from ``observations_frame``)
+and return small DataFrames for tables; ``quality_report`` reads the database once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access.importing.periods import parse_period_label
+from data_access.models import ImportBatch, Observation, ObservationHistory
+from data_access.observations import indicator_catalogue, observations_frame
+
+ENGLAND = "E92000001"
+# Breakdown values that record "we do not know" rather than a group.
+UNKNOWN_VALUES = frozenset(
+    {"unknown", "unclassified", "not_known", "not_recorded", "missing", "refused", "not_obtained"}
+)
+# How long after a period ends its figures are normally available.
+PUBLICATION_LAG = {"monthly": 60, "quarterly": 120}
+ANNUAL_LAG_DAYS = 400
+
+
+def completeness(area_rows: pd.DataFrame, england_rows: pd.DataFrame) -> pd.DataFrame:
+    """Per period England has: whether the area has a whole-population figure, and how many
+    of England's breakdown cells the area has.
+
+    Columns: period_label, period_start, total (figure, symbol or missing), cells_present,
+    cells_expected, share_present (0-1).
+    """
+    columns = [
+        "period_label",
+        "period_start",
+        "total",
+        "cells_present",
+        "cells_expected",
+        "share_present",
+    ]
+    if england_rows.empty and area_rows.empty:
+        return pd.DataFrame(columns=columns)
+    reference = england_rows if not england_rows.empty else area_rows
+    periods = (
+        reference[["period_label", "period_start"]].drop_duplicates().sort_values("period_start")
+    )
+    rows = []
+    for label, start in periods.itertuples(index=False):
+        expected = reference[reference["period_label"] == label]
+        have = area_rows[area_rows["period_label"] == label]
+        total = have[have["breakdown"] == "total"]
+        if total.empty:
+            state = "missing"
+        elif total["value"].notna().any():
+            state = "figure"
+        else:
+            state = (
+                f"symbol {total['status'].dropna().iloc[0]}"
+                if total["status"].notna().any()
+                else "missing"
+            )
+        cells = len(expected[["breakdown", "breakdown_value"]].drop_duplicates())
+        present = len(
+            have[have["value"].notna()][["breakdown", "breakdown_value"]].drop_duplicates()
+        )
+        rows.append([label, start, state, present, cells, present / cells if cells else 0.0])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def unknown_shares(area_rows: pd.DataFrame) -> pd.DataFrame:
+    """For each breakdown and period: the share of the counted population recorded as unknown.
+
+    Columns: breakdown, period_label, unknown, counted, share_unknown (NaN without counts).
+    Shares use denominators (people in each group) where given, else numerators.
+    """
+    columns = ["breakdown", "period_label", "unknown", "counted", "share_unknown"]
+    cells = area_rows[area_rows["breakdown"] != "total"]
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    count = cells["denominator"].where(cells["denominator"].notna(), cells["numerator"])
+    frame = cells.assign(count=count, is_unknown=cells["breakdown_value"].isin(UNKNOWN_VALUES))
+    rows = []
+    for (breakdown, label, start), group in frame.groupby(
+        ["breakdown", "period_label", "period_start"]
+    ):
+        counted = group["count"].sum(min_count=1)
+        unknown = group.loc[group["is_unknown"], "count"].sum(min_count=1)
+        unknown = 0.0 if pd.isna(unknown) and group["is_unknown"].sum() == 0 else unknown
+        share = (
+            unknown / counted
+            if counted and not pd.isna(counted) and not pd.isna(unknown)
+            else float("nan")
+        )
+        rows.append([breakdown, label, start, unknown, counted, share])
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "breakdown",
+            "period_label",
+            "period_start",
+            "unknown",
+            "counted",
+            "share_unknown",
+        ],
+    )
+    return out.sort_values(["breakdown", "period_start"]).drop(columns="period_start")[columns]
+
+
+def suppressed_cells(area_rows: pd.DataFrame) -> pd.DataFrame:
+    """Cells published as a symbol instead of a figure, per period and breakdown.
+
+    Columns: period_label, breakdown, cells, suppressed, symbols (e.g. "c x").
+    """
+    columns = ["period_label", "breakdown", "cells", "suppressed", "symbols"]
+    if area_rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    grouped = area_rows.groupby(["period_start", "period_label", "breakdown"], sort=True)
+    for (_start, label, breakdown), group in grouped:
+        symbols = group["status"].dropna()
+        symbols = symbols[symbols.astype(str) != ""]
+        if len(symbols):
+            rows.append(
+                [label, breakdown, len(group), len(symbols), " ".join(sorted(set(symbols)))]
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def expected_periods(frequency: str, first: date, today: date) -> list[tuple[str, date, date]]:
+    """Every period from the one starting at ``first`` whose figures should exist by ``today``."""
+    lag = timedelta(days=PUBLICATION_LAG.get(frequency, ANNUAL_LAG_DAYS))
+    out = []
+    cursor = first
+    while True:
+        period = _period_starting(frequency, cursor)
+        if period is None or period[2] + lag > today:
+            break
+        out.append(period)
+        cursor = period[2] + timedelta(days=1)
+    return out
+
+
+def _period_starting(frequency: str, start: date) -> tuple[str, date, date] | None:
+    if frequency == "monthly":
+        return parse_period_label(f"{start:%b} {start.year}", frequency)
+    if frequency == "quarterly":
+        return parse_period_label(f"Q{(start.month - 1) // 3 + 1} {start.year}", frequency)
+    if frequency == "annual_census":
+        return parse_period_label(
+            str(start.year if start.month == 1 else start.year + 1), frequency
+        )
+    if frequency == "annual_calendar":
+        return parse_period_label(str(start.year), frequency)
+    if frequency in ("annual_academic", "annual_financial", "annual_reporting"):
+        return parse_period_label(f"{start.year}/{(start.year + 1) % 100:02d}", frequency)
+    return None
+
+
+def missing_periods(
+    area_rows: pd.DataFrame, frequency: str, today: date | None = None
+) -> pd.DataFrame:
+    """Periods expected by the indicator's frequency that the area has no total figure for.
+
+    Columns: period_label, period_end, state ("missing" inside the series, "late" for the
+    newest expected period).
+    """
+    columns = ["period_label", "period_end", "state"]
+    totals = area_rows[area_rows["breakdown"] == "total"]
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    today = today or date.today()
+    have = set(totals["period_label"])
+    expected = expected_periods(frequency, min(totals["period_start"]), today)
+    rows = [[label, end, "missing"] for label, _start, end in expected if label not in have]
+    if expected and expected[-1][0] not in have:
+        rows[-1][2] = "late"
+    return pd.DataFrame(rows, columns=columns)
+
+
+def recent_revisions(
+    session: Session, indicator: str, area_code: str, limit: int = 20
+) -> pd.DataFrame:
+    """Latest figures replaced by a later import for this indicator and area.
+
+    Columns: replaced_at, period_label, breakdown, breakdown_value, old_value, new_value,
+    old_status, new_status, batch (id of the import that revised it), file.
+    """
+    query = (
+        select(
+            ObservationHistory.replaced_at,
+            Observation.period_label,
+            Observation.breakdown,
+            Observation.breakdown_value,
+            ObservationHistory.value,
+            Observation.value,
+            ObservationHistory.status,
+            Observation.status,
+            ObservationHistory.replaced_by_batch_id,
+            ImportBatch.filename,
+        )
+        .join(Observation, Observation.id == ObservationHistory.observation_id)
+        .join(ImportBatch, ImportBatch.id == ObservationHistory.replaced_by_batch_id, isouter=True)
+        .where(Observation.indicator_id == indicator, Observation.area_code == area_code)
+        .order_by(ObservationHistory.replaced_at.desc())
+        .limit(limit)
+    )
+    columns = [
+        "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
+        "old_status", "new_status", "batch", "file",
+    ]  # fmt: skip
+    return pd.DataFrame(session.execute(query).all(), columns=columns)
+
+
+def quality_report(
+    session: Session, indicator: str, area_code: str, today: date | None = None
+) -> dict:
+    """Everything the Data quality page shows for one indicator and area, as DataFrames."""
+    catalogue = indicator_catalogue(session, [indicator])
+    frequency = catalogue["frequency"].iloc[0] if len(catalogue) else "annual_academic"
+    area_rows = observations_frame(session, indicator, [area_code], breakdown=None)
+    england_rows = observations_frame(session, indicator, [ENGLAND], breakdown=None)
+    return {
+        "frequency": frequency,
+        "completeness": completeness(area_rows, england_rows),
+        "unknown": unknown_shares(area_rows),
+        "suppressed": suppressed_cells(area_rows),
+        "missing": missing_periods(area_rows, frequency, today),
+        "revisions": recent_revisions(session, indicator, area_code),
+    }
