@@ -461,3 +461,30 @@ def test_voi015_you_said_we_did_drops_withdrawn_quotes(world):
         voice.withdraw_voice_item(s, _user(s, "oldham.analyst"), quote.id)
     with world.write() as s:
         assert voice.you_said_we_did(s, _user(s, "oldham.viewer")) == []
+
+
+def test_voi016_edit_checks_the_text_again_and_is_audited(world):
+    with world.write() as s:
+        analyst = _user(s, "oldham.analyst")
+        item_id = voice.create_voice_item(s, analyst, _input()).id
+    with world.write() as s:
+        analyst = _user(s, "oldham.analyst")
+        with pytest.raises(voice.PersonalDetailsFound):
+            voice.edit_voice_item(s, analyst, item_id, _input(CLEAN + " Email a.b@example.org"))
+    with world.write() as s:
+        analyst = _user(s, "oldham.analyst")
+        voice.edit_voice_item(
+            s, analyst, item_id, _input("Shorter, kinder words.", age_band="16-17")
+        )
+        with pytest.raises(voice.VoiceNotAllowed):
+            voice.edit_voice_item(s, _user(s, "rochdale.analyst"), item_id, _input())
+    with world.read() as s:
+        item = s.get(VoiceItem, item_id)
+        assert (item.text, item.age_band) == ("Shorter, kinder words.", "16-17")
+        detail = s.scalar(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "voice.edit", AuditEvent.object_id == str(item_id)
+            )
+        )
+    assert set(json.loads(detail)["fields"]) == {"text", "age_band"}
+    assert "kinder" not in detail
