@@ -81,7 +81,7 @@ def test_dq004_missing_and_late_periods_follow_the_frequency():
         ["Feb 2026", "missing"], ["Apr 2026", "missing"], ["May 2026", "late"],
     ]  # fmt: skip
     annual = _rows([("2022/23", date(2022, 9, 1), "total", "total", 1.0, None, None, None)])
-    out = quality.missing_periods(annual, "annual_academic", today=date(2025, 10, 1))
+    out = quality.missing_periods(annual, "annual_academic", today=date(2025, 11, 1))
     assert out["period_label"].tolist() == ["2023/24"]
     assert out["state"].tolist() == ["late"]
 
