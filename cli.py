@@ -257,6 +257,7 @@ def set_role_command(username: str, role: str) -> None:
     default=None,
     help="Override CHORUS_VOICE_RETENTION_DAYS_PAST_REVIEW.",
 )
+@with_appcontext
 def apply_retention_command(audit_days: int | None, voice_days_past_review: int | None) -> None:
     """Delete audit events and voice items past the retention periods (run it daily)."""
     from data_access.audit import purge_audit_events, purge_voice_past_review

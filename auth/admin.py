@@ -26,9 +26,25 @@ def _target(session: Session, actor: UserRecord | None, user_id: int, action: st
     target = repo.user_by_id(session, user_id)
     if target is None:
         raise AdminError("No such user.")
-    if actor is not None:
-        check_same_organisation(actor, target.organisation_id, action)
+    if actor is not None and actor.organisation_id != target.organisation_id:
+        # Callers run ensure_same_organisation first (which audits the refusal); this
+        # is the backstop inside the write transaction.
+        raise PermissionDenied(action, "another organisation's object")
     return target
+
+
+def ensure_same_organisation(actor: UserRecord, user_id: int, action: str = "users.manage") -> None:
+    """Refuse (and audit) a change to a user of another organisation, before any write.
+
+    Call it outside a write transaction: the refusal is audited in its own transaction,
+    which on SQLite must not nest inside another writer.
+    """
+    from data_access.db import get_database
+
+    with get_database().read() as session:
+        target = repo.user_by_id(session, user_id)
+    if target is not None:
+        check_same_organisation(actor, target.organisation_id, action)
 
 
 def _audit(

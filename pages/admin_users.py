@@ -6,7 +6,14 @@ import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from flask import request
 
-from auth.admin import AdminError, change_role, create_account, reset_password, set_user_active
+from auth.admin import (
+    AdminError,
+    change_role,
+    create_account,
+    ensure_same_organisation,
+    reset_password,
+    set_user_active,
+)
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
 from data_access.db import get_database
@@ -209,6 +216,7 @@ def change_user(*args: object) -> tuple[str, object]:
     if not isinstance(target, int):
         return "Choose a user first.", no_update
     address = request.remote_addr
+    ensure_same_organisation(user, target)
     try:
         with get_database().write() as session:
             message = _apply(session, user, ctx.triggered_id, target, role, address)

@@ -1,0 +1,145 @@
+"""Helpers for the security suite: Dash's callback registry, request bodies, logins."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+CALLBACK_URL = "/_dash-update-component"
+ORIGIN = "http://localhost"
+
+# Dash's own callbacks (page routing) and routes that must answer without a login.
+DASH_INTERNAL_CALLBACK_MARKERS = ("_pages_location", "_pages_store", "_pages_dummy")
+OPEN_ENDPOINTS = {"auth.login_form", "auth.login_submit", "auth.logout", "health", "static"}
+DASH_INTERNAL_ROUTE_PREFIXES = (
+    "/_dash-",
+    "/_reload-hash",
+    "/_favicon.ico",
+    "/assets/",
+    "/_dash-component-suites/",
+    "/static/",
+)
+
+
+@dataclass(frozen=True)
+class RegisteredCallback:
+    key: str  # the "output" string Dash's renderer posts
+    entry: dict[str, Any]
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        return self.entry["callback"]
+
+
+def permission_marker(function: Callable[..., Any]) -> tuple[str, str] | None:
+    """The ``__chorus_permission__`` marker anywhere along the ``__wrapped__`` chain."""
+    seen = 0
+    while function is not None and seen < 20:
+        marker = getattr(function, "__chorus_permission__", None)
+        if marker is not None:
+            return marker
+        function = getattr(function, "__wrapped__", None)
+        seen += 1
+    return None
+
+
+def is_dash_internal(key: str) -> bool:
+    return any(name in key for name in DASH_INTERNAL_CALLBACK_MARKERS)
+
+
+def server_callbacks(app) -> list[RegisteredCallback]:  # type: ignore[no-untyped-def]
+    """Every server-side callback Dash knows, after its first-request setup."""
+    import dash._callback as dash_callback
+
+    with app.server.test_request_context("/"):
+        app._setup_server()
+    found = {**dash_callback.GLOBAL_CALLBACK_MAP, **app.callback_map}
+    return [
+        RegisteredCallback(key, entry)
+        for key, entry in sorted(found.items())
+        if "callback" in entry and not is_dash_internal(key)
+    ]
+
+
+def _value_slot(spec: dict[str, str]) -> Any:
+    """A request slot for one input or state, as the renderer would send it empty."""
+    if spec["id"].startswith("{"):
+        pattern = json.loads(spec["id"])
+        wildcards = [v for v in pattern.values() if isinstance(v, list)]
+        if any(w == ["ALL"] or w == ["ALLSMALLER"] for w in wildcards):
+            return []
+        concrete = {k: ("x" if isinstance(v, list) else v) for k, v in pattern.items()}
+        return {"id": concrete, "property": spec["property"], "value": None}
+    return {"id": spec["id"], "property": spec["property"], "value": None}
+
+
+def callback_body(callback: RegisteredCallback) -> dict[str, Any]:
+    """A request body for the callback with every input and state empty."""
+    outputs = []
+    declared = callback.entry.get("output") or []
+    for output in declared if isinstance(declared, list | tuple) else [declared]:
+        component_id = output.component_id
+        if isinstance(component_id, dict):
+            component_id = {
+                k: ("x" if not isinstance(v, str) else v) for k, v in component_id.items()
+            }
+        outputs.append({"id": component_id, "property": output.component_property})
+    return {
+        "output": callback.key,
+        "outputs": outputs if isinstance(declared, list | tuple) else outputs[0],
+        "inputs": [_value_slot(s) for s in callback.entry.get("inputs", [])],
+        "state": [_value_slot(s) for s in callback.entry.get("state", [])],
+        "changedPropIds": [],
+    }
+
+
+def login_as(client, users, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real form; the response sets the session and CSRF cookies."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    user = users[key]
+    response = client.post(
+        "/login", data={"username": user.username, "password": user.password, "csrf_token": token}
+    )
+    assert response.status_code == 302, f"login as {key} failed: {response.status_code}"
+
+
+def csrf_headers(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    cookie = client.get_cookie("_csrf_token")
+    assert cookie is not None, "no _csrf_token cookie after login"
+    return {"X-CSRFToken": cookie.value, "Origin": ORIGIN}
+
+
+def post_callback(client, body: dict[str, Any], headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return client.post(
+        CALLBACK_URL, data=json.dumps(body), content_type="application/json", headers=headers or {}
+    )
+
+
+def find_callback(callbacks: list[RegisteredCallback], function_name: str) -> RegisteredCallback:
+    for callback in callbacks:
+        function = callback.function
+        while function is not None:
+            if getattr(function, "__name__", "") == function_name:
+                return callback
+            function = getattr(function, "__wrapped__", None)
+    raise LookupError(function_name)
+
+
+def body_with(
+    callback: RegisteredCallback, values: dict[str, Any], trigger: str | None = None
+) -> dict[str, Any]:
+    """A callback body with some inputs/states filled: ``{"component-id.property": value}``."""
+    body = callback_body(callback)
+    for slot in body["inputs"] + body["state"]:
+        if isinstance(slot, dict):
+            name = f"{slot['id']}.{slot['property']}"
+            if name in values:
+                slot["value"] = values[name]
+    if trigger:
+        body["changedPropIds"] = [trigger]
+    return body
