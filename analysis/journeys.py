@@ -12,8 +12,9 @@ worked out from its neighbours. So after the primary suppression we solve the sy
 known sums exactly: a hidden cell is *derivable* when every solution of the linear system
 of published relations gives it the same value, which is the case exactly when its unit
 vector lies in the row space of the relations restricted to the hidden cells (its
-component of every null-space vector is zero). While any hidden cell is derivable, the
-smallest visible non-zero cell that shares a relation with it is hidden too.
+component of every null-space vector is zero). While any hidden small count is
+derivable, another shown cell that its derivation uses is hidden too (a hidden larger
+count may be derivable: that tells nobody anything about a few children).
 
 Views are built in a fixed order so that every view of the same data hides the same cells:
 a month's total table first, then the month's breakdown (total fixed), then a season's
@@ -240,6 +241,7 @@ def protect_linked_cells(
     fixed: np.ndarray | None = None,
     fixed_hidden: np.ndarray | None = None,
     auxiliary: np.ndarray | None = None,
+    protect: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which cells to hide so that no count from 1 to ``threshold`` is shown or derivable.
 
@@ -249,6 +251,8 @@ def protect_linked_cells(
     ``fixed_hidden`` saying which of those are hidden): they are never changed.
     ``auxiliary`` cells are never shown and need no protection (for example the sums that
     link two layouts of one table): they are unknowns of the system, nothing more.
+    ``protect`` marks hidden cells that must stay impossible to work out even though they
+    are not small (they hide small counts of another table).
     Returns a boolean array, True for hidden cells. Zero is never hidden for being small.
     """
     counts = np.asarray(counts, dtype=float)
@@ -263,14 +267,19 @@ def protect_linked_cells(
     hidden = (fixed & fixed_hidden) | auxiliary
     small = (counts > 0) & (counts <= threshold)
     hidden |= ~fixed & small
+    # Only small counts need protecting: a hidden larger count that can be worked out
+    # reveals nothing about a few children (a chain to a small one is still caught).
+    sensitive = small & hidden & ~auxiliary
+    if protect is not None:
+        sensitive |= np.asarray(protect, bool) & hidden
     neighbours = _neighbour_lists(len(counts), relations)
     members = [np.array([total, *parts]) for total, parts in relations]
     matrix = _relation_matrix(len(counts), relations)
     while True:
         # Cheap first: no relation may have exactly one hidden cell.
-        _cover_lone_cells(hidden, fixed, counts, members, auxiliary)
+        _cover_lone_cells(hidden, fixed, counts, members, sensitive)
         exposed = derivable_cells(hidden, relations, matrix)
-        exposed = exposed[~auxiliary[exposed]]
+        exposed = exposed[sensitive[exposed]]
         if not len(exposed):
             return hidden
         extra = set(_covers(exposed, hidden, fixed, counts, matrix))
@@ -322,16 +331,16 @@ def _cover_lone_cells(
     fixed: np.ndarray,
     counts: np.ndarray,
     members: list[np.ndarray],
-    auxiliary: np.ndarray,
+    sensitive: np.ndarray,
 ) -> None:
-    """Hide the smallest free cell of every relation that has exactly one hidden cell
-    (unless that cell is auxiliary: working it out discloses nothing)."""
+    """Hide the smallest free cell of every relation whose only hidden cell is a small
+    count (it would equal the relation's total minus the shown cells)."""
     changed = True
     while changed:
         changed = False
         for cells in members:
             lone = cells[hidden[cells]]
-            if len(lone) != 1 or auxiliary[lone[0]]:
+            if len(lone) != 1 or not sensitive[lone[0]]:
                 continue
             free = cells[~hidden[cells] & ~fixed[cells]]
             if not len(free):
@@ -551,9 +560,13 @@ class _Protector:
         parts = [_step_vector(_table(data, cohorts[0], v)) for v in values]
         total = np.sum(parts, axis=0)
         size = len(SUMMARY_STEPS)
-        must_hide = np.array([any(fine_hidden[p] for p in ps) for _, ps in links])
+        # Hidden cells of the full tables that can be worked out anyway are public in
+        # effect; the others must stay unknown, so the summary steps adding them up too.
+        unknown_fine = fine_hidden & fine_fixed
+        unknown_fine[derivable_cells(unknown_fine, fine_relations)] = False
+        must_hide = np.array([any(unknown_fine[p] for p in ps) for _, ps in links])
         total_hidden = protect_linked_cells(
-            total, _step_relations(0), self.threshold, must_hide, must_hide
+            total, _step_relations(0), self.threshold, must_hide, must_hide, protect=must_hide
         )
         vector = np.concatenate([total, *parts])
         relations = [r for t in range(len(values) + 1) for r in _step_relations(t * size)] + [
@@ -569,14 +582,17 @@ class _Protector:
             if attempt == 2:  # last resort: no value cell is shown
                 start_hidden[size:] = vector[size:] != 0
                 fixed[size:] = True
-            hidden = protect_linked_cells(vector, relations, self.threshold, fixed, start_hidden)
+            hidden = protect_linked_cells(
+                vector, relations, self.threshold, fixed, start_hidden, protect=start_hidden
+            )
             joint = list(fine_relations) + _shift(links, 0, len(fine_vector))
             joint += _shift(relations, len(fine_vector), len(fine_vector))
             unknown = np.concatenate([fine_hidden & fine_fixed, np.ones(size, bool), hidden[size:]])
             exposed = derivable_cells(unknown, joint)
-            if not len(
-                exposed[(exposed < len(fine_vector)) | (exposed >= len(fine_vector) + size)]
-            ):
+            counts = np.concatenate([fine_vector, vector])[exposed]
+            small = (counts > 0) & (counts <= self.threshold)
+            outside = (exposed < len(fine_vector)) | (exposed >= len(fine_vector) + size)
+            if not (small & outside).any():
                 break
         return vector, hidden
 
@@ -810,7 +826,8 @@ def cohort_choices(cohort_starts: Sequence[date]) -> list[dict[str, object]]:
         }
         for m in months
     ]
-    options.sort(key=lambda o: (o["start"], o["kind"] == "month"), reverse=True)  # type: ignore[arg-type,return-value]
+    # Seasons first (a manager usually asks about "last spring"), newest first.
+    options.sort(key=lambda o: (o["kind"] == "season", o["start"]), reverse=True)  # type: ignore[arg-type,return-value]
     return options
 
 
