@@ -947,24 +947,27 @@ def _day_start(day: date, plus_days: int = 0) -> datetime:
 
 
 def explore_href(record: AnnotationRecord | dict[str, Any]) -> str:
-    """Link to the Explore page in the view the note was written on."""
+    """Link to the Explore page in the view the note was written on.
+
+    Uses the Explore page's query format (pages/explore.py ``view_query``): indicator, area,
+    compare (comma-separated codes, or "none"), breakdown, from and to (ISO dates), plus
+    ``note`` with the note's id.
+    """
     from urllib.parse import urlencode
 
     data = record.as_dict(with_replies=False) if isinstance(record, AnnotationRecord) else record
     state = data.get("view_state") or {}
+    comparators = [str(c) for c in state.get("comparators") or []]
     params = {
         "indicator": data["indicator"],
         "area": data["area_code"],
+        "compare": ",".join(comparators) if comparators else "none",
         "breakdown": state.get("breakdown") or data.get("breakdown") or "total",
+        "from": state.get("period_from") or "",
+        "to": state.get("period_to") or "",
+        "note": str(data["id"]),
     }
-    comparators = state.get("comparators") or []
-    if comparators:
-        params["comparators"] = ",".join(str(c) for c in comparators)
-    if state.get("period_from") or state.get("period_to"):
-        params["from"] = state.get("period_from") or ""
-        params["to"] = state.get("period_to") or ""
-    params["note"] = str(data["id"])
-    return f"/explore?{urlencode(params)}"
+    return "/explore?" + urlencode({k: v for k, v in params.items() if v})
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -250,5 +250,5 @@ def test_annsec009_discussion_lists_visible_notes_with_chart_links(client, auth,
     response = call(client, "discussion-theme", {}, index="")
     text = json.dumps(response.get_json())
     assert "Open question on GLD." in text
-    assert "/explore?indicator=gld" in text and "comparators=E92000001" in text
+    assert "/explore?indicator=gld" in text and "compare=E92000001" in text
     assert client.get("/discussion").status_code == 200
