@@ -160,38 +160,41 @@ def _scatter_section(session, area_code: str | None) -> html.Section:  # type: i
             html.Div(
                 className="journey-controls",
                 children=[
-                    html.Div(
-                        [
-                            html.Label("Spending line", htmlFor="costs-spend-line"),
+                    html.Label(
+                        className="journey-control",
+                        children=[
+                            html.Span("Spending line", className="journey-control-label"),
                             dcc.Dropdown(
                                 id="costs-spend-line",
                                 options=[{"label": v, "value": k} for k, v in SPEND_LINES.items()],
                                 value="family_support_spend",
                                 clearable=False,
                             ),
-                        ]
+                        ],
                     ),
-                    html.Div(
-                        [
-                            html.Label("Outcome", htmlFor="costs-outcome"),
+                    html.Label(
+                        className="journey-control",
+                        children=[
+                            html.Span("Outcome", className="journey-control-label"),
                             dcc.Dropdown(
                                 id="costs-outcome",
                                 options=[{"label": v, "value": k} for k, v in OUTCOMES.items()],
                                 value="care_leavers_eet_19_21",
                                 clearable=False,
                             ),
-                        ]
+                        ],
                     ),
-                    html.Div(
-                        [
-                            html.Label("Financial year", htmlFor="costs-year"),
+                    html.Label(
+                        className="journey-control",
+                        children=[
+                            html.Span("Financial year", className="journey-control-label"),
                             dcc.Dropdown(
                                 id="costs-year",
                                 options=[{"label": y, "value": y} for y in years],
                                 value=years[0] if years else None,
                                 clearable=False,
                             ),
-                        ]
+                        ],
                     ),
                 ],
             ),
@@ -224,8 +227,11 @@ def _unit_costs_section(organisation_id: int, can_edit: bool) -> html.Section:
     return html.Section(className="costs-section", children=children)
 
 
-def _field(label: str, component) -> html.Div:  # type: ignore[no-untyped-def]
-    return html.Div([html.Label(label, htmlFor=component.id), component], className="cost-field")
+def _field(label: str, component) -> html.Label:  # type: ignore[no-untyped-def]
+    return html.Label(
+        className="cost-field",
+        children=[html.Span(label, className="journey-control-label"), component],
+    )
 
 
 def _unit_cost_form(costs: pd.DataFrame) -> html.Div:

@@ -80,33 +80,36 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
     return html.Div(
         className="journey-controls",
         children=[
-            html.Div(
-                [
-                    html.Label("Requests received in", htmlFor="journeys-cohort"),
+            html.Label(
+                className="journey-control",
+                children=[
+                    html.Span("Requests received in", className="journey-control-label"),
                     dcc.Dropdown(
                         id="journeys-cohort",
                         options=[{"label": c["label"], "value": c["value"]} for c in choices],
                         value=default,
                         clearable=False,
                     ),
-                ]
+                ],
             ),
-            html.Div(
-                [
-                    html.Label("Equality breakdown", htmlFor="journeys-breakdown"),
+            html.Label(
+                className="journey-control",
+                children=[
+                    html.Span("Equality breakdown", className="journey-control-label"),
                     dcc.Dropdown(
                         id="journeys-breakdown",
                         options=breakdown_options,
                         value=TOTAL,
                         clearable=False,
                     ),
-                ]
+                ],
             ),
-            html.Div(
-                [
-                    html.Label("Group", htmlFor="journeys-value"),
+            html.Label(
+                className="journey-control",
+                children=[
+                    html.Span("Group", className="journey-control-label"),
                     dcc.Dropdown(id="journeys-value", options=[], value=None, disabled=True),
-                ]
+                ],
             ),
         ],
     )
