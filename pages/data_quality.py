@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dash_table, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from auth.current import current_record
 from auth.permissions import guarded
@@ -20,22 +20,30 @@ dash.register_page(
 )
 
 
-def _table(frame: pd.DataFrame, table_id: str, percent: tuple[str, ...] = ()) -> Any:
+def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
+    """A plain, accessible table (caption, column headers with scope) of the first rows."""
+    shown = frame.head(max_rows).astype(object).where(frame.head(max_rows).notna(), "")
+    return html.Table(
+        className="table table-sm import-table",
+        children=[
+            html.Caption(caption),
+            html.Thead(
+                html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in shown.columns])
+            ),
+            html.Tbody(
+                [html.Tr([html.Td(str(v)) for v in row]) for row in shown.itertuples(index=False)]
+            ),
+        ],
+    )
+
+
+def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> Any:
     if frame.empty:
-        return html.P("Nothing to show.", className="quality-empty")
+        return html.P(f"{caption}: nothing to show.", className="quality-empty")
     shown = frame.copy()
     for column in percent:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
-    shown = shown.astype(object).where(shown.notna(), "")
-    return dash_table.DataTable(
-        id=table_id,
-        columns=[{"name": c.replace("_", " "), "id": c} for c in shown.columns],
-        data=shown.astype(str).to_dict("records"),
-        page_size=12,
-        style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "fontFamily": "inherit"},
-        style_header={"fontWeight": "700", "backgroundColor": "#f3f2f1"},
-    )
+    return html.Div(html_table(shown, caption), className="import-table-wrap")
 
 
 def layout(**_kwargs: object) -> html.Div:
@@ -90,27 +98,27 @@ def show_quality(indicator: str | None) -> Any:
                         "Whole-population figure and the breakdown cells present, against the "
                         "cells England has for the same period."
                     ),
-                    _table(report["completeness"], "dq-completeness", ("share_present",)),
+                    _table(report["completeness"], "Completeness by period", ("share_present",)),
                 ],
                 className="import-step",
             ),
             html.Section(
                 [
                     html.H2("Who is missing: recorded as unknown"),
-                    _table(report["unknown"], "dq-unknown", ("share_unknown",)),
+                    _table(report["unknown"], "Share recorded as unknown", ("share_unknown",)),
                 ],
                 className="import-step",
             ),
             html.Section(
-                [html.H2("Suppressed cells"), _table(report["suppressed"], "dq-suppressed")],
+                [html.H2("Suppressed cells"), _table(report["suppressed"], "Suppressed cells")],
                 className="import-step",
             ),
             html.Section(
-                [html.H2("Late or missing periods"), _table(missing, "dq-missing")],
+                [html.H2("Late or missing periods"), _table(missing, "Late or missing periods")],
                 className="import-step",
             ),
             html.Section(
-                [html.H2("Recent revisions"), _table(report["revisions"], "dq-revisions")],
+                [html.H2("Recent revisions"), _table(report["revisions"], "Recent revisions")],
                 className="import-step",
             ),
         ]

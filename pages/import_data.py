@@ -102,16 +102,25 @@ def in_caller_request(function):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def _table(frame: pd.DataFrame, table_id: str, page_size: int = 10) -> dash_table.DataTable:
-    return dash_table.DataTable(
-        id=table_id,
-        columns=[{"name": str(c), "id": str(c)} for c in frame.columns],
-        data=frame.astype(object).where(frame.notna(), None).to_dict("records"),
-        page_size=page_size,
-        style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal"},
-        style_header={"fontWeight": "700", "backgroundColor": "#f3f2f1"},
+def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
+    """A plain, accessible table (caption, column headers with scope) of the first rows."""
+    shown = frame.head(max_rows).astype(object).where(frame.head(max_rows).notna(), "")
+    return html.Table(
+        className="table table-sm import-table",
+        children=[
+            html.Caption(caption),
+            html.Thead(
+                html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in shown.columns])
+            ),
+            html.Tbody(
+                [html.Tr([html.Td(str(v)) for v in row]) for row in shown.itertuples(index=False)]
+            ),
+        ],
     )
+
+
+def _table(frame: pd.DataFrame, caption: str, page_size: int = 10) -> html.Div:
+    return html.Div(html_table(frame, caption), className="import-table-wrap")
 
 
 def _message(text: str, kind: str = "info") -> html.Div:
@@ -159,7 +168,13 @@ def layout(**_kwargs: object) -> html.Div:
                         className="import-row",
                         children=[
                             html.Label("Batch to roll back", htmlFor="imp-rollback-id"),
-                            dcc.Input(id="imp-rollback-id", type="number", min=1, step=1),
+                            dcc.Input(
+                                id="imp-rollback-id",
+                                type="number",
+                                min=1,
+                                step=1,
+                                autoComplete="off",
+                            ),
                             html.Button(
                                 "Roll back batch",
                                 id="imp-rollback",
@@ -318,7 +333,9 @@ def _mapping_section(indicators: list[str]) -> html.Section:
                 className="import-row",
                 children=[
                     html.Label("Save the mapping as", htmlFor="imp-mapping-name"),
-                    dcc.Input(id="imp-mapping-name", type="text", maxLength=200),
+                    dcc.Input(
+                        id="imp-mapping-name", type="text", maxLength=200, autoComplete="off"
+                    ),
                     html.Button("Save mapping", id="imp-save-mapping", className=BUTTON),
                 ],
             ),
@@ -378,7 +395,7 @@ def _batches_table(batches: pd.DataFrame) -> Any:
         return html.P("No imports yet.")
     shown = batches.copy()
     shown["created_at"] = shown["created_at"].astype(str).str[:16]
-    return _table(shown, "imp-batches-table")
+    return _table(shown, "Latest import batches")
 
 
 # --- rendering reports ------------------------------------------------------------------------
@@ -400,11 +417,11 @@ def render_report(prepared: PreparedImport) -> html.Div:
     if prepared.problems.counts:
         children += [
             html.H3("Problems by type"),
-            _table(prepared.problems.grouped(), "imp-grouped", page_size=20),
+            _table(prepared.problems.grouped(), "Problems grouped by type"),
             html.H3(f"Problems line by line (first {SHOWN_PROBLEMS})"),
             _table(
                 prepared.problems.to_frame().drop(columns=["code"]).head(SHOWN_PROBLEMS),
-                "imp-problems",
+                "Each problem with its line and column",
             ),
         ]
     if prepared.preview:
@@ -425,7 +442,7 @@ def render_result(result: dict) -> html.Div:
     if result.get("changes"):
         children += [
             html.H3("Revised figures"),
-            _table(pd.DataFrame(result["changes"]), "imp-changes"),
+            _table(pd.DataFrame(result["changes"]), "Figures revised by this import"),
         ]
     return html.Div(children, className="import-result")
 
@@ -531,7 +548,10 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
         f"{max(facts.line_count - 1, 0):,} rows. " + " ".join(facts.notes)
     )
     preview = html.Div(
-        [html.H3("First rows of the file"), _table(sample.head(PREVIEW_ROWS), "imp-raw")]
+        [
+            html.H3("First rows of the file"),
+            _table(sample.head(PREVIEW_ROWS), "First rows of the file"),
+        ]
     )
     mapping = default_mapping(fmt, sample)
     with get_database().read() as session:
