@@ -557,6 +557,13 @@ def note_form(
                         className="note-radios",
                         inline=True,
                     ),
+                ],
+                className="note-fieldset",
+            ),
+            # The period pickers sit outside the radio fieldset: a fieldset of radios must
+            # hold only that group.
+            html.Div(
+                [
                     html.Div(
                         [
                             html.Label(
@@ -595,7 +602,7 @@ def note_form(
                         className="note-hint",
                     ),
                 ],
-                className="note-fieldset",
+                className="note-period-choice",
             ),
             html.Label(
                 "Your note (plain text, up to 4,000 characters)",

@@ -57,14 +57,14 @@ def _dropdown(key: str, label: str, options: list[dict[str, Any]], value: Any) -
     )
 
 
-def _text_input(key: str, label: str, value: Any, kind: str = "text") -> html.Div:
+def _text_input(key: str, label: str, value: Any) -> html.Div:
     control_id = f"discussion-{key}"
     return html.Div(
         [
             html.Label(label, htmlFor=control_id, className="discussion-filter-label"),
             dcc.Input(
                 id=control_id,
-                type=kind,
+                type="text",
                 value=value or "",
                 debounce=True,
                 className="form-control",
@@ -117,8 +117,23 @@ def layout(**kwargs: object) -> html.Div:
             int(author) if author and author.isdigit() else None,
         ),
         _text_input("tag", "Tag", preset("tag")),
-        _text_input("from", "Written from", preset("from"), "date"),
-        _text_input("to", "Written up to", preset("to"), "date"),
+        html.Div(
+            [
+                html.Span("Written between", className="discussion-filter-label"),
+                dcc.DatePickerRange(
+                    id="discussion-dates",
+                    start_date_id="discussion-from",
+                    end_date_id="discussion-to",
+                    start_date=preset("from"),
+                    end_date=preset("to"),
+                    start_date_placeholder_text="from",
+                    end_date_placeholder_text="to",
+                    display_format="D MMM YYYY",
+                    clearable=True,
+                ),
+            ],
+            className="discussion-filter",
+        ),
     ]
     return html.Div(
         [
@@ -160,7 +175,11 @@ def layout(**kwargs: object) -> html.Div:
     )
 
 
-FILTER_INPUTS = [Input(f"discussion-{key}", "value") for key in FILTER_IDS]
+FILTER_INPUTS = [
+    *[Input(f"discussion-{key}", "value") for key in FILTER_IDS[:-2]],
+    Input("discussion-dates", "start_date"),
+    Input("discussion-dates", "end_date"),
+]
 
 
 def _date(value: Any) -> date | None:
