@@ -34,12 +34,12 @@ run: install
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
 
 # The whole suite: lint, then everything on SQLite (data_access on PostgreSQL too),
-# then the app-level integration tests again with the app on PostgreSQL.
+# then the app-level integration and security tests again with the app on PostgreSQL.
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -p no:cacheprovider
-	CHORUS_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider tests/integration
+	CHORUS_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider tests/integration tests/security
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not browser" -x
