@@ -54,9 +54,8 @@ def main() -> int:
     if vulnerable:
         return 1
     audited = len(dependencies) - len(skipped)
-    print(
-        f"{audited} of {len(dependencies)} installed packages audited; no known vulnerabilities among those."
-    )
+    total = len(dependencies)
+    print(f"{audited} of {total} installed packages audited; no known vulnerabilities among them.")
     if dependencies and len(skipped) / len(dependencies) > UNREACHABLE_SHARE:
         print(
             f"WARNING: {len(skipped)} packages could not be audited: the vulnerability "
