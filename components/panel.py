@@ -55,6 +55,7 @@ POLARITY_TEXT = {
     "no_judgement": "No judgement: higher or lower is neither better nor worse",
 }
 SIGNIFICANT_WORDS = {"better", "worse", "higher", "lower"}
+TABLE_PLACEHOLDER = "The table loads when this tab opens."
 
 
 def pid(kind: str, panel_id: str) -> dict[str, str]:
@@ -218,8 +219,14 @@ def _iso(value: object) -> str | None:
     return str(value)[:10]
 
 
-def breakdown_children(indicator: dict[str, Any], view: dict[str, Any]) -> list:
-    """Breakdown tab: groups with intervals, the gap, suppressed groups, who is missing."""
+def breakdown_children(
+    indicator: dict[str, Any], view: dict[str, Any], with_chart: bool = True
+) -> list:
+    """Breakdown tab: groups with intervals, the gap, suppressed groups, who is missing.
+
+    ``with_chart=False`` leaves the dot chart out (pages draw it when the tab is opened,
+    so a page of panels does not draw charts nobody has looked at yet).
+    """
     summary = view.get("breakdown_summary") or {}
     groups = summary.get("groups")
     unit = indicator["unit"]
@@ -239,14 +246,15 @@ def breakdown_children(indicator: dict[str, Any], view: dict[str, Any]) -> list:
         ]
     dimension = BREAKDOWN_NAMES.get(summary["breakdown"], summary["breakdown"])
     period = summary["period_label"]
-    children: list = [
-        html.H3(f"{dimension}, {period}", className="panel-subheading"),
-        dcc.Graph(
-            figure=breakdown_figure(groups, unit, height=80 + 34 * len(groups)),
-            config={"displayModeBar": False},
-            className="panel-breakdown-graph",
-        ),
-    ]
+    children: list = [html.H3(f"{dimension}, {period}", className="panel-subheading")]
+    if with_chart:
+        children.append(
+            dcc.Graph(
+                figure=breakdown_figure(groups, unit, height=80 + 34 * len(groups)),
+                config={"displayModeBar": False},
+                className="panel-breakdown-graph",
+            )
+        )
     for key in ("gap", "counted_gap"):
         gap = summary.get(key)
         if gap:
@@ -490,7 +498,8 @@ def indicator_panel(
             className="panel-tabpanel",
             hidden=True,
             children=html.Div(
-                id=pid("panel-breakdown", panel_id), children=breakdown_children(indicator, view)
+                id=pid("panel-breakdown", panel_id),
+                children=breakdown_children(indicator, view, with_chart=False),
             ),
         ),
         html.Div(
@@ -500,7 +509,8 @@ def indicator_panel(
             children=[
                 html.Div(
                     id=pid("panel-table", panel_id),
-                    children=table_children(indicator, area_name, view),
+                    # Filled when the tab opens: a page of panels stays light.
+                    children=TABLE_PLACEHOLDER,
                 ),
                 html.Button(
                     "Download these figures (CSV)",

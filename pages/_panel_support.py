@@ -16,6 +16,7 @@ from flask import current_app
 from auth.permissions import guarded
 from components.downloads import csv_download, download_filename, series_csv_frame
 from components.panel import (
+    TABLE_PLACEHOLDER,
     TABS,
     about_children,
     breakdown_children,
@@ -159,10 +160,11 @@ def _view_from_state(state: dict[str, Any]) -> tuple[dict, str, dict] | None:
     Input({"type": "panel-from", "index": MATCH}, "value"),
     Input({"type": "panel-to", "index": MATCH}, "value"),
     State({"type": "panel-state", "index": MATCH}, "data"),
+    State({"type": "panel-tabs", "index": MATCH}, "value"),
     prevent_initial_call=True,
 )
 @guarded("read")
-def update_panel(comparators, breakdown, period_from, period_to, state):  # type: ignore[no-untyped-def]
+def update_panel(comparators, breakdown, period_from, period_to, state, tab):  # type: ignore[no-untyped-def]
     """Redraw a panel when its comparators, breakdown or period range change."""
     if not state:
         raise dash.exceptions.PreventUpdate
@@ -190,10 +192,31 @@ def update_panel(comparators, breakdown, period_from, period_to, state):  # type
     return (
         figure_for(indicator, view),
         caption,
-        breakdown_children(indicator, view),
-        table_children(indicator, area_name, view),
+        breakdown_children(indicator, view, with_chart=tab == "breakdown"),
+        table_children(indicator, area_name, view) if tab == "table" else TABLE_PLACEHOLDER,
         data,
     )
+
+
+@callback(
+    Output({"type": "panel-breakdown", "index": MATCH}, "children", allow_duplicate=True),
+    Output({"type": "panel-table", "index": MATCH}, "children", allow_duplicate=True),
+    Input({"type": "panel-tabs", "index": MATCH}, "value"),
+    State({"type": "panel-state", "index": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+@guarded("read")
+def draw_opened_tab(tab, state):  # type: ignore[no-untyped-def]
+    """Draw the breakdown chart or the table when its tab is opened (not before)."""
+    if tab not in ("breakdown", "table") or not state:
+        raise dash.exceptions.PreventUpdate
+    built = _view_from_state(state)
+    if built is None:
+        raise dash.exceptions.PreventUpdate
+    indicator, area_name, view = built
+    if tab == "breakdown":
+        return breakdown_children(indicator, view, with_chart=True), dash.no_update
+    return dash.no_update, table_children(indicator, area_name, view)
 
 
 @callback(

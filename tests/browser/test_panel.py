@@ -1,0 +1,202 @@
+"""The indicator panel and Explore in Chromium: comparator, breakdown, caption, table,
+CSV download against the API, URL and back button. One login per test, lean waits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 60
+
+
+def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-def]
+    # Dash replaces parts of the page as callbacks answer: retry on stale elements.
+    return WebDriverWait(
+        driver, timeout, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(condition)
+
+
+def _click(driver, element) -> None:  # type: ignore[no-untyped-def]
+    """Scroll an element to the middle of the window and click it as a user would."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        # A dropdown menu or tooltip still covers it for a moment: wait and retry once.
+        time.sleep(1)
+        element.click()
+
+
+def _open(session_browser, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Load a page and wait for Dash to settle (generous: CI machines are shared)."""
+    session_browser.driver.get(f"{session_browser.base_url}{path}")
+    session_browser.wait_for_dash(timeout=WAIT * 2)
+
+
+def _panel(driver, panel_id: str):  # type: ignore[no-untyped-def]
+    return _wait(driver, lambda d: d.find_elements(By.ID, f"panel-{panel_id}"))[0]
+
+
+def _caption(panel) -> str:  # type: ignore[no-untyped-def]
+    # textContent: the caption is read even while another tab hides it.
+    return panel.find_element(By.CSS_SELECTOR, "figcaption.panel-caption").get_attribute(
+        "textContent"
+    )
+
+
+def _choose(driver, panel, control_type: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a Dash dropdown inside ``panel`` and pick the option with ``value``."""
+    button = panel.find_element(By.CSS_SELECTOR, f'button[id*=\'"type":"{control_type}"\']')
+    _click(driver, button)
+    option = _wait(
+        driver,
+        lambda d: [
+            o
+            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
+            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
+        ],
+    )[0]
+    _click(driver, option)
+
+
+def _fetch_json(driver, url: str):  # type: ignore[no-untyped-def]
+    script = (
+        "const done = arguments[arguments.length - 1];"
+        f"fetch({json.dumps(url)}).then(r => r.json()).then(done).catch(e => done(String(e)));"
+    )
+    return driver.execute_async_script(script)
+
+
+def test_panelb001_gld_panel_comparator_breakdown_table_and_csv(session_browser, users, tmp_path):
+    user = users["oldham_viewer"]
+    driver = session_browser.driver
+    session_browser.login(user.username, user.password)
+    driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    _open(session_browser, "/early-years")
+    panel = _panel(driver, "gld")
+    caption = _caption(panel)
+    assert "England 68.3%" in caption and "North West 65.0%" in caption
+    assert "significantly below England (65.2%), which is worse" in caption
+
+    # Comparator: add Greater Manchester; the caption names it.
+    _click(driver, panel.find_element(By.CSS_SELECTOR, "input[type=checkbox][value=gm]"))
+    _wait(driver, lambda d: "Greater Manchester" in _caption(_panel(d, "gld")))
+
+    # Breakdown: free school meals; the caption describes the groups and the gap.
+    _choose(driver, panel, "panel-breakdown-choice", "fsm")
+    _wait(driver, lambda d: "by free school meals" in _caption(_panel(d, "gld")))
+    panel = _panel(driver, "gld")
+    _click(
+        driver,
+        panel.find_element(
+            By.XPATH, ".//*[contains(@class,'tab') and normalize-space()='Breakdown']"
+        ),
+    )
+    gap = "(95% interval -20.9 to -13.2), a significant gap."
+    _wait(
+        driver,
+        lambda d: [
+            p
+            for p in _panel(d, "gld").find_elements(By.CSS_SELECTOR, ".panel-gap")
+            if p.is_displayed() and gap in p.text
+        ],
+    )
+    # The breakdown chart is drawn when its tab opens.
+    _wait(
+        driver, lambda d: _panel(d, "gld").find_elements(By.CSS_SELECTOR, ".panel-breakdown-graph")
+    )
+
+    # Back to the whole population, then the table and its CSV.
+    _choose(driver, _panel(driver, "gld"), "panel-breakdown-choice", "total")
+    _wait(driver, lambda d: "with England, North West" in _caption(_panel(d, "gld")))
+    panel = _panel(driver, "gld")
+    _click(
+        driver,
+        panel.find_element(By.XPATH, ".//*[contains(@class,'tab') and normalize-space()='Table']"),
+    )
+    table = _wait(
+        driver,
+        lambda d: [
+            t
+            for t in _panel(d, "gld").find_elements(By.CSS_SELECTOR, "table.panel-table")
+            if t.is_displayed() and "Greater Manchester" in t.text
+        ],
+    )[0]
+    assert "2024/25" in table.text and "not eligible" not in table.text
+    _click(driver, panel.find_element(By.CSS_SELECTOR, "button.panel-download-button"))
+    target = tmp_path / "gld_oldham_total.csv"
+    _wait(driver, lambda d: target.exists() and target.stat().st_size > 0, 30)
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    shown_rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == len(shown_rows)
+    api = _fetch_json(driver, "/api/v1/observations?indicator=gld&area=E08000004&breakdown=total")[
+        "data"
+    ]
+    oldham = [r for r in rows if r["series"] == "Oldham"]
+    assert [r["period"] for r in oldham] == [r["period"] for r in api]
+    assert [r["value"] or None for r in oldham] == [
+        None if r["value"] is None else f"{r['value']:.1f}" for r in api
+    ]
+    assert session_browser.console_errors() == []
+
+
+def test_panelb002_explore_url_holds_the_view_and_back_works(session_browser, users):
+    user = users["northyorks_viewer"]
+    driver = session_browser.driver
+    session_browser.login(user.username, user.password)
+    _open(session_browser, "/explore?indicator=care_leavers_eet_19_21&area=E06000065")
+    panel = _panel(driver, "explore")
+    caption = _caption(panel)
+    assert "2015-16 to 2024-25" in caption and "North Yorkshire" in caption
+    first_url = driver.current_url
+    # Switch the indicator through its dropdown (a plain id here).
+    _click(driver, driver.find_element(By.ID, "explore-indicator"))
+    option = _wait(
+        driver,
+        lambda d: [
+            o
+            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
+            if o.find_element(By.TAG_NAME, "input").get_attribute("value")
+            == "care_leavers_accommodation_19_21"
+        ],
+    )[0]
+    _click(driver, option)
+    _wait(driver, lambda d: "indicator=care_leavers_accommodation_19_21" in d.current_url)
+    _wait(driver, lambda d: "suitable accommodation" in _caption(_panel(d, "explore")))
+    driver.back()
+    _wait(driver, lambda d: d.current_url == first_url)
+    _wait(driver, lambda d: "education, employment or training" in _caption(_panel(d, "explore")))
+    assert session_browser.console_errors() == []
+
+
+@pytest.mark.skipif(not os.environ.get("CHORUS_SCREENSHOTS"), reason="set CHORUS_SCREENSHOTS=1")
+def test_panelb003_readme_screenshots(session_browser, users):
+    user = users["oldham_viewer"]
+    session_browser.login(user.username, user.password)
+    out = ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    _open(session_browser, "/")
+    time.sleep(2)  # sparklines finish drawing
+    session_browser.screenshot(out / "overview.png", 1280, 1400)
+    _open(session_browser, "/early-years")
+    panel = _panel(session_browser.driver, "gld")
+    session_browser.driver.execute_script("arguments[0].scrollIntoView()", panel)
+    time.sleep(1)
+    session_browser.driver.set_window_size(1280, 1000)
+    panel.screenshot(str(out / "panel.png"))
+    assert (out / "overview.png").stat().st_size > 10_000
