@@ -139,7 +139,7 @@ def layout(**_kwargs: object) -> html.Div:
         )
     with get_database().read() as session:
         indicators = indicator_catalogue(session)["id"].tolist()
-        batches = recent_batches(session)
+        batches = recent_batches(session, organisation_id=user.organisation_id)
     return html.Div(
         className="import-page",
         children=[
@@ -234,6 +234,7 @@ def _upload_section() -> html.Section:
                     ["Drag a file here, or ", html.Span("choose a file", className="import-link")]
                 ),
                 multiple=False,
+                max_size=_settings().import_max_mb * 1024 * 1024,
             ),
             html.Div(id="imp-file-info"),
             html.Div(id="imp-preview"),
@@ -768,6 +769,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
 @guarded("data.import")
 def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str):  # type: ignore[no-untyped-def]
     """Background job: commit the checked file (valid rows only, or nothing)."""
+    user = current_record()
     folder = _folder(job)
     if folder is None or not (folder / "prepared" / "summary.json").exists():
         return _message("Check the file before committing it.", "error"), no_update
@@ -779,7 +781,7 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
         get_database(),
         prepared,
         mode if mode in (VALID_ONLY, ALL_OR_NOTHING) else VALID_ONLY,
-        user=current_record(),
+        user=user,
         progress=_progress_writer(folder, "committing", set_progress),
     )
     jobs.write_status(
@@ -787,7 +789,7 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
         {"stage": "committed", "fraction": 1.0, "text": "Committed", "result": result.as_dict()},
     )
     with get_database().read() as session:
-        batches = recent_batches(session)
+        batches = recent_batches(session, organisation_id=user.organisation_id)
     return render_result(result.as_dict()), _batches_table(batches)
 
 
@@ -861,11 +863,13 @@ def roll_back(_clicks: int | None, batch_id: int | None):  # type: ignore[no-unt
         return _message("Give the number of the batch to roll back.", "error"), no_update
     try:
         with get_database().write() as session:
-            result = rollback_batch(session, int(batch_id), user=user)
+            result = rollback_batch(
+                session, int(batch_id), user=user, organisation_id=user.organisation_id
+            )
     except RollbackRefused as exc:
         return _message(str(exc), "error"), no_update
     with get_database().read() as session:
-        batches = recent_batches(session)
+        batches = recent_batches(session, organisation_id=user.organisation_id)
     text = (
         f"Batch {result.batch_id} rolled back: {result.deleted:,} figures removed, "
         f"{result.restored:,} restored to their previous values."

@@ -356,12 +356,21 @@ class RollbackResult:
 
 
 def rollback_batch(
-    session: Session, batch_id: int, *, user: UserRecord | None = None, username: str | None = None
+    session: Session,
+    batch_id: int,
+    *,
+    user: UserRecord | None = None,
+    username: str | None = None,
+    organisation_id: int | None = None,
 ) -> RollbackResult:
-    """Undo a committed batch: delete what it inserted, restore what it revised."""
+    """Undo a committed batch: delete what it inserted, restore what it revised.
+
+    With ``organisation_id`` (the page passes the user's), only that organisation's own
+    batches may be rolled back; the command line passes None and may undo any batch.
+    """
     batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise RollbackRefused(f"There is no batch {batch_id}.")
+    if batch is None or (organisation_id is not None and batch.organisation_id != organisation_id):
+        raise RollbackRefused(f"There is no batch {batch_id} imported by your organisation.")
     if batch.status in ("rolled_back", "rejected", "pending"):
         raise RollbackRefused(
             f"Batch {batch_id} is {batch.status.replace('_', ' ')}: nothing to undo."
@@ -419,14 +428,18 @@ def rollback_batch(
     return RollbackResult(batch_id, len(ids), len(restores), version)
 
 
-def recent_batches(session: Session, limit: int = 20) -> pd.DataFrame:
-    """Latest batches: id, created_at, filename, format, status, rows_total, rows_loaded,
-    rows_changed, rows_rejected, created_by."""
+def recent_batches(
+    session: Session, limit: int = 20, organisation_id: int | None = None
+) -> pd.DataFrame:
+    """Latest batches (of one organisation when given): id, created_at, filename, format,
+    status, rows_total, rows_loaded, rows_changed, rows_rejected, created_by."""
     columns = [
         "id", "created_at", "filename", "format", "status", "rows_total", "rows_loaded",
         "rows_changed", "rows_rejected", "created_by",
     ]  # fmt: skip
     query = select(*[getattr(ImportBatch, c) for c in columns]).order_by(ImportBatch.id.desc())
+    if organisation_id is not None:
+        query = query.where(ImportBatch.organisation_id == organisation_id)
     return pd.DataFrame(session.execute(query.limit(limit)).all(), columns=columns)
 
 

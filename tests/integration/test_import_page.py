@@ -171,6 +171,10 @@ def test_impp002_an_unseen_ees_publication_is_mapped_checked_committed_and_rolle
         batch_id, status, created_by = batch.id, batch.status, batch.created_by
     assert (status, created_by) == ("committed", "oldham.analyst")
     assert f"Batch {batch_id} committed" in _text(result)
+    with logged_in(server, users["rochdale_analyst"].username):
+        refused, _ = page.roll_back(1, batch_id)
+    assert "imported by your organisation" in _text(refused)
+    assert len(_future_rows(db, "gld")) == 12
     with logged_in(server, users["oldham_analyst"].username):
         message, _ = page.roll_back(1, batch_id)
     assert "rolled back" in _text(message)

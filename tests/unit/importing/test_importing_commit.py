@@ -168,3 +168,17 @@ def test_com008_export_neutralises_formula_text(any_db):
     frame = pd.DataFrame({"indicator": ['=HYPERLINK("x")'], "value": [-1.5], "status": ["-"]})
     text = export_csv(frame)
     assert "'=HYPERLINK" in text and "-1.5" in text and ",-\n" in text
+
+
+def test_com009_the_page_rolls_back_only_its_own_organisations_batches(any_db, tmp_path):
+    from data_access.models import Organisation
+
+    result = _import(any_db, tmp_path, ROWS)
+    with any_db.write() as session:
+        org = Organisation(code="E08000004", name="Oldham")
+        session.add(org)
+        session.flush()
+        other = org.id + 1000
+    with any_db.write() as session, pytest.raises(RollbackRefused, match="your organisation"):
+        rollback_batch(session, result.batch_id, organisation_id=other)
+    assert _count(any_db, Observation) == 3
