@@ -230,7 +230,7 @@ def layout(**kwargs: Any) -> html.Div:
                                         options=state["options"],
                                         value=ANONYMOUS,
                                         clearable=False,
-                                        searchable=False,
+                                        searchable=True,
                                         className="present-dropdown",
                                     ),
                                 ],
