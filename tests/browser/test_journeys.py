@@ -1,0 +1,102 @@
+"""In a real browser: open Hampshire's Early Help journey, filter by a breakdown, read the
+table and download the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from data_access.journeys import seed_demo_journeys
+
+WAIT = 60
+HAMPSHIRE = "E10000014"
+
+
+def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-def]
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _choose(driver, dropdown_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a Dash dropdown and click the option holding ``value``."""
+    _wait(driver, lambda d: d.find_elements(By.ID, dropdown_id))[0].click()
+    option = _wait(
+        driver,
+        lambda d: [
+            o
+            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
+            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
+        ],
+    )[0]
+    option.click()
+
+
+def _click_when_in_view(driver, element) -> bool:  # type: ignore[no-untyped-def]
+    """Scroll to an element and click it; False (try again) while the page still moves."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        return False
+    return True
+
+
+def _table_text(driver, css: str) -> str:  # type: ignore[no-untyped-def]
+    tables = driver.find_elements(By.CSS_SELECTOR, css)
+    return tables[0].text if tables else ""
+
+
+def test_jbr001_hampshire_journey_filter_table_and_csv(session_browser, users, db, tmp_path):
+    with db.write() as session:
+        seed_demo_journeys(session, [HAMPSHIRE])
+    user = users["hampshire_viewer"]
+    driver = session_browser.driver
+    session_browser.login(user.username, user.password)
+    driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    session_browser.visit("/journeys")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Journeys: Hampshire"
+
+    # The whole population's journey: Sankey and the table beside it.
+    _wait(driver, lambda d: "Came back within 12 months" in _table_text(d, "table.steps"))
+    assert driver.find_elements(By.CSS_SELECTOR, "#journeys-eh .js-plotly-plot")
+    flows = _table_text(driver, "table.flows")
+    assert "Request for Early Help" in flows and "Assessment started" in flows
+
+    # Last spring's requests (the newest season is shown first).
+    _choose(driver, "journeys-cohort", "2025-03-01,2025-04-01,2025-05-01")
+    _wait(driver, lambda d: "Spring 2025" in _table_text(d, "table.steps"))
+
+    # Filter by a breakdown: sex, then the female group.
+    _choose(driver, "journeys-breakdown", "sex")
+    _wait(driver, lambda d: "Sex: " in _table_text(d, "table.steps"))
+    steps = _table_text(driver, "table.steps")
+    assert "Spring 2025" in steps
+    rows = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "table.steps tbody tr"):
+        cells = [c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")]
+        rows[cells[0]] = cells[1:]
+    assert "Request for Early Help" in rows
+    request = rows["Request for Early Help"][0]
+    assert request == "c" or int(request.replace(",", "")) > 5
+    for count, _share in rows.values():
+        assert count == "c" or int(count.replace(",", "")) == 0 or int(count.replace(",", "")) > 5
+
+    # Download the CSV of the same view.
+    # Let the breakdown's callbacks settle, close any open menu, then click as a person would.
+    session_browser.wait_for_dash(timeout=WAIT)
+    driver.find_element(By.TAG_NAME, "h1").click()
+    button = driver.find_element(By.ID, "journeys-download-button")
+    _wait(driver, lambda d: _click_when_in_view(d, button))
+    files = _wait(driver, lambda d: sorted(tmp_path.glob("early-help-journey-*.csv")))
+    table = list(csv.DictReader(io.StringIO(files[0].read_text())))
+    assert {r["breakdown"] for r in table} == {"sex"}
+    assert {r["breakdown_value"] for r in table} == {"female"}
+    by_step = {r["step"]: r["count"] for r in table if r["kind"] == "step"}
+    assert by_step["request"] == rows["Request for Early Help"][0].replace(",", "")
+    assert session_browser.console_errors() == []
+    assert session_browser.axe_violations() == []
