@@ -1,4 +1,4 @@
-/* Import page: give the upload's hidden file input a name and a valid autocomplete value,
+/* Import page: give the upload's hidden file input a name and drop its autocomplete value
  * so screen readers announce it and it passes accessibility checks. */
 (function () {
   "use strict";
@@ -7,7 +7,7 @@
     var input = root.querySelector("#imp-upload input[type=file], .import-upload input[type=file]");
     if (input && !input.hasAttribute("aria-label")) {
       input.setAttribute("aria-label", "Choose a file to import");
-      input.setAttribute("autocomplete", "off");
+      input.removeAttribute("autocomplete");
     }
   }
 

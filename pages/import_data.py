@@ -170,10 +170,10 @@ def layout(**_kwargs: object) -> html.Div:
                             html.Label("Batch to roll back", htmlFor="imp-rollback-id"),
                             dcc.Input(
                                 id="imp-rollback-id",
-                                type="number",
-                                min=1,
-                                step=1,
-                                autoComplete="off",
+                                type="text",
+                                inputMode="numeric",
+                                pattern="[0-9]*",
+                                autoComplete="on",
                             ),
                             html.Button(
                                 "Roll back batch",
@@ -334,9 +334,7 @@ def _mapping_section(indicators: list[str]) -> html.Section:
                 className="import-row",
                 children=[
                     html.Label("Save the mapping as", htmlFor="imp-mapping-name"),
-                    dcc.Input(
-                        id="imp-mapping-name", type="text", maxLength=200, autoComplete="off"
-                    ),
+                    dcc.Input(id="imp-mapping-name", type="text", maxLength=200, autoComplete="on"),
                     html.Button("Save mapping", id="imp-save-mapping", className=BUTTON),
                 ],
             ),
@@ -857,14 +855,15 @@ def download_report(_clicks: int | None, job: dict | None):  # type: ignore[no-u
     prevent_initial_call=True,
 )
 @guarded("data.import")
-def roll_back(_clicks: int | None, batch_id: int | None):  # type: ignore[no-untyped-def]
+def roll_back(_clicks: int | None, batch_id: int | str | None):  # type: ignore[no-untyped-def]
     user = current_record()
-    if not batch_id:
+    text = str(batch_id or "").strip()
+    if not text.isdigit():
         return _message("Give the number of the batch to roll back.", "error"), no_update
     try:
         with get_database().write() as session:
             result = rollback_batch(
-                session, int(batch_id), user=user, organisation_id=user.organisation_id
+                session, int(text), user=user, organisation_id=user.organisation_id
             )
     except RollbackRefused as exc:
         return _message(str(exc), "error"), no_update
