@@ -131,7 +131,13 @@ def layout(**_kwargs: Any) -> html.Div:
             html.Label(
                 "Indicators in the pack", htmlFor="pack-indicators", className="sessions-label"
             ),
-            dcc.Dropdown(id="pack-indicators", options=options, value=default, multi=True),
+            dcc.Dropdown(
+                id="pack-indicators",
+                options=options,
+                value=default,
+                multi=True,
+                placeholder="Choose indicators",
+            ),
             html.P(),
             html.Button(
                 "Download the pack (HTML)",

@@ -112,6 +112,7 @@ def _details_form(prefix: str, record: ln.SessionRecord | None, participants: li
                         options=participants,
                         value=list(record.participants) if record else [],
                         multi=True,
+                        placeholder="Choose the organisations",
                     ),
                 ]
             ),
@@ -302,6 +303,7 @@ def _add_step_form(capture: str | None, quote_options: list) -> html.Div:
                         value=[],
                         multi=True,
                         searchable=True,
+                        placeholder="Choose quotes",
                     ),
                 ],
             ),

@@ -185,6 +185,8 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     _wait(driver, lambda d: "Question" in _text(d, "ln-step-2"))
     driver.find_element(By.CSS_SELECTOR, "#ln-step-2 button[aria-label^='Move down']").click()
     _wait(driver, lambda d: "Question" in _text(d, "ln-step-3"))
+    violations = session_browser.axe_violations()
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
     # Present: no navigation chrome, a step counter, axe-clean.
     session_browser.visit(f"/sessions/present?id={session_id}")
@@ -255,6 +257,8 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     )
     session_browser.visit(f"/sessions/summary?id={session_id}")
     _wait(driver, lambda d: "Our rise began with speech checks." in _text(d, "summary-body"))
+    violations = session_browser.axe_violations()
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     driver.find_element(By.ID, "summary-html-button").click()
     exported = _wait(driver, lambda d: list(tmp_path.glob("browser-session.html")))[0]
     _wait(driver, lambda d: exported.stat().st_size > 1_000_000)

@@ -203,7 +203,7 @@ def test_ses002_anonymised_present_layout_names_no_authority(server, db, built, 
     )
     assert leaked_names(page, names) == []
     assert leaked_names(page, PARTICIPANTS) == []
-    assert "\"Authority B\"" in page  # Rochdale in the "said by" choices
+    assert '"Authority B"' in page  # Rochdale in the "said by" choices
     named = _layout_as(
         server, db, "oldham_analyst", "present", id=str(built["id"]), step=step, mode="names"
     )
