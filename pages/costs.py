@@ -239,16 +239,28 @@ def _unit_cost_form(costs: pd.DataFrame) -> html.Div:
         className="cost-form",
         children=[
             html.H3("Add or change a unit cost"),
-            _field("Item (for example eh_assessment)", dcc.Input(id="cost-item", type="text")),
-            _field("What it covers", dcc.Input(id="cost-description", type="text")),
-            _field("Cost in pounds", dcc.Input(id="cost-gbp", type="number", min=0)),
-            _field("Price year (for example 2024-25)", dcc.Input(id="cost-year", type="text")),
-            _field("Source", dcc.Input(id="cost-source", type="text")),
+            _field(
+                "Item (for example eh_assessment)",
+                dcc.Input(id="cost-item", type="text", autoComplete="off"),
+            ),
+            _field(
+                "What it covers", dcc.Input(id="cost-description", type="text", autoComplete="off")
+            ),
+            _field(
+                "Cost in pounds",
+                dcc.Input(id="cost-gbp", type="text", inputMode="decimal", autoComplete="off"),
+            ),
+            _field(
+                "Price year (for example 2024-25)",
+                dcc.Input(id="cost-year", type="text", autoComplete="off"),
+            ),
+            _field("Source", dcc.Input(id="cost-source", type="text", autoComplete="off")),
             html.Button("Save unit cost", id="cost-save", className="btn-primary"),
             _field(
                 "Remove an item",
                 dcc.Dropdown(
                     id="cost-remove-item",
+                    placeholder="Choose an item",
                     options=[
                         {"label": i, "value": int(k)}
                         for k, i in zip(costs["id"], costs["item"], strict=True)

@@ -108,7 +108,13 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
                 className="journey-control",
                 children=[
                     html.Span("Group", className="journey-control-label"),
-                    dcc.Dropdown(id="journeys-value", options=[], value=None, disabled=True),
+                    dcc.Dropdown(
+                        id="journeys-value",
+                        options=[],
+                        value=None,
+                        disabled=True,
+                        placeholder="Everyone (choose a breakdown first)",
+                    ),
                 ],
             ),
         ],
