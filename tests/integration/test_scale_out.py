@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import create_postgres_database, require_postgres
+from dbsupport import create_postgres_database, require_postgres
 from sqlalchemy import text
 
 from bench.harness import BenchUser, Client, app_environment, gunicorn, match_callback_body
@@ -97,7 +97,7 @@ def shared_database():
 
 def _drop_database(url: str) -> None:
     import psycopg
-    from conftest import POSTGRES_ADMIN_URL
+    from dbsupport import POSTGRES_ADMIN_URL
 
     name = url.rsplit("/", 1)[1]
     admin = POSTGRES_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")

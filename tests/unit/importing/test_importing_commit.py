@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import write_template
+from importing_files import write_template
 from sqlalchemy import func, select
 
 from data_access.importing.commit import (

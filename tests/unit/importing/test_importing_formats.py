@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import PUBLIC, lait_layout_file
+from importing_files import PUBLIC, lait_layout_file
 
 from data_access.importers import ees, lait
 from data_access.importing import ees_generic, template

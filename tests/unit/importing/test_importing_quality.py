@@ -87,7 +87,7 @@ def test_dq004_missing_and_late_periods_follow_the_frequency():
 
 
 def test_dq005_report_lists_revisions_on_both_databases(any_db, tmp_path):
-    from conftest import write_template
+    from importing_files import write_template
 
     from data_access.importing.commit import commit_prepared
     from data_access.importing.pipeline import prepare_import

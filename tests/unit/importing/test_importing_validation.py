@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import write_template
+from importing_files import write_template
 
 from data_access.importing.periods import parse_period_label
 from data_access.importing.pipeline import prepare_import
