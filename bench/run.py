@@ -698,7 +698,11 @@ def main(argv: list[str] | None = None) -> None:
         "date": started.strftime("%Y-%m-%d"),
         "started": started.isoformat(timespec="seconds"),
         "machine": machine(),
-        "options": {k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(args).items()},
+        "options": {
+            k: (sorted(v) if isinstance(v, set) else v)
+            for k, v in vars(args).items()
+            if k != "out"  # a path on this machine
+        },
         "runs": [],
         "imports": {},
     }
