@@ -339,9 +339,11 @@ def _series_frame_uncached(
             frame = rows[rows["area_code"] == code]
         if not frame.empty:
             frames.append(_label(frame, key, names[key]))
-    series = pd.concat([f for f in frames if not f.empty], ignore_index=True)
-    if series.empty:
+    present = [f for f in frames if not f.empty]
+    if not present:
+        # An area with no figures at all (the research team has no area of its own).
         return pd.DataFrame(columns=SERIES_COLUMNS)
+    series = pd.concat(present, ignore_index=True)
     return _with_england_comparison(series, england, indicator["polarity"])
 
 
