@@ -37,7 +37,16 @@ def _click(driver, element) -> None:  # type: ignore[no-untyped-def]
     except ElementClickInterceptedException:
         # A dropdown menu or tooltip still covers it for a moment: wait and retry once.
         time.sleep(1)
-        element.click()
+        try:
+            element.click()
+        except ElementClickInterceptedException as exc:
+            cover = driver.execute_script(
+                "const r = arguments[0].getBoundingClientRect();"
+                "const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+                "return e ? e.outerHTML.slice(0, 300) : 'nothing';",
+                element,
+            )
+            raise AssertionError(f"click covered by: {cover}") from exc
 
 
 def _open(session_browser, path: str) -> None:  # type: ignore[no-untyped-def]

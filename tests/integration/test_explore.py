@@ -15,7 +15,8 @@ def _explore_call(client, trigger: str, values: dict):  # type: ignore[no-untype
     dep = next(
         d
         for d in client.get("/_dash-dependencies").get_json()
-        if any(i["id"] == "explore-url" for i in d["inputs"])
+        # The view callback: other callbacks (the session link) also listen to the URL.
+        if any(i["id"] == "explore-url" for i in d["inputs"]) and "explore-panel" in d["output"]
     )
     outputs = []
     for part in dep["output"][2:-2].split("..."):
