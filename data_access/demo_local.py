@@ -25,6 +25,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from data_access.importers.canonical import OBSERVATION_COLUMNS as CANONICAL_OBSERVATION_COLUMNS
+
 SITE_AREAS: dict[str, str] = {
     "E08000004": "Oldham",
     "E08000005": "Rochdale",
@@ -50,21 +52,8 @@ ILLUSTRATIVE_INDICATORS: tuple[str, ...] = (
     "pathway_plan_timely",
 )
 
-OBSERVATION_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "area_code",
-    "period_label",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "breakdown_value",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "status",
-)
+# The canonical observation columns, in order (one definition for the whole project).
+OBSERVATION_COLUMNS: tuple[str, ...] = tuple(CANONICAL_OBSERVATION_COLUMNS)
 
 # Context events the demo can show as annotations; the generator builds the same events in.
 ILLUSTRATIVE_STORIES: tuple[dict[str, str], ...] = (

@@ -13,23 +13,10 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from data_access.importers.canonical import OBSERVATION_COLUMNS
 from data_access.models import Area, DataState, Indicator, Observation
 
-CANONICAL_COLUMNS = [
-    "indicator",
-    "area_code",
-    "period_label",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "breakdown_value",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "status",
-]
+CANONICAL_COLUMNS = list(OBSERVATION_COLUMNS)
 
 _SELECT_COLUMNS = (
     Observation.indicator_id.label("indicator"),
