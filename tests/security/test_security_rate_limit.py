@@ -4,6 +4,7 @@ REDIS_URL is set, the database otherwise)."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 
@@ -80,6 +81,8 @@ def _redis_url() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not reachable and CI is set: it must run in CI.")
         pytest.skip("Redis is not reachable on 127.0.0.1:6379")
     return url
 
