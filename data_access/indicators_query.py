@@ -269,6 +269,13 @@ def _comparator_members(session: Session, area: dict[str, Any], keys: Sequence[s
     return needed
 
 
+def panel_area_codes(session: Session, area_code: str, comparators: Sequence[str]) -> list[str]:
+    """Every area whose rows a panel of ``area_code`` with ``comparators`` needs, sorted."""
+    area = area_record(session, area_code) or {"code": area_code, "name": area_code}
+    needed = _comparator_members(session, area, comparators)
+    return sorted({area_code, *(c for _, members in needed.values() for c in members)})
+
+
 def series_frame(
     session: Session,
     indicator: dict[str, Any],
@@ -278,13 +285,15 @@ def series_frame(
     period_from: object | None = None,
     period_to: object | None = None,
     threshold: int = 5,
+    rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The area's series and its comparators' series (``SERIES_COLUMNS``), suppressed.
 
     With ``breakdown`` "total" every comparator is included; with a breakdown dimension
     the chart compares the area's groups, with England's matching groups when "england"
     is chosen (the other benchmarks are not published by group). All areas are read in
-    one query and suppressed together. Memoised under the data version.
+    one query and suppressed together. Memoised under the data version. ``rows`` may
+    pass the suppressed rows of ``panel_area_codes`` when the caller already has them.
     """
     comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
     key = (
@@ -302,7 +311,15 @@ def series_frame(
         "series_frame",
         key,
         lambda: _series_frame_uncached(
-            session, indicator, area_code, breakdown, comparators, period_from, period_to, threshold
+            session,
+            indicator,
+            area_code,
+            breakdown,
+            comparators,
+            period_from,
+            period_to,
+            threshold,
+            rows,
         ),
         session=session,
     )
@@ -317,12 +334,14 @@ def _series_frame_uncached(
     period_from: object | None,
     period_to: object | None,
     threshold: int,
+    rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     names = comparator_names(session, area_code, ["england", *comparators])
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
     needed = _comparator_members(session, area, comparators)
-    codes = sorted({area_code, *(c for _, members in needed.values() for c in members)})
-    rows = suppressed_rows(session, indicator, codes, threshold, period_from, period_to)
+    if rows is None:
+        codes = sorted({area_code, *(c for _, members in needed.values() for c in members)})
+        rows = suppressed_rows(session, indicator, codes, threshold, period_from, period_to)
     rows = rows[rows["breakdown"] == breakdown]
     england = rows[rows["area_code"] == ENGLAND]
 
@@ -443,6 +462,7 @@ def breakdown_summary(
     threshold: int,
     period_from: object | None = None,
     period_to: object | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The groups of one breakdown for the latest period that has them, with the gap.
 
@@ -452,10 +472,13 @@ def breakdown_summary(
     columns breakdown_value, numerator, denominator, value, lower_ci, upper_ci, status
     (suppressed cells as "c"). The gap is the first minus the second group of
     ``GAP_PAIRS`` in percentage points with Newcombe's interval (counts needed);
-    ``unknown_share`` is the percentage of the denominator recorded as unknown.
+    ``unknown_share`` is the percentage of the denominator recorded as unknown. ``rows``
+    may pass suppressed rows that include the area's (suppression is per area, so the
+    area's rows are the same whichever other areas were suppressed with them).
     """
-    rows = suppressed_rows(session, indicator, [area_code], threshold, period_from, period_to)
-    rows = rows[rows["breakdown"] == breakdown]
+    if rows is None:
+        rows = suppressed_rows(session, indicator, [area_code], threshold, period_from, period_to)
+    rows = rows[(rows["area_code"] == area_code) & (rows["breakdown"] == breakdown)]
     if rows.empty or breakdown == "total":
         return {
             "breakdown": breakdown,
@@ -547,8 +570,32 @@ def authority_values(
     ``period_start`` None picks the latest period with local-authority values (ending by
     ``period_to`` when given). Returns
     columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
-    band (polarity respected, ``analysis.rank_and_quartile``).
+    band (polarity respected, ``analysis.rank_and_quartile``). Memoised under the data
+    version: every authority's figures are read and suppressed, the explorer map's cost.
     """
+    key = (
+        indicator["id"],
+        indicator.get("unit"),
+        indicator.get("polarity"),
+        str(period_start),
+        threshold,
+        str(period_to),
+    )
+    return cached_frame(
+        "authority_values",
+        key,
+        lambda: _authority_values_uncached(session, indicator, period_start, threshold, period_to),
+        session=session,
+    )
+
+
+def _authority_values_uncached(
+    session: Session,
+    indicator: dict[str, Any],
+    period_start: object | None,
+    threshold: int,
+    period_to: object | None,
+) -> pd.DataFrame:
     las = local_authorities(session)
     rows = observations_frame(session, indicator["id"], list(las["code"]), "total")
     people = indicator.get("unit") in ("percent", "count", "days")

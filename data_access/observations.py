@@ -8,9 +8,11 @@ numerator, denominator, value, lower_ci, upper_ci, status.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from data_access.importers.canonical import OBSERVATION_COLUMNS
@@ -127,11 +129,60 @@ def _observations_frame_uncached(
         Observation.breakdown_value,
         Observation.period_start,
     )
-    rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=[*CANONICAL_COLUMNS, "area_name"])
-    for column in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    return frame
+    return frame_from_tuples(fetch_tuples(session, query), [*CANONICAL_COLUMNS, "area_name"])
+
+
+FLOAT_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+DATE_COLUMNS = ("period_start", "period_end")
+
+
+def frame_from_tuples(rows: list[tuple], names: list[str]) -> pd.DataFrame:
+    """Driver rows as a DataFrame: figures as float (NaN for NULL), dates as ``date``
+    objects, text as object columns (built column by column: far cheaper than pandas
+    inferring types row by row)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    data: dict[str, object] = {}
+    for name, values in zip(names, columns, strict=True):
+        if name in FLOAT_COLUMNS:
+            data[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+        elif name in DATE_COLUMNS:
+            data[name] = pd.Series(_as_dates(values), dtype=object)
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=names)
+
+
+def fetch_tuples(session: Session, query: Select) -> list[tuple]:
+    """The rows of ``query`` as plain tuples straight from the database driver.
+
+    SQLAlchemy's result rows and type processing cost far more than the query for the
+    thousands of rows a panel reads (80 ms against 5 ms for 2,600 rows on SQLite), so the
+    statement is compiled once with its parameters and run on the driver's cursor. Dates
+    come back as ``date`` from PostgreSQL and as ISO text from SQLite (see ``as_dates``).
+    """
+    connection = session.connection()
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    parameters = compiled.params
+    if connection.dialect.paramstyle in ("qmark", "numeric"):
+        arguments: object = tuple(parameters[name] for name in compiled.positiontup or [])
+    else:
+        arguments = parameters
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), arguments)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _as_dates(values: Iterable[object]) -> list[date | None]:
+    """ISO text (SQLite) or dates (PostgreSQL) as ``date`` or None."""
+    return [
+        date.fromisoformat(v[:10]) if isinstance(v, str) else v  # type: ignore[misc]
+        for v in values
+    ]
 
 
 def latest_totals(

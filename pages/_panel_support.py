@@ -3,6 +3,13 @@
 Pages call :func:`render_panel` in their layout; the callbacks below keep each panel's
 chart, caption, breakdown, table and state in step with its controls (pattern-matching
 ids, so one set of callbacks serves every panel on every page).
+
+A panel's rendering depends only on its view (indicator, area, breakdown, comparators,
+period range), the disclosure threshold and the data, never on who asks: every logged-in
+user may see every published and illustrative observation. So the rendered panel and the
+callbacks' outputs are memoised as JSON (``data_access.cache.cached_json``) under the data
+version, and a second request for the same view skips the database and pandas entirely.
+An import bumps the version, so nothing rendered from old figures is served after it.
 """
 
 from __future__ import annotations
@@ -10,8 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import orjson
 from dash import MATCH, Input, Output, State, callback, html
 from flask import current_app
+from plotly.io.json import to_json_plotly
 
 from auth.permissions import guarded
 from components.downloads import csv_download, download_filename, series_csv_frame
@@ -28,6 +37,7 @@ from components.panel import (
     table_children,
 )
 from data_access import indicators_query as iq
+from data_access.cache import cached_json
 from data_access.db import get_database
 
 PREFERRED_BREAKDOWNS = ("fsm", "ethnicity", "sex", "sen", "imd_quintile", "age_band")
@@ -59,8 +69,20 @@ def build_view(
     breakdowns = iq.available_breakdowns(session, indicator["id"], area_code)
     if breakdown not in breakdowns:
         breakdown = "total"
+    # One read and one suppression of every area the panel needs, shared by the chart's
+    # series and the breakdown summary.
+    codes = iq.panel_area_codes(session, area_code, comparators)
+    rows = iq.suppressed_rows(session, indicator, codes, threshold, period_from, period_to)
     series = iq.series_frame(
-        session, indicator, area_code, breakdown, comparators, period_from, period_to, threshold
+        session,
+        indicator,
+        area_code,
+        breakdown,
+        comparators,
+        period_from,
+        period_to,
+        threshold,
+        rows=rows,
     )
     detail = breakdown
     if detail == "total":
@@ -75,7 +97,7 @@ def build_view(
         "counted_point": iq.latest_counted_point(series),
         "trend": iq.area_trend(series, indicator["polarity"]),
         "breakdown_summary": iq.breakdown_summary(
-            session, indicator, area_code, detail, threshold, period_from, period_to
+            session, indicator, area_code, detail, threshold, period_from, period_to, rows=rows
         ),
         "breakdown_options": breakdowns,
         "comparator_options": comparator_options(session, area_code, comparators),
@@ -84,6 +106,15 @@ def build_view(
             for r in periods.itertuples(index=False)
         ],
     }
+
+
+def as_json_tree(value: Any) -> Any:
+    """Dash components, figures and plain values as the JSON tree Dash would send.
+
+    Dash accepts this tree in place of the components (a dict with ``type``, ``namespace``
+    and ``props`` is a component to the renderer), so it can be cached and returned.
+    """
+    return orjson.loads(to_json_plotly(value))
 
 
 def render_panel(
@@ -97,24 +128,72 @@ def render_panel(
     period_to: str | None = None,
     description: str | None = None,
     show_controls: bool = True,
-) -> html.Section:
-    """Read the data for one panel and build it (a notice if the indicator is unknown)."""
+) -> Any:
+    """The panel as a JSON component tree (memoised; a notice if the indicator is unknown)."""
     comparators = list(iq.DEFAULT_COMPARATORS if comparators is None else comparators)
+    threshold = disclosure_threshold()
+    key = (
+        panel_id,
+        indicator_id,
+        area_code,
+        breakdown,
+        comparators,
+        period_from,
+        period_to,
+        description,
+        show_controls,
+        threshold,
+    )
     with get_database().read() as session:
-        indicator = iq.indicator_record(session, indicator_id)
-        area = iq.area_record(session, area_code)
-        if indicator is None or area is None:
-            return html.Section(html.P(f"Unknown indicator or area: {indicator_id}, {area_code}"))
-        view = build_view(
-            session,
-            indicator,
-            area_code,
-            breakdown,
-            comparators,
-            period_from,
-            period_to,
-            disclosure_threshold(),
+        return cached_json(
+            "panel",
+            key,
+            lambda: as_json_tree(
+                _render_panel_uncached(
+                    session,
+                    panel_id,
+                    indicator_id,
+                    area_code,
+                    breakdown,
+                    comparators,
+                    period_from,
+                    period_to,
+                    description,
+                    show_controls,
+                    threshold,
+                )
+            ),
+            session=session,
         )
+
+
+def _render_panel_uncached(
+    session,  # type: ignore[no-untyped-def]
+    panel_id: str,
+    indicator_id: str,
+    area_code: str,
+    breakdown: str,
+    comparators: list[str],
+    period_from: str | None,
+    period_to: str | None,
+    description: str | None,
+    show_controls: bool,
+    threshold: int,
+) -> html.Section:
+    indicator = iq.indicator_record(session, indicator_id)
+    area = iq.area_record(session, area_code)
+    if indicator is None or area is None:
+        return html.Section(html.P(f"Unknown indicator or area: {indicator_id}, {area_code}"))
+    view = build_view(
+        session,
+        indicator,
+        area_code,
+        breakdown,
+        comparators,
+        period_from,
+        period_to,
+        threshold,
+    )
     return indicator_panel(
         panel_id,
         indicator,
@@ -175,10 +254,33 @@ def update_panel(comparators, breakdown, period_from, period_to, state, tab):  #
         "period_from": period_from or None,
         "period_to": period_to or None,
     }
-    built = _view_from_state(new_state)
-    if built is None:
+    outputs = cached_view_json("panel-update", new_state, tab, _panel_update_outputs)
+    if outputs is None:
         raise dash.exceptions.PreventUpdate
-    indicator, area_name, view = built
+    return tuple(outputs)
+
+
+def cached_view_json(namespace: str, state: dict[str, Any], tab: str | None, build) -> Any:  # type: ignore[no-untyped-def]
+    """``build(indicator, area_name, view, state, tab)`` as a JSON tree, memoised under the
+    view in ``state``, the tab, the disclosure threshold and the data version (None when
+    the indicator or area is unknown)."""
+    threshold = disclosure_threshold()
+    view_keys = ("indicator", "area_code", "breakdown", "comparators", "period_from", "period_to")
+    key = (tab, threshold, *[state.get(k) for k in view_keys])
+
+    def compute() -> Any:
+        built = _view_from_state(state)
+        if built is None:
+            return None
+        return as_json_tree(build(*built, state, tab))
+
+    with get_database().read() as session:
+        return cached_json(namespace, key, compute, session=session)
+
+
+def _panel_update_outputs(  # type: ignore[no-untyped-def]
+    indicator: dict, area_name: str, view: dict, new_state: dict, tab: str | None
+) -> list:
     caption = panel_caption(indicator, area_name, view) + symbol_notes(view["series"])
     data = panel_state(
         indicator["id"],
@@ -189,13 +291,13 @@ def update_panel(comparators, breakdown, period_from, period_to, state, tab):  #
         new_state["period_to"],
         view["series"],
     )
-    return (
+    return [
         figure_for(indicator, view),
         caption,
         breakdown_children(indicator, view, with_chart=tab == "breakdown"),
         table_children(indicator, area_name, view) if tab == "table" else TABLE_PLACEHOLDER,
         data,
-    )
+    ]
 
 
 @callback(
@@ -210,13 +312,20 @@ def draw_opened_tab(tab, state):  # type: ignore[no-untyped-def]
     """Draw the breakdown chart or the table when its tab is opened (not before)."""
     if tab not in ("breakdown", "table") or not state:
         raise dash.exceptions.PreventUpdate
-    built = _view_from_state(state)
-    if built is None:
+    content = cached_view_json("panel-tab", state, tab, _opened_tab_content)
+    if content is None:
         raise dash.exceptions.PreventUpdate
-    indicator, area_name, view = built
     if tab == "breakdown":
-        return breakdown_children(indicator, view, with_chart=True), dash.no_update
-    return dash.no_update, table_children(indicator, area_name, view)
+        return content, dash.no_update
+    return dash.no_update, content
+
+
+def _opened_tab_content(  # type: ignore[no-untyped-def]
+    indicator: dict, area_name: str, view: dict, _state: dict, tab: str | None
+) -> Any:
+    if tab == "breakdown":
+        return breakdown_children(indicator, view, with_chart=True)
+    return table_children(indicator, area_name, view)
 
 
 @callback(

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -90,16 +91,20 @@ def _text(component) -> str:  # type: ignore[no-untyped-def]
 
 
 def _find(component, wanted: dict):  # type: ignore[no-untyped-def]
-    """The first component in a Dash layout tree whose id equals ``wanted``."""
-    if getattr(component, "id", None) == wanted:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str):
+    """Props (as attributes) of the first component in a serialised layout tree whose id
+    equals ``wanted`` (render_panel returns the tree Dash sends to the browser)."""
+    if isinstance(component, list):
+        for child in component:
             found = _find(child, wanted)
             if found is not None:
                 return found
-    return None
+        return None
+    if not isinstance(component, dict):
+        return None
+    props = component.get("props", {})
+    if props.get("id") == wanted:
+        return SimpleNamespace(**props)
+    return _find(props.get("children"), wanted)
 
 
 GLD_STATE = {
@@ -255,3 +260,43 @@ def test_panel007_callbacks_need_login(client, auth, panel_values):
     auth.logout()
     response = call_panel(client, "panel-comparators", panel_values, "gld", dep)
     assert response.status_code in (302, 401, 403)
+
+
+def test_panel008_rendered_panel_is_memoised_until_the_data_version_moves(server, db, tmp_path):
+    """A second render is served from the cache (even if a row changed behind its back);
+    bumping the data version, as every import does, shows the new figure at once."""
+    from sqlalchemy import update
+
+    from data_access import cache
+    from data_access.models import Observation
+    from data_access.observations import bump_data_version
+
+    oldham_2024 = (
+        (Observation.indicator_id == "gld")
+        & (Observation.area_code == "E08000004")
+        & (Observation.breakdown == "total")
+        & (Observation.period_label == "2024/25")
+    )
+
+    def caption() -> str:
+        with server.test_request_context():
+            panel = render_panel("gld", "gld", "E08000004")
+        return _find(panel, pid("panel-caption", "gld")).children
+
+    def set_value(value: float) -> None:
+        with db.write() as session:
+            session.execute(update(Observation).where(oldham_2024).values(value=value))
+
+    cache.configure_cache(cache_dir=tmp_path / "panel-cache", enabled=True)
+    try:
+        assert "Oldham: 63.1%" in caption()
+        set_value(71.4)
+        assert "Oldham: 63.1%" in caption()  # served from the cache: same data version
+        with db.write() as session:
+            bump_data_version(session)
+        assert "Oldham: 71.4%" in caption()
+    finally:
+        set_value(63.1)
+        with db.write() as session:
+            bump_data_version(session)
+        cache.reset_cache_configuration()
