@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import pandas as pd
 
 from data_access.importers.lait import DEMO_LAIT_MAPPING, LAIT_COLUMNS, lait_end_year
@@ -20,6 +19,7 @@ from data_access.importing.base import (
     formula_problems,
     require_columns,
 )
+from data_access.importing.distinct import map_distinct
 from data_access.importing.safety import FileFacts, read_chunks
 from data_access.importing.validation import Reference
 from data_access.reference import ENGLAND, REGIONS
@@ -48,14 +48,13 @@ def stage(
     for chunk in read_chunks(facts, chunk_rows):
         frame = chunk.frame.rename(columns=LAIT_COLUMNS)
         mapped = frame["short_desc"].isin(lookup.index)
-        place = frame["area_name"].fillna("").str.lower()
-        not_stored = place.isin(NOT_STORED)
-        skips.add(
-            ("Short Desc '" + frame["short_desc"].fillna("") + "' is not in the mapping")[~mapped]
-        )
-        skips.add(
-            ("Area '" + frame["area_name"].fillna("") + "' is not stored")[mapped & not_stored]
-        )
+        not_stored = map_distinct(frame["area_name"], lambda v: v.lower() in NOT_STORED, False)
+        not_stored = not_stored.astype(bool)
+        # Reasons are text per skipped row: build them for the skipped rows only.
+        unmapped = frame.loc[~mapped, "short_desc"].fillna("")
+        skips.add("Short Desc '" + unmapped + "' is not in the mapping")
+        unstored = frame.loc[mapped & not_stored, "area_name"].fillna("")
+        skips.add("Area '" + unstored + "' is not stored")
         rows = frame[mapped & ~not_stored]
         cells = lookup.loc[rows["short_desc"]]
         staged = pd.DataFrame(
@@ -89,9 +88,7 @@ def stage(
 
 def _area_codes(rows: pd.DataFrame, reference: Reference) -> pd.Series:
     """England and regions by name, LAs by number (old numbers kept for the validator)."""
-    by_name = rows["area_name"].fillna("").str.lower().map(_REGION_CODES)
+    by_name = map_distinct(rows["area_name"], lambda v: _REGION_CODES.get(v.lower()))
     numbers = pd.to_numeric(rows["la_number"], errors="coerce")
-    by_number = numbers.map(
-        lambda n: None if np.isnan(n) else reference.la_numbers.get(int(n), f"LA{int(n):03d}")
-    )
+    by_number = map_distinct(numbers, lambda n: reference.la_numbers.get(int(n), f"LA{int(n):03d}"))
     return by_name.where(by_name.notna(), by_number).astype(object)

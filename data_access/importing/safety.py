@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_access.importing.distinct import map_distinct
+
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 500
 BLOCK_BYTES = 1 << 20
@@ -96,10 +98,23 @@ def formula_mask(frame: pd.DataFrame) -> pd.DataFrame:
     """Boolean frame: True where a text cell looks like a formula."""
     mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     for column in frame.columns:
-        series = frame[column]
-        if series.dtype == object or pd.api.types.is_string_dtype(series):
-            mask[column] = series.astype("string").str.match(_FORMULA).fillna(False).astype(bool)
+        if _is_text(frame[column]):
+            mask[column] = _formula_flags(frame[column])
     return mask
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series)
+
+
+def _formula_flags(series: pd.Series) -> np.ndarray:
+    # Checked once per distinct cell: a column holds few distinct values.
+    flags = map_distinct(series, lambda v: bool(_FORMULA.match(str(v))), False)
+    return flags.to_numpy(dtype=bool)
+
+
+def _stripped(value: object) -> str | None:
+    return str(value).strip() or None
 
 
 def _reject_signatures(head: bytes, allow_xlsx: bool) -> None:
@@ -328,15 +343,23 @@ def _xlsx_chunk(rows: list[list[object]], columns: list[str], start: int) -> Raw
 
 
 def _as_chunk(frame: pd.DataFrame) -> RawChunk:
-    mask = formula_mask(frame)
+    """Formula cells (row by row, then column by column) and every cell stripped, blank
+    cells None, each worked out once per distinct value of a column."""
+    rows: list[np.ndarray] = []
+    columns: list[np.ndarray] = []
+    for position, column in enumerate(frame.columns):
+        if _is_text(frame[column]):
+            hits = np.flatnonzero(_formula_flags(frame[column]))
+            rows.append(hits)
+            columns.append(np.full(len(hits), position))
     cells: list[tuple[int, str, str]] = []
-    if mask.to_numpy().any():
-        lines, cols = np.nonzero(mask.to_numpy())
-        for i, j in zip(lines, cols, strict=True):
-            cells.append((int(frame.index[i]), str(frame.columns[j]), str(frame.iat[i, j])))
+    if rows and sum(len(r) for r in rows):
+        row_of, column_of = np.concatenate(rows), np.concatenate(columns)
+        for i in np.lexsort((column_of, row_of)):
+            r, c = int(row_of[i]), int(column_of[i])
+            cells.append((int(frame.index[r]), str(frame.columns[c]), str(frame.iat[r, c])))
     for column in frame.columns:
-        frame[column] = frame[column].astype("string").str.strip().astype(object)
-        frame[column] = frame[column].where(frame[column].notna() & (frame[column] != ""), None)
+        frame[column] = map_distinct(frame[column], _stripped)
     return RawChunk(frame, cells)
 
 

@@ -29,6 +29,7 @@ from data_access.importers.canonical import (
     STATUS_SYMBOLS,
     TOTAL,
 )
+from data_access.importing.distinct import apply_distinct, factorized, map_distinct
 from data_access.importing.periods import (
     EXPECTED_FORMS,
     parse_period_label,
@@ -270,7 +271,8 @@ class DuplicateTracker:
         """For each row, the line where the same key was first seen (NA if new); remembers."""
         if frame.empty:
             return pd.Series(pd.NA, index=frame.index, dtype="Int64")
-        keys = frame[KEY].astype(str)
+        # The key as text, converted once per distinct value (dates are the slow part).
+        keys = pd.DataFrame({c: map_distinct(frame[c], str) for c in KEY})
         hashes = pd.util.hash_pandas_object(keys, index=False).to_numpy(dtype=np.uint64)
         lines = frame.index.to_numpy(dtype=np.int64)
         earlier = np.full(len(frame), -1, dtype=np.int64)
@@ -306,8 +308,17 @@ def _text(staged: pd.DataFrame, column: str) -> pd.Series:
     """The column as objects with None for blanks (an all-None Series if absent)."""
     if column not in staged.columns:
         return pd.Series([None] * len(staged), index=staged.index, dtype=object)
-    values = [None if _blank(v) else v for v in staged[column].tolist()]
-    return pd.Series(values, index=staged.index, dtype=object)
+    return map_distinct(staged[column], _blank_to_none)
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _cleaned(func):  # type: ignore[no-untyped-def]
+    """``series.map(func)`` over non-blank cells (blank ones None), once per distinct value,
+    with the dtype ``Series.map`` would infer (str when every result is text)."""
+    return lambda series: map_distinct(series, func).infer_objects()
 
 
 _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -318,7 +329,18 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(float values, symbol or None, True where text is neither) for a text column.
 
     Accepts plain numbers, thousands separators ("1,234") and a trailing "%" (Excel).
+    Parsed once per distinct text.
     """
+
+    def parse(distinct: pd.Series) -> pd.DataFrame:
+        values, symbols, bad = _parse_numbers(distinct)
+        return pd.DataFrame({"value": values, "symbol": symbols, "bad": bad})
+
+    parsed = apply_distinct(text, parse)
+    return parsed["value"].astype(float), parsed["symbol"], parsed["bad"].astype(bool)
+
+
+def _parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     cleaned = text.astype("string").str.strip()
     cleaned = cleaned.str.replace(r"%$", "", regex=True)
     grouped = cleaned.str.match(_GROUPED).fillna(False)
@@ -386,14 +408,20 @@ def validate_staged(
         bad = np.isin(line_of, np.fromiter(error_lines, dtype=np.int64))
         found.error_rows.update(int(x) for x in np.nonzero(bad)[0])
     index = staged.index
+    texts: dict[str, pd.Series] = {}
 
-    indicator = _text(staged, "indicator").map(lambda v: None if _blank(v) else str(v).strip())
-    area = _text(staged, "area_code").map(lambda v: None if _blank(v) else str(v).strip().upper())
-    names = _text(staged, "area_name")
-    breakdown = _text(staged, "breakdown").fillna(TOTAL).astype(str).str.strip().str.lower()
-    breakdown_value = _text(staged, "breakdown_value")
-    breakdown_value = breakdown_value.where(breakdown_value.notna(), None)
-    breakdown_value = breakdown_value.map(lambda v: None if _blank(v) else str(v).strip().lower())
+    def text_of(column: str) -> pd.Series:
+        # Each column's text is worked out once and shared by the checks below.
+        if column not in texts:
+            texts[column] = _text(staged, column)
+        return texts[column]
+
+    indicator = _cleaned(lambda v: str(v).strip())(text_of("indicator"))
+    area = _cleaned(lambda v: str(v).strip().upper())(text_of("area_code"))
+    names = text_of("area_name")
+    breakdown = map_distinct(text_of("breakdown"), lambda v: str(v).strip().lower(), TOTAL)
+    breakdown = breakdown.astype(str)
+    breakdown_value = _cleaned(lambda v: str(v).strip().lower())(text_of("breakdown_value"))
     breakdown_value = breakdown_value.where(breakdown != TOTAL, TOTAL)
 
     # Indicators.
@@ -409,9 +437,8 @@ def validate_staged(
         ),
         indicator,
     )
-    meta = indicator.map(lambda i: reference.indicators.get(i, (None, None, None)))
-    unit = meta.map(lambda m: m[0])
-    frequency = meta.map(lambda m: m[1])
+    unit = _cleaned(lambda i: reference.indicators.get(i, (None, None, None))[0])(indicator)
+    frequency = _cleaned(lambda i: reference.indicators.get(i, (None, None, None))[1])(indicator)
 
     # Areas: old codes become current ones (with a warning), unknown ones are errors.
     found.flag("missing_value", area.isna(), cols["area_code"], "The area code is blank.")
@@ -427,7 +454,7 @@ def validate_staged(
         ),
         area,
     )
-    area = area.where(~recoded, area.map(lambda c: reference.aliases.get(c, c)))
+    area = area.where(~recoded, _cleaned(lambda c: reference.aliases.get(c, c))(area))
     unknown_area = area.notna() & ~area.isin(reference.areas)
     found.flag(
         "unknown_area",
@@ -441,9 +468,9 @@ def validate_staged(
     )
 
     # Periods, parsed under each indicator's frequency (distinct pairs only).
-    periods = _parse_periods(staged, frequency)
-    period_source = _text(staged, "period_text").where(
-        _text(staged, "period_text").notna(), _text(staged, "end_year")
+    periods = _parse_periods(text_of("period_text"), text_of("end_year"), frequency)
+    period_source = text_of("period_text").where(
+        text_of("period_text").notna(), text_of("end_year")
     )
     bad_period = indicator.notna() & ~unknown_ind & periods["period_label"].isna()
     found.flag(
@@ -477,13 +504,17 @@ def validate_staged(
     # Numbers and symbols.
     parsed = {}
     for name in ("numerator", "denominator", "value", "lower_ci", "upper_ci"):
-        values, symbols, bad = _numbers(_text(staged, name))
+        text = text_of(name)
+        values, symbols, bad = _numbers(text)
         parsed[name] = (values, symbols)
-        text = _text(staged, name)
         if name == "value":
-            short = text.astype(str).str.len() <= 5
-            no_digit = ~text.astype(str).str.contains(r"\d", regex=True)
-            looks_symbol = bad & short & no_digit
+            # Short text with no digit looks like a symbol; only bad cells need the test.
+            looks_symbol = pd.Series(False, index=index)
+            if bad.any():
+                shown = text[bad].astype(str)
+                short = shown.str.len() <= 5
+                no_digit = ~shown.str.contains(r"\d", regex=True)
+                looks_symbol[bad] = (short & no_digit).to_numpy(dtype=bool)
             found.flag(
                 "unknown_symbol",
                 looks_symbol,
@@ -499,8 +530,8 @@ def validate_staged(
             lambda line, n=name, t=text: f"'{t[line]}' is not a number.",
             text,
         )
-    status_text = _text(staged, "status")
-    status_lower = status_text.map(lambda s: None if _blank(s) else str(s).strip().lower())
+    status_text = text_of("status")
+    status_lower = _cleaned(lambda s: str(s).strip().lower())(status_text)
     status_bad = status_lower.notna() & ~status_lower.isin(STATUS_SYMBOLS)
     found.flag(
         "unknown_symbol",
@@ -534,7 +565,7 @@ def validate_staged(
         & status.isna()
         & ~value_symbol.notna()
         & ~parsed["value"][0].notna()
-        & ~_text(staged, "value").notna(),
+        & ~text_of("value").notna(),
         cols["value"],
         "The row has no value, no numerator and denominator to work it out from, and no symbol.",
     )
@@ -545,21 +576,21 @@ def validate_staged(
         numerator.lt(0),
         cols["numerator"],
         "Counts cannot be negative.",
-        _text(staged, "numerator"),
+        text_of("numerator"),
     )
     found.flag(
         "negative_count",
         denominator.lt(0),
         cols["denominator"],
         "Counts cannot be negative.",
-        _text(staged, "denominator"),
+        text_of("denominator"),
     )
     found.flag(
         "negative_value",
         value.lt(0) & unit.isin(NON_NEGATIVE_UNITS),
         cols["value"],
         lambda line: f"A {unit[line].replace('_', ' ')} cannot be negative.",
-        _text(staged, "value"),
+        text_of("value"),
     )
     exempt = indicator.isin(MAY_EXCEED_100)
     found.flag(
@@ -570,14 +601,14 @@ def validate_staged(
             f"The numerator ({numerator[line]:g}) is greater than the denominator "
             f"({denominator[line]:g})."
         ),
-        _text(staged, "numerator"),
+        text_of("numerator"),
     )
     found.flag(
         "percent_out_of_range",
         (unit == "percent") & (value.lt(0) | (value.gt(100) & ~exempt)),
         cols["value"],
         lambda line: f"{value[line]:g} is not a percentage between 0 and 100.",
-        _text(staged, "value"),
+        text_of("value"),
     )
     has_interval = lower.notna() & upper.notna() & value.notna()
     found.flag(
@@ -628,25 +659,39 @@ def validate_staged(
     return valid[["line", *OBSERVATION_COLUMNS]], found.items, found.overflow
 
 
-def _parse_periods(staged: pd.DataFrame, frequency: pd.Series) -> pd.DataFrame:
-    """Period label/start/end per row from ``period_text`` or, where that is blank, ``end_year``."""
-    text = _text(staged, "period_text")
-    years = _text(staged, "end_year")
-    kinds = pd.Series(np.where(text.notna(), "text", "year"), index=staged.index)
-    source = text.where(text.notna(), years).map(lambda v: None if _blank(v) else str(v).strip())
-    pairs = pd.DataFrame({"kind": kinds, "text": source, "frequency": frequency})
-    lookup = {}
-    for kind, value, freq in pairs.drop_duplicates().itertuples(index=False):
+def _parse_periods(text: pd.Series, years: pd.Series, frequency: pd.Series) -> pd.DataFrame:
+    """Period label/start/end per row from ``period_text`` or, where that is blank, ``end_year``.
+
+    ``text`` and ``years`` are the staged columns as text (None for blanks); each distinct
+    (kind, text, frequency) is parsed once.
+    """
+    is_text = text.notna().to_numpy()
+    source = map_distinct(text.where(text.notna(), years), lambda v: str(v).strip() or None)
+    parts = [is_text.astype(np.int64)]
+    for column in (source, frequency):
+        split = factorized(column)
+        if split is None:  # mixed kinds of value: compare them as text
+            split = factorized(column.map(repr))
+        codes = split[0].astype(np.int64) + 1  # missing -> 0
+        parts.append(codes)
+    combined = np.zeros(len(text), dtype=np.int64)
+    for codes in parts:
+        combined = combined * (int(codes.max(initial=0)) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    sources, frequencies = source.to_numpy(dtype=object), frequency.to_numpy(dtype=object)
+    results = []
+    for row in first.tolist():
+        value, freq = sources[row], frequencies[row]
         result = None
-        if value is not None and freq is not None:
-            result = (
-                parse_period_label(value, freq) if kind == "text" else _by_end_year(value, freq)
-            )
-        lookup[(kind, value, freq)] = result or (None, None, None)
-    triples = [lookup[key] for key in pairs.itertuples(index=False, name=None)]
-    return pd.DataFrame(
-        triples, columns=["period_label", "period_start", "period_end"], index=staged.index
-    ).astype(object)
+        if value is not None and isinstance(freq, str):
+            result = parse_period_label(value, freq) if is_text[row] else _by_end_year(value, freq)
+        results.append(result or (None, None, None))
+    columns = {}
+    for position, name in enumerate(["period_label", "period_start", "period_end"]):
+        distinct = np.empty(len(results), dtype=object)
+        distinct[:] = [r[position] for r in results]
+        columns[name] = distinct[inverse.reshape(-1)]
+    return pd.DataFrame(columns, index=text.index, dtype=object)
 
 
 def _by_end_year(end_year: object, frequency: str):  # type: ignore[no-untyped-def]
