@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from data_access.importers.canonical import OBSERVATION_COLUMNS
+from data_access.importing.distinct import map_distinct
 from data_access.importing.pipeline import PreparedImport
 from data_access.models import ImportBatch, Observation, ObservationHistory, utcnow
 from data_access.observations import bump_data_version, current_data_version
@@ -81,7 +82,12 @@ def _status(value: object) -> str | None:
 
 
 def _existing(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
-    """Stored observations that share a key with ``rows`` (queried per indicator)."""
+    """Stored observations that share a key with ``rows``.
+
+    One query per breakdown cell (indicator, breakdown, breakdown value) over the chunk's
+    areas and periods: per indicator alone, a chunk would read back every other cell of
+    the indicator that earlier chunks had just written.
+    """
     columns = [
         Observation.id,
         Observation.indicator_id,
@@ -98,9 +104,12 @@ def _existing(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
     ]
     names = ["id", *KEY, "period_label", *FIGURES, "status", "batch_id", "data_version"]
     found = []
-    for indicator, part in rows.groupby("indicator"):
+    cells = ["indicator", "breakdown", "breakdown_value"]
+    for (indicator, breakdown, breakdown_value), part in rows.groupby(cells, sort=False):
         query = select(*columns).where(
             Observation.indicator_id == indicator,
+            Observation.breakdown == breakdown,
+            Observation.breakdown_value == breakdown_value,
             Observation.area_code.in_(sorted(part["area_code"].unique())),
             Observation.period_start.in_(sorted(part["period_start"].unique())),
         )
@@ -261,28 +270,38 @@ def _column_values(rows: pd.DataFrame, name: str) -> list[object]:
 
 
 def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -> None:
-    # Plain DBAPI executemany with one tuple per row: SQLAlchemy's per-row parameter
-    # processing (and the ORM's grouping by NULL pattern) cost several times the insert.
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    """New observations: COPY on PostgreSQL, one DBAPI executemany on SQLite."""
+    # Plain DBAPI with one tuple per row: SQLAlchemy's per-row parameter processing (and
+    # the ORM's grouping by NULL pattern) cost several times the insert.
+    dialect = session.get_bind().dialect.name
     names = {"indicator": "indicator_id"}
     columns = [_column_values(rows, c) for c in OBSERVATION_COLUMNS]
-    if sqlite:  # SQLAlchemy stores dates in SQLite as ISO text
-        for position in (
-            OBSERVATION_COLUMNS.index("period_start"),
-            OBSERVATION_COLUMNS.index("period_end"),
-        ):
-            columns[position] = [d.isoformat() for d in columns[position]]
-    count = len(rows)
-    extra = [[batch_id] * count, [version] * count]
-    records = list(zip(*columns, *extra, strict=True))
-    targets = [names.get(c, c) for c in OBSERVATION_COLUMNS] + ["batch_id", "data_version"]
-    marker = "?" if sqlite else "%s"
-    statement = (
-        f"INSERT INTO observations ({', '.join(targets)}) "  # noqa: S608 - fixed names
-        f"VALUES ({', '.join([marker] * len(targets))})"
-    )
+    targets = [names.get(c, c) for c in OBSERVATION_COLUMNS]
     connection = session.connection()
-    for start in range(0, count, 10_000):
+    if dialect == "postgresql":
+        count = len(rows)
+        records = zip(*columns, [batch_id] * count, [version] * count, strict=True)
+        driver = connection.connection.driver_connection
+        statement = (
+            f"COPY observations ({', '.join([*targets, 'batch_id', 'data_version'])}) FROM STDIN"
+        )
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for record in records:
+                copy.write_row(record)
+        return
+    if dialect == "sqlite":  # SQLAlchemy stores dates in SQLite as ISO text
+        for name in ("period_start", "period_end"):
+            position = OBSERVATION_COLUMNS.index(name)
+            iso = map_distinct(rows[name], lambda d: d.isoformat())
+            columns[position] = iso.tolist()
+    records = list(zip(*columns, strict=True))
+    marker = "?" if dialect == "sqlite" else "%s"
+    # batch and version are the same for every row: integers written into the statement.
+    statement = (
+        f"INSERT INTO observations ({', '.join([*targets, 'batch_id', 'data_version'])}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join([marker] * len(targets))}, {int(batch_id)}, {int(version)})"
+    )
+    for start in range(0, len(records), 10_000):
         connection.exec_driver_sql(statement, records[start : start + 10_000])
 
 
