@@ -22,12 +22,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pandas as pd
 from flask import Response, current_app, jsonify, request, url_for
 
 from api import blueprint
 from auth.permissions import guarded
 from data_access import indicators_query as iq
+from data_access.cache import cached_json
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
@@ -111,19 +113,28 @@ def _json_safe(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _envelope(frame: pd.DataFrame, limit: int, offset: int, endpoint: str) -> Response:
-    page = frame.iloc[offset : offset + limit]
+    return _records_envelope(_json_safe(frame), list(frame.columns), limit, offset, endpoint)
+
+
+def _records_envelope(
+    records: list[dict[str, Any]], columns: list[str], limit: int, offset: int, endpoint: str
+) -> Response:
+    """One page of JSON-safe records as JSON (orjson) or CSV, with the next page's URL."""
+    page = records[offset : offset + limit]
     next_url = None
-    if offset + limit < len(frame):
+    if offset + limit < len(records):
         args = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
         next_url = url_for(endpoint, _external=True, **args)
     if request.args.get("format") == "csv":
-        csv = _csv_frame(page).to_csv(index=False, lineterminator="\n")
+        frame = pd.DataFrame(page, columns=columns)
+        csv = _csv_frame(frame).to_csv(index=False, lineterminator="\n")
         response = Response(csv, mimetype="text/csv")
         response.headers["Content-Disposition"] = "attachment; filename=observations.csv"
         if next_url:
             response.headers["Link"] = f'<{next_url}>; rel="next"'
         return response
-    return jsonify({"data": _json_safe(page), "next": next_url})
+    body = orjson.dumps({"data": page, "next": next_url}, option=orjson.OPT_SERIALIZE_NUMPY)
+    return Response(body, mimetype="application/json")
 
 
 def _csv_frame(page: pd.DataFrame) -> pd.DataFrame:
@@ -162,20 +173,25 @@ def observations():  # type: ignore[no-untyped-def]
     except BadRequest as exc:
         return _error(str(exc))
     threshold = int(current_app.extensions["chorus_settings"].disclosure_threshold)
+    areas, breakdown = _area_codes(), request.args.get("breakdown") or None
     with get_database().read() as session:
         indicator = iq.indicator_record(session, indicator_id)
         if indicator is None:
             return _error(f"unknown indicator {indicator_id!r}", 404)
-        rows = iq.api_observation_rows(
-            session,
-            indicator,
-            _area_codes(),
-            request.args.get("breakdown") or None,
-            period_from,
-            period_to,
-            threshold,
+        # The whole answer (every page) is memoised under the data version: paging through
+        # it, or many users asking for the same slice, reads and suppresses it once.
+        key = (indicator_id, areas, breakdown, str(period_from), str(period_to), threshold)
+        records = cached_json(
+            "api-observations",
+            key,
+            lambda: _json_safe(
+                iq.api_observation_rows(
+                    session, indicator, areas, breakdown, period_from, period_to, threshold
+                )
+            ),
+            session=session,
         )
-    return _envelope(rows, limit, offset, "api_v1.observations")
+    return _records_envelope(records, iq.API_COLUMNS, limit, offset, "api_v1.observations")
 
 
 @functools.lru_cache(maxsize=1)

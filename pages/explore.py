@@ -20,8 +20,9 @@ from auth.permissions import allowed, guarded
 from components.charts import choropleth_figure
 from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
+from data_access.cache import cached_json
 from data_access.db import get_database
-from pages._panel_support import disclosure_threshold, render_panel
+from pages._panel_support import as_json_tree, disclosure_threshold, render_panel
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore - Chorus", order=4)
 
@@ -202,7 +203,22 @@ def _options(session, view: dict[str, Any]) -> dict[str, Any]:  # type: ignore[n
     }
 
 
-def _render(view: dict[str, Any]) -> tuple[html.Section, Any, str, dict[str, Any]]:
+def _render(view: dict[str, Any]) -> tuple[Any, Any, str, dict[str, Any]]:
+    """Panel, map, rank sentence and control options for ``view`` (normalised in place:
+    an unknown indicator or area falls back to the defaults, an unknown breakdown to the
+    total). Memoised as JSON under the view and the data version: the answer depends on
+    the view, the user's default area and the data, not on who asks."""
+    key = (view, _default_area(), disclosure_threshold())
+    with get_database().read() as session:
+        rendered = cached_json(
+            "explore", key, lambda: as_json_tree(_render_uncached(dict(view))), session=session
+        )
+    view.clear()
+    view.update(rendered["view"])
+    return rendered["panel"], rendered["figure"], rendered["rank_text"], rendered["options"]
+
+
+def _render_uncached(view: dict[str, Any]) -> dict[str, Any]:
     with get_database().read() as session:
         indicator = iq.indicator_record(session, view["indicator"])
         if indicator is None or iq.area_record(session, view["area"]) is None:
@@ -222,7 +238,13 @@ def _render(view: dict[str, Any]) -> tuple[html.Section, Any, str, dict[str, Any
         period_to=view.get("to"),
         show_controls=False,
     )
-    return panel, figure, rank_text, options
+    return {
+        "view": view,
+        "panel": panel,
+        "figure": figure,
+        "rank_text": rank_text,
+        "options": options,
+    }
 
 
 def layout(**kwargs: Any) -> html.Div:
