@@ -122,6 +122,12 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
 )
 @click.option("--report", "report_path", default=None, help="Write the problem report (CSV) here.")
 @with_appcontext
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    help="After new or revised figures, render the default panels of the authorities in use "
+    "into the cache (see warm-cache).",
+)
 def import_data_command(
     file: str,
     fmt: str,
@@ -129,6 +135,7 @@ def import_data_command(
     org_code: str | None,
     valid_only: bool,
     report_path: str | None,
+    warm: bool,
 ) -> None:
     """Validate and import FILE; exits non-zero with the report when anything was wrong."""
     from data_access.importing.commit import ALL_OR_NOTHING, VALID_ONLY
@@ -164,6 +171,8 @@ def import_data_command(
     )
     for note in prepared.notes:
         click.echo(f"Note: {note}")
+    if warm and result.rows_inserted + result.rows_changed:
+        _warm_cache()
     if report_path:
         with open(report_path, "w", encoding="utf-8", newline="") as handle:
             handle.write(prepared.problems.to_csv())
@@ -172,6 +181,32 @@ def import_data_command(
     if prepared.problems.has_errors or result.status == "rejected":
         click.echo(prepared.problems.to_frame().head(50).to_string(index=False), err=True)
         raise SystemExit(1)
+
+
+def _warm_cache() -> None:
+    import time
+
+    from data_access.cache import describe_cache
+    from pages._panel_support import areas_in_use, warm_default_views
+
+    if describe_cache() == "off":
+        click.echo("The cache is off (CHORUS_CACHE=off): nothing to warm.")
+        return
+    started = time.perf_counter()
+    areas = areas_in_use()
+    panels = warm_default_views(areas)
+    click.echo(
+        f"Cache warmed: {panels:,} panels for {len(areas)} authorities in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
+
+
+@click.command("warm-cache")
+@with_appcontext
+def warm_cache_command() -> None:
+    """Render the default service-page panels of every authority with active users into the
+    cache, so the first visit after an import is as fast as the next."""
+    _warm_cache()
 
 
 @click.command("export-data")
@@ -322,5 +357,6 @@ def register_commands(server: Flask) -> None:
         set_role_command,
         apply_retention_command,
         import_journeys_command,
+        warm_cache_command,
     ):
         server.cli.add_command(command)

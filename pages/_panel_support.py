@@ -396,3 +396,44 @@ def service_page(
             ],
         ],
     )
+
+
+def service_page_panels() -> list[tuple[str, str]]:
+    """(indicator id, description) of every panel on the registered service pages."""
+    panels = []
+    for page in dash.page_registry.values():
+        module = __import__(page["module"], fromlist=["PANELS"])
+        panels.extend(getattr(module, "PANELS", []))
+    return panels
+
+
+def warm_default_views(area_codes: list[str]) -> int:
+    """Render the default view of every service-page panel for each area into the cache.
+
+    Run after an import (``flask warm-cache``; ``import-data`` does it itself) so the first
+    person to open a page after new figures arrive gets it from the cache too. Needs an
+    application context. Returns the number of panels rendered.
+    """
+    panels = service_page_panels()
+    for area_code in area_codes:
+        for indicator_id, description in panels:
+            render_panel(indicator_id, indicator_id, area_code, description=description)
+    return len(area_codes) * len(panels)
+
+
+def areas_in_use() -> list[str]:
+    """Area codes of organisations with an active user (the authorities people look at)."""
+    from sqlalchemy import select
+
+    from data_access.models import Area, Organisation, User
+
+    query = (
+        select(Organisation.code)
+        .join(User, User.organisation_id == Organisation.id)
+        .join(Area, Area.code == Organisation.code)
+        .where(User.active.is_(True))
+        .distinct()
+        .order_by(Organisation.code)
+    )
+    with get_database().read() as session:
+        return list(session.scalars(query))

@@ -300,3 +300,25 @@ def test_panel008_rendered_panel_is_memoised_until_the_data_version_moves(server
         with db.write() as session:
             bump_data_version(session)
         cache.reset_cache_configuration()
+
+
+def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server, users, tmp_path):
+    """`flask warm-cache` fills the cache with the default panels of every authority that
+    has active users, so the first visit after an import is served from the cache."""
+    from data_access import cache
+    from pages._panel_support import areas_in_use, service_page_panels
+
+    areas = areas_in_use()
+    assert "E08000004" in areas and "E92000001" not in areas  # Oldham has users; no one is England
+    backend = cache.configure_cache(cache_dir=tmp_path / "warm-cache", enabled=True)
+    try:
+        result = server.test_cli_runner().invoke(args=["warm-cache"])
+        assert result.exit_code == 0, result.output
+        panels = len(service_page_panels())
+        assert f"Cache warmed: {panels * len(areas):,} panels for {len(areas)} authorities" in (
+            result.output
+        )
+        keys = [k for k in backend._cache.iterkeys() if k.startswith("chorus:panel:")]
+        assert len(keys) == panels * len(areas)
+    finally:
+        cache.reset_cache_configuration()
