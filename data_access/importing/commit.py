@@ -22,6 +22,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -81,40 +82,52 @@ def _status(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+STORED = ["id", "indicator_id", "area_code", "breakdown", "breakdown_value", "period_start",
+          "period_end", "period_label", *FIGURES, "status", "batch_id", "data_version"]  # fmt: skip
+# One query per breakdown cell over the chunk's areas and periods, in plain SQL: the lists
+# travel as one parameter each (a JSON array on SQLite, an array on PostgreSQL), so the
+# statement text stays the same and the driver can reuse it.
+_EXISTING_SQLITE = f"""
+SELECT {", ".join(STORED)} FROM observations
+WHERE indicator_id = ? AND breakdown = ? AND breakdown_value = ?
+  AND area_code IN (SELECT value FROM json_each(?))
+  AND period_start IN (SELECT value FROM json_each(?))
+"""  # noqa: S608 - fixed names
+_EXISTING_POSTGRESQL = f"""
+SELECT {", ".join(STORED)} FROM observations
+WHERE indicator_id = %s AND breakdown = %s AND breakdown_value = %s
+  AND area_code = ANY(%s::text[]) AND period_start = ANY(%s::date[])
+"""  # noqa: S608 - fixed names
+
+
 def _existing(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
     """Stored observations that share a key with ``rows``.
 
-    One query per breakdown cell (indicator, breakdown, breakdown value) over the chunk's
-    areas and periods: per indicator alone, a chunk would read back every other cell of
-    the indicator that earlier chunks had just written.
+    Takes canonical rows; returns columns id, ``KEY``, period_label, ``FIGURES``, status,
+    batch_id, data_version. One query per breakdown cell (indicator, breakdown, breakdown
+    value) over the chunk's areas and periods: per indicator alone, a chunk would read
+    back every other cell of the indicator that earlier chunks had just written.
     """
-    columns = [
-        Observation.id,
-        Observation.indicator_id,
-        Observation.area_code,
-        Observation.breakdown,
-        Observation.breakdown_value,
-        Observation.period_start,
-        Observation.period_end,
-        Observation.period_label,
-        *[getattr(Observation, f) for f in FIGURES],
-        Observation.status,
-        Observation.batch_id,
-        Observation.data_version,
-    ]
-    names = ["id", *KEY, "period_label", *FIGURES, "status", "batch_id", "data_version"]
+    connection = session.connection()
+    postgresql = session.get_bind().dialect.name == "postgresql"
     found = []
     cells = ["indicator", "breakdown", "breakdown_value"]
     for (indicator, breakdown, breakdown_value), part in rows.groupby(cells, sort=False):
-        query = select(*columns).where(
-            Observation.indicator_id == indicator,
-            Observation.breakdown == breakdown,
-            Observation.breakdown_value == breakdown_value,
-            Observation.area_code.in_(sorted(part["area_code"].unique())),
-            Observation.period_start.in_(sorted(part["period_start"].unique())),
-        )
-        found.extend(session.execute(query).all())
+        areas = sorted(part["area_code"].unique())
+        starts = sorted(part["period_start"].unique())
+        if postgresql:
+            parameters = (indicator, breakdown, breakdown_value, areas, starts)
+            result = connection.exec_driver_sql(_EXISTING_POSTGRESQL, parameters)
+        else:  # SQLite keeps dates as ISO text
+            iso = json.dumps([d.isoformat() for d in starts])
+            parameters = (indicator, breakdown, breakdown_value, json.dumps(areas), iso)
+            result = connection.exec_driver_sql(_EXISTING_SQLITE, parameters)
+        found.extend(result.all())
+    names = ["id", *KEY, "period_label", *FIGURES, "status", "batch_id", "data_version"]
     frame = pd.DataFrame(found, columns=names)
+    if not postgresql:
+        for column in ("period_start", "period_end"):
+            frame[column] = map_distinct(frame[column], date.fromisoformat)
     for column in FIGURES:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame

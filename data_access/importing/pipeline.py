@@ -127,8 +127,6 @@ def prepare_import(
     A file refused by the safety checks (or whose columns do not fit the format or
     mapping) gives a PreparedImport with ``rejected`` set and one "file" problem.
     """
-    from data_access.demo import with_intervals
-
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     path = Path(path)
@@ -167,7 +165,7 @@ def prepare_import(
                 prepared.problems.counts[code] += extra
             if not prepared.preview:
                 prepared.preview = _preview(valid)
-            valid = with_intervals(valid, catalogue)
+            valid = _with_intervals(valid, catalogue)
             prepared.rows_valid += len(valid)
             prepared.rows_rejected += len(chunk.staged) - len(valid)
             if not valid.empty:
@@ -186,6 +184,26 @@ def prepare_import(
     report(1.0, "Checked")
     prepared.save()
     return prepared
+
+
+def _with_intervals(valid: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """``demo.with_intervals`` for chunks where it can change something, else ``valid``.
+
+    Takes canonical rows and the catalogue (id, ci_method). An interval is worked out only
+    for a row whose indicator has a method and that lacks published bounds; without both
+    counts it comes out blank, so a row with no counts and no bound is left as it is. Most
+    files (LAIT publishes no counts) skip the call, and with it loading the statistics
+    modules.
+    """
+    methods = dict(zip(catalogue["id"], catalogue["ci_method"], strict=True))
+    has_method = valid["indicator"].map(methods).isin(["wilson", "byar"])
+    lower, upper = valid["lower_ci"].notna(), valid["upper_ci"].notna()
+    counts = valid["numerator"].notna() & valid["denominator"].notna()
+    if not (has_method & ~(lower & upper) & (counts | lower | upper)).any():
+        return valid
+    from data_access.demo import with_intervals
+
+    return with_intervals(valid, catalogue)
 
 
 def _preview(valid: pd.DataFrame) -> list[dict]:
