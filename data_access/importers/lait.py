@@ -88,12 +88,15 @@ def read_lait_long(path: Path | str) -> pd.DataFrame:
 
 def lait_end_year(years: pd.Series) -> pd.Series:
     """LAIT Years -> end year: "2025" -> 2025, "2024-25 (OT)" -> 2025 (Int64, NA if neither)."""
-    text = years.astype(str).str.strip()
-    distinct = pd.Series(text.unique())  # a handful of labels; parse each once
-    financial_start = pd.to_numeric(distinct.str.extract(r"^(\d{4})-\d{2}")[0], errors="coerce")
-    plain = pd.to_numeric(distinct.str.extract(r"^(\d{4})$")[0], errors="coerce")
-    end_years = dict(zip(distinct, (financial_start + 1).fillna(plain), strict=True))
-    return text.map(end_years).astype("Int64")
+    from data_access.importing.distinct import apply_distinct
+
+    def parse(distinct: pd.Series) -> pd.DataFrame:  # a handful of labels; each parsed once
+        text = distinct.astype(str).str.strip()
+        financial_start = pd.to_numeric(text.str.extract(r"^(\d{4})-\d{2}")[0], errors="coerce")
+        plain = pd.to_numeric(text.str.extract(r"^(\d{4})$")[0], errors="coerce")
+        return pd.DataFrame({"end_year": (financial_start + 1).fillna(plain)})
+
+    return apply_distinct(years, parse)["end_year"].astype("Int64")
 
 
 def lait_area_codes(
