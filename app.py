@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import dash
 from dash import Dash
-from flask import Flask, jsonify
+from dash.fingerprint import check_fingerprint
+from flask import Flask, Request, Response, jsonify, request
+from werkzeug.security import safe_join
 
 from api import init_api
 from auth import init_auth
@@ -41,6 +44,53 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+# Files that are the same for everyone and change only with a deploy.
+SUITES_PREFIX = "/_dash-component-suites/"
+ASSETS_PREFIX = "/assets/"
+STATIC_KEY = "static:"
+ONE_YEAR = 31536000  # seconds, as Dash gives its fingerprinted bundles
+
+
+def static_compression_key(req: Request) -> str:
+    """flask-compress cache key: which static file this is, else "" (never kept).
+
+    Dash's bundles are keyed by their path without the fingerprint (any fingerprint
+    serves the same file), assets by path and file time, so a client cannot grow the
+    cache by inventing query strings. A Range request gets "": its partial body must not
+    stand for the whole file.
+    """
+    if req.method != "GET" or "Range" in req.headers:
+        return ""
+    if req.path.startswith(SUITES_PREFIX):
+        path, _fingerprinted = check_fingerprint(req.path)
+        return STATIC_KEY + path
+    if req.path.startswith(ASSETS_PREFIX):
+        file_path = safe_join(str(ROOT / "assets"), req.path[len(ASSETS_PREFIX) :])
+        try:
+            modified = os.stat(file_path).st_mtime_ns if file_path else None
+        except OSError:
+            modified = None
+        return f"{STATIC_KEY}{req.path}@{modified}" if modified else ""
+    return ""
+
+
+class StaticCompressionCache:
+    """flask-compress cache that keeps compressed static files only (keys from
+    ``static_compression_key``); anything else, callback responses above all, is
+    compressed afresh and never stored."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self._data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        _algorithm, _, name = key.partition(";")
+        if name.startswith(STATIC_KEY):
+            self._data[key] = value
+
+
 def _permission_denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
     status = 401 if error.reason == "login required" else 403
     return jsonify({"error": "You do not have permission to do that."}), status
@@ -67,6 +117,10 @@ def create_server(settings: Settings) -> Flask:
             "text/csv",
         ],
         COMPRESS_MIN_SIZE=1024,
+        # Bundles and stylesheets are compressed once per worker, not on every request
+        # (plotly.js alone is 4.6 MB); callback responses are never kept.
+        COMPRESS_CACHE_BACKEND=StaticCompressionCache,
+        COMPRESS_CACHE_KEY=static_compression_key,
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
@@ -75,6 +129,20 @@ def create_server(settings: Settings) -> Flask:
     init_auth(server)
     init_api(server)
     server.register_error_handler(PermissionDenied, _permission_denied)
+
+    @server.after_request
+    def _keep_versioned_assets(response: Response) -> Response:
+        # Dash links each asset with its file time (?m=...): a changed file gets a new
+        # address, so a browser may keep every address for good instead of asking again.
+        if (
+            request.path.startswith(ASSETS_PREFIX)
+            and request.args.get("m")
+            and response.status_code in (200, 304)
+        ):
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+        return response
 
     @server.get("/health")
     def health():  # type: ignore[no-untyped-def]
@@ -123,9 +191,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         # gzip/brotli for callback responses and the bundles (flask-compress): charts and
         # tables are JSON that compresses about tenfold.
         compress=True,
-        # Bootstrap is vendored (no CDN): load it before our own stylesheet.
-        external_stylesheets=["/assets/vendor/bootstrap-5.3.9.min.css"],
-        assets_ignore=r"vendor/.*",
+        # Bootstrap is vendored (no CDN) and comes in with the assets: Dash matches
+        # assets_ignore against file names only, so it has always been linked from
+        # assets/vendor after our own stylesheets (and its rules win ties with them).
         background_callback_manager=background_manager(settings),
     )
     app.index_string = INDEX_STRING

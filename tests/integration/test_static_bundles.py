@@ -1,0 +1,78 @@
+"""How the page's scripts and stylesheets are served: compressed once and cached.
+
+Static bundles are the same for everyone: their compressed bytes are kept per worker
+(callback responses never are); versioned addresses may be cached by browsers for a year.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from app import StaticCompressionCache, static_compression_key
+
+
+def _page(client, auth) -> str:  # type: ignore[no-untyped-def]
+    auth.login("oldham_viewer")
+    response = client.get("/early-years")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_stat001_a_bundle_is_served_whole_compressed_and_the_same_each_time(client, auth):
+    page = _page(client, auth)
+    (src,) = re.findall(r'src="([^"]+dash_core_components\.v[^"]+\.js)"', page)
+    plain = client.get(src, headers={"Accept-Encoding": "identity"})
+    first = client.get(src, headers={"Accept-Encoding": "gzip"})
+    again = client.get(src, headers={"Accept-Encoding": "gzip"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.get_data()) == plain.get_data()
+    assert again.get_data() == first.get_data()
+    assert "max-age=31536000" in first.headers["Cache-Control"]
+
+
+def test_stat002_only_static_files_are_kept(server):
+    keep = StaticCompressionCache()
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        from flask import request
+
+        callback_key = static_compression_key(request)
+    with server.test_request_context("/_dash-component-suites/dash/dcc/x.v1_2m3.js"):
+        from flask import request
+
+        bundle_key = static_compression_key(request)
+    with server.test_request_context(
+        "/_dash-component-suites/dash/dcc/x.v9_9m9.js", headers={"Range": "bytes=0-9"}
+    ):
+        from flask import request
+
+        range_key = static_compression_key(request)
+    assert callback_key == "" and range_key == ""
+    # Any fingerprint names the same file: one entry, so invented addresses cannot grow it.
+    assert bundle_key == "static:/_dash-component-suites/dash/dcc/x.js"
+    keep.set(f"gzip;{callback_key}", b"a user's callback response")
+    keep.set(f"gzip;{bundle_key}", b"bundle")
+    assert keep.get(f"gzip;{callback_key}") is None
+    assert keep.get(f"gzip;{bundle_key}") == b"bundle"
+
+
+def test_stat003_a_range_request_does_not_stand_for_the_whole_file(client, auth):
+    page = _page(client, auth)
+    (src,) = re.findall(r'src="([^"]+dash_html_components\.v[^"]+\.js)"', page)
+    client.get(src, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    whole = client.get(src, headers={"Accept-Encoding": "gzip"})
+    plain = client.get(src, headers={"Accept-Encoding": "identity"})
+    assert gzip.decompress(whole.get_data()) == plain.get_data()
+
+
+def test_stat004_versioned_assets_are_kept_by_browsers(client, auth):
+    page = _page(client, auth)
+    (href,) = re.findall(r'href="(/assets/chorus\.css\?m=[^"]+)"', page)
+    versioned = client.get(href)
+    assert versioned.status_code == 200
+    assert "max-age=31536000" in versioned.headers["Cache-Control"]
+    unversioned = client.get("/assets/chorus.css")
+    assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
+    # Bootstrap is linked once (it used to be linked twice).
+    assert len(re.findall(r"bootstrap-[\d.]+\.min\.css", page)) == 1
