@@ -195,14 +195,50 @@ def create_app(settings: Settings | None = None) -> Dash:
         # assets_ignore against file names only, so it has always been linked from
         # assets/vendor after our own stylesheets (and its rules win ties with them).
         background_callback_manager=background_manager(settings),
+        hooks=RENDERER_HOOKS,
     )
-    app.index_string = INDEX_STRING
+    app.index_string = INDEX_STRING.replace("{%css%}", "{%css%}\n" + early_script_links(app))
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
     # clientside callbacks) and no other inline script.
     use_dash_script_hashes(server, app.csp_hashes)
     _finish_dash_setup_before_any_request(app)
     app.layout = serve_shell
     return app
+
+
+# Scripts Dash fetches only once the first chart or dropdown appears, that is after the
+# page content has arrived: plotly.js (4.6 MB) and dcc's graph and dropdown chunks. The
+# page preloads them at low priority (after the bundles the page needs first; downloaded,
+# not run), and assets/early_scripts.js runs them just after Dash has asked for the
+# layout, so they run while the layout and page content are on their way. Dash's graph
+# loader then finds ``window.Plotly`` set and the chunks installed, and fetches nothing.
+# (Measured: a plain ``defer`` runs plotly.js before the layout request and delays it;
+# high-priority preloads hold up the bundles.)
+EARLY_SCRIPTS = (
+    ("plotly", "package_data/plotly.min.js"),
+    ("dash", "dcc/async-graph.js"),
+    ("dash", "dcc/async-dropdown.js"),
+)
+# Called by Dash's renderer right before it requests the layout (a renderer hook: it is
+# part of the renderer's inline script, whose hash the CSP allows).
+RENDERER_HOOKS = {
+    "layout_pre": "function () { if (window.chorusRunEarlyScripts) { chorusRunEarlyScripts(); } }"
+}
+
+
+def early_script_links(app: Dash) -> str:
+    """``<link rel="preload">`` tags for EARLY_SCRIPTS at Dash's fingerprinted addresses
+    (cached for a year; registering them also lets Dash serve them)."""
+    urls = app._collect_and_register_resources(
+        [
+            {"relative_package_path": path, "namespace": namespace}
+            for namespace, path in EARLY_SCRIPTS
+        ]
+    )
+    return "\n".join(
+        f'<link rel="preload" as="script" fetchpriority="low" href="{url}" data-chorus-early>'
+        for url in urls
+    )
 
 
 def _finish_dash_setup_before_any_request(app: Dash) -> None:

@@ -1,12 +1,16 @@
-"""How the page's scripts and stylesheets are served: compressed once and cached.
+"""How the page's scripts and stylesheets are served: compressed once, cached, preloaded.
 
 Static bundles are the same for everyone: their compressed bytes are kept per worker
-(callback responses never are); versioned addresses may be cached by browsers for a year.
+(callback responses never are); versioned addresses may be cached by browsers for a year;
+the page preloads plotly.js and Dash's chart chunks and the renderer runs them once it has
+asked for the layout (the renderer's inline script stays allowed by its CSP hash).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import re
 
 from app import StaticCompressionCache, static_compression_key
@@ -76,3 +80,20 @@ def test_stat004_versioned_assets_are_kept_by_browsers(client, auth):
     assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
     # Bootstrap is linked once (it used to be linked twice).
     assert len(re.findall(r"bootstrap-[\d.]+\.min\.css", page)) == 1
+
+
+def test_stat005_the_page_preloads_the_chart_scripts_and_the_renderer_runs_them(client, auth):
+    page = _page(client, auth)
+    preloads = re.findall(r'<link rel="preload" as="script"[^>]*href="([^"]+)"[^>]*>', page)
+    assert len(preloads) == 3
+    assert any("plotly" in url for url in preloads)
+    for url in preloads:
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype.endswith("javascript")
+    assert "/assets/early_scripts.js" in page
+    (renderer,) = re.findall(r'<script id="_dash-renderer"[^>]*>(.*?)</script>', page, re.S)
+    assert "chorusRunEarlyScripts" in renderer
+    digest = base64.b64encode(hashlib.sha256(renderer.encode()).digest()).decode()
+    policy = client.get("/early-years").headers["Content-Security-Policy"]
+    assert f"'sha256-{digest}'" in policy
+    assert "unsafe-eval" not in policy
