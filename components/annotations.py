@@ -194,36 +194,27 @@ def overlay_axis() -> dict[str, Any]:
     }
 
 
+def marker_overlay(
+    notes: Sequence[dict[str, Any]], periods: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """What the browser draws on a chart for these notes (the ``note-markers`` Store's data).
+
+    ``{"traces", "shapes"}`` from :func:`annotation_overlay`, and the hidden axis the point
+    markers sit on (``"axis"``, set on the layout as ``"axis_name"``). assets/annotations.js
+    takes the chart's own note traces (:func:`is_note_trace`) and spans
+    (:func:`is_note_shape`) out and puts these in, so applying it again changes nothing; a
+    chart with no notes before or after is left as drawn.
+    """
+    traces, shapes = annotation_overlay(notes, periods)
+    return {"traces": traces, "shapes": shapes, "axis_name": NOTE_AXIS, "axis": overlay_axis()}
+
+
 def is_note_trace(trace: dict[str, Any]) -> bool:
     return str(trace.get("uid") or "").startswith(NOTE_UID_PREFIX)
 
 
 def is_note_shape(shape: dict[str, Any]) -> bool:
     return str(shape.get("name") or "").startswith(NOTE_SHAPE_PREFIX)
-
-
-def marker_patch_plan(
-    figure: dict[str, Any] | None,
-    notes: Sequence[dict[str, Any]],
-    periods: Sequence[dict[str, Any]],
-) -> dict[str, Any]:
-    """What to change in a figure to show exactly these notes (idempotent).
-
-    Returns ``{"remove_traces": [indices, highest first], "add_traces": [...],
-    "shapes": [the figure's own shapes + note spans]}`` so a callback can apply it with
-    ``dash.Patch`` without redrawing the chart.
-    """
-    figure = figure or {}
-    data = figure.get("data") or []
-    existing_shapes = (figure.get("layout") or {}).get("shapes") or []
-    traces, shapes = annotation_overlay(notes, periods)
-    return {
-        "remove_traces": sorted(
-            (i for i, trace in enumerate(data) if is_note_trace(trace)), reverse=True
-        ),
-        "add_traces": traces,
-        "shapes": [s for s in existing_shapes if not is_note_shape(s)] + shapes,
-    }
 
 
 # --- list and thread -------------------------------------------------------------------------
@@ -651,13 +642,21 @@ def annotation_slot_children(
     *,
     can_write: bool,
     in_learning_network: bool,
+    listing: Any = None,
+    markers: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """What fills a panel's annotation slot: stores, list, thread and (for writers) form."""
+    """What fills a panel's annotation slot: stores, list, thread and (for writers) form.
+
+    ``listing`` is the list of notes shown at once (:func:`notes_list`) and ``markers``
+    their chart overlay (:func:`marker_overlay`), so a panel needs no second round trip.
+    """
     children: list[Any] = [
         dcc.Store(id=pid("note-refresh", panel_id), data=0),
-        dcc.Store(id=pid("note-open", panel_id), data=None),
-        dcc.Store(id=pid("note-markers", panel_id), data=None),
-        html.Div(id=pid("note-list", panel_id), className="note-list-wrap"),
+        # 0, not None: a memory Store mounted with None reports a change of its data at once
+        # (undefined to null), which would fire the thread callback for nothing.
+        dcc.Store(id=pid("note-open", panel_id), data=0),
+        dcc.Store(id=pid("note-markers", panel_id), data=markers),
+        html.Div(listing, id=pid("note-list", panel_id), className="note-list-wrap"),
         html.Div(
             id=pid("note-message", panel_id),
             className="note-message",

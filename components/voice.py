@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -129,6 +130,12 @@ def quote_card(
     if actions:
         children.append(html.Div(actions, className="voice-actions"))
     return html.Article(children, className="voice-card", id=f"voice-item-{item.get('id')}")
+
+
+def library_href(indicator: str | None = None, area: str | None = None) -> str:
+    """The Voice library's address filtered to an indicator (and area)."""
+    query = {k: v for k, v in (("indicator", indicator), ("area", area)) if v}
+    return "/voice" + (f"?{urlencode(query)}" if query else "")
 
 
 def voice_beside_indicator(

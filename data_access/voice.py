@@ -334,7 +334,7 @@ def visible_voice_items(
     frame = _attach_links(session, frame)
     frame = add_attribution(frame, attribution_counts(session), disclosure_threshold())
     if audit:
-        _audit_restricted_reads(session, user, frame, purpose)
+        audit_restricted_reads(session, user, frame, purpose)
     frame.attrs["total"] = total
     return frame
 
@@ -473,10 +473,21 @@ def _attach_links(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _audit_restricted_reads(
+def has_restricted_items(frame: pd.DataFrame) -> bool:
+    """Whether voice rows (``VOICE_COLUMNS``) hold an own-organisation item, whose reading
+    must be audited."""
+    return not frame.empty and bool((frame["consent_scope"] == RESTRICTED_SCOPE).any())
+
+
+def audit_restricted_reads(
     session: Session, user: UserRecord, frame: pd.DataFrame, purpose: str
 ) -> None:
-    """One audit event per own-organisation item read: the id and purpose, never the text."""
+    """One audit event per own-organisation item read: the id and purpose, never the text.
+
+    ``visible_voice_items`` calls this itself unless told ``audit=False``; a reader that
+    read with ``audit=False`` in a read-only session calls it with a write session before
+    showing the rows (on SQLite a read then takes no write lock when nothing is restricted).
+    """
     if frame.empty:
         return
     restricted = frame[frame["consent_scope"] == RESTRICTED_SCOPE]

@@ -1,10 +1,16 @@
 """Callbacks that put notes on every indicator panel (pattern-matching ids, one set for all).
 
-The panel (components.panel) holds a ``panel-state`` Store, a ``panel-graph`` and an empty
-``annotation-slot``. Here: fill the slot (list, thread, "Add a note" form), save notes and
-replies, edit, resolve, delete, and patch the chart's markers without redrawing it. Every
-read and write goes through ``data_access.annotations``, which applies the visibility rules
-again whatever ids the browser sends.
+The panel (components.panel) holds a ``panel-state`` Store, a ``panel-graph`` and empty
+``annotation-slot`` and ``voice-slot`` Divs. Here: fill both slots in one round trip (the
+notes list, its chart markers and the "Add a note" form; the quotes from pages.voice), save
+notes and replies, edit, resolve, delete, and swap the chart's markers in the browser
+(assets/annotations.js) without asking the server again. Every read and write goes through
+``data_access.annotations``, which applies the visibility rules again whatever ids the
+browser sends.
+
+On page load each panel makes one request (``fill_panel_slots``). The callbacks that follow
+a save (``refresh_notes``, ``show_thread``) do not run when the slot is first drawn: the
+slot arrives with its list and markers already in it, and with no thread open.
 """
 
 from __future__ import annotations
@@ -14,19 +20,30 @@ from datetime import date
 from typing import Any
 
 import dash
-from dash import ALL, MATCH, Input, Output, Patch, State, callback, ctx, no_update
+from dash import (
+    ALL,
+    MATCH,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.annotations import (
     annotation_slot_children,
     conflict_view,
-    marker_patch_plan,
+    marker_overlay,
     message,
     notes_list,
-    overlay_axis,
     thread_view,
 )
+from components.voice import library_href, voice_beside_indicator
 from data_access.annotations import (
     AnnotationFilters,
     NewAnnotation,
@@ -41,6 +58,8 @@ from data_access.annotations import (
     set_status,
 )
 from data_access.db import get_database
+from data_access.voice import audit_restricted_reads, has_restricted_items, visible_voice_items
+from data_access.voice import indicator_titles as voice_indicator_titles
 
 
 def _ids(kind: str) -> dict[str, Any]:
@@ -71,22 +90,79 @@ def marker_data(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**{k: n.get(k) for k in keys}, "body": (n.get("body") or "")[:200]} for n in notes]
 
 
+PANEL_QUOTES = 3  # quotes shown beside a panel
+
+
+def panel_voice(state: dict[str, Any]) -> Any:
+    """ "What people say" beside a panel: approved, in-scope quotes, newest first.
+
+    Read without the write lock; the own-organisation quotes shown are audited (in their
+    own short write) before they are sent.
+    """
+    indicator = state["indicator"]
+    area = state.get("area_code")
+    user = current_record()
+    with get_database().read() as session:
+        items = visible_voice_items(
+            session,
+            user,
+            indicator=indicator,
+            include_indicator_theme=True,
+            area_codes=[area] if area else None,
+            purpose="panel",
+            limit=PANEL_QUOTES,
+            audit=False,
+        )
+        title = voice_indicator_titles(session).get(indicator, indicator)
+    if has_restricted_items(items):
+        with get_database().write() as session:
+            audit_restricted_reads(session, user, items, "panel")
+    return voice_beside_indicator(
+        items.to_dict("records"),
+        indicator_title=title,
+        library_href=library_href(indicator, area),
+        total=items.attrs.get("total"),
+        limit=PANEL_QUOTES,
+    )
+
+
+def panel_notes_list(panel_id: str, notes: list[dict[str, Any]]) -> Any:
+    """The list beside the chart, each note with a button that opens its thread."""
+    return notes_list(
+        notes,
+        open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
+        empty_text="No notes on this chart yet.",
+    )
+
+
+def panel_markers(notes: list[dict[str, Any]], state: dict[str, Any]) -> dict[str, Any]:
+    """The ``note-markers`` Store's data: the overlay the browser draws on the chart."""
+    return marker_overlay(marker_data(notes), state.get("periods") or [])
+
+
 @callback(
     Output(_ids("annotation-slot"), "children"),
+    Output(_ids("voice-slot"), "children"),
     Input(_ids("panel-state"), "data"),
 )
 @guarded("read")
-def fill_annotation_slot(state):  # type: ignore[no-untyped-def]
-    """The slot's parts; rebuilt when the panel's view (and so its periods) changes."""
-    if not state:
+def fill_panel_slots(state):  # type: ignore[no-untyped-def]
+    """Both slots beside a panel in one round trip: the notes (list, chart markers and form)
+    and what people say. Rebuilt when the panel's view (and so its periods) changes."""
+    if not state or not state.get("indicator"):
         raise dash.exceptions.PreventUpdate
+    panel_id = _panel_id()
     user = current_record()
-    return annotation_slot_children(
-        _panel_id(),
+    notes = panel_notes(state)
+    slot = annotation_slot_children(
+        panel_id,
         state.get("periods") or [],
         can_write=allowed(user, "annotation.write"),
         in_learning_network=bool(user and user.in_learning_network),
+        listing=panel_notes_list(panel_id, notes),
+        markers=panel_markers(notes, state),
     )
+    return slot, panel_voice(state)
 
 
 @callback(
@@ -94,43 +170,27 @@ def fill_annotation_slot(state):  # type: ignore[no-untyped-def]
     Output(_ids("note-markers"), "data"),
     Input(_ids("note-refresh"), "data"),
     State(_ids("panel-state"), "data"),
+    prevent_initial_call=True,
 )
 @guarded("read")
 def refresh_notes(_refresh, state):  # type: ignore[no-untyped-def]
-    """The list beside the chart and the data for its markers."""
+    """The list beside the chart and its markers again, after a note or reply is saved."""
     if not state:
         raise dash.exceptions.PreventUpdate
-    panel_id = _panel_id()
     notes = panel_notes(state)
-    listing = notes_list(
-        notes,
-        open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
-        empty_text="No notes on this chart yet.",
-    )
-    return listing, marker_data(notes)
+    return panel_notes_list(_panel_id(), notes), panel_markers(notes, state)
 
 
-@callback(
+# The markers are swapped in the browser (assets/annotations.js: the chart's note traces
+# and spans out, the Store's in), so the chart is not redrawn for a panel without notes and
+# no request is made. A clientside callback reads and writes no data: it has no @guarded.
+clientside_callback(
+    ClientsideFunction(namespace="chorusNotes", function_name="drawMarkers"),
     Output(_ids("panel-graph"), "figure", allow_duplicate=True),
     Input(_ids("note-markers"), "data"),
     State(_ids("panel-graph"), "figure"),
-    State(_ids("panel-state"), "data"),
     prevent_initial_call=True,
 )
-@guarded(None, reason="draws markers for notes already sent to this page; reads no data")
-def draw_note_markers(notes, figure, state):  # type: ignore[no-untyped-def]
-    """Patch the note markers into the chart (old ones out, new ones in; no redraw)."""
-    if notes is None or not state:
-        raise dash.exceptions.PreventUpdate
-    plan = marker_patch_plan(figure, notes, state.get("periods") or [])
-    patch = Patch()
-    for index in plan["remove_traces"]:
-        del patch["data"][index]
-    for trace in plan["add_traces"]:
-        patch["data"].append(trace)
-    patch["layout"]["shapes"] = plan["shapes"]
-    patch["layout"]["yaxis9"] = overlay_axis()
-    return patch
 
 
 @callback(
@@ -251,6 +311,7 @@ def open_thread(_clicks):  # type: ignore[no-untyped-def]
     Input(_ids("note-open"), "data"),
     Input(_ids("note-refresh"), "data"),
     State(_ids("panel-state"), "data"),
+    prevent_initial_call=True,
 )
 @guarded("read")
 def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]

@@ -1,16 +1,15 @@
 """Voice library: search and filter quotes, theme counts over time, provenance and consent.
 
-Also fills the indicator panel's "What people say" slot (pattern-matching callback on the
-panel's ``panel-state`` store), so voice appears beside every indicator chart.
+The indicator panel's "What people say" slot is filled with its notes, in one round trip,
+by ``pages.annotation_callbacks.fill_panel_slots``.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 import dash
-from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import guarded
@@ -19,7 +18,6 @@ from components.voice import (
     SCOPE_TEXT,
     quote_card,
     theme_counts_figure,
-    voice_beside_indicator,
 )
 from data_access.db import get_database
 from data_access.voice import (
@@ -42,7 +40,6 @@ dash.register_page(
 )
 
 PAGE_SIZE = 50
-PANEL_QUOTES = 3
 FILTERS = (
     ("search", "Search the text"),
     ("service", "Service"),
@@ -81,12 +78,6 @@ def _dropdown(key: str, label: str, options: list, value: list[str]) -> html.Div
         ],
         className="voice-filter",
     )
-
-
-def library_href(indicator: str | None = None, area: str | None = None) -> str:
-    """The library's address filtered to an indicator (and area)."""
-    query = {k: v for k, v in (("indicator", indicator), ("area", area)) if v}
-    return "/voice" + (f"?{urlencode(query)}" if query else "")
 
 
 def layout(**kwargs: object) -> html.Div:
@@ -295,35 +286,3 @@ def download_quotes(n_clicks, *filters):  # type: ignore[no-untyped-def]
         )
     stamp = date.today().isoformat()
     return dcc.send_string(voice_export_csv(frame), filename=f"chorus-voice-{stamp}.csv")
-
-
-@callback(
-    Output({"type": "voice-slot", "index": MATCH}, "children"),
-    Input({"type": "panel-state", "index": MATCH}, "data"),
-)
-@guarded("read")
-def fill_voice_slot(state):  # type: ignore[no-untyped-def]
-    """ "What people say" beside an indicator panel: approved, in-scope quotes, newest first."""
-    state = state or {}
-    indicator = state.get("indicator")
-    if not indicator:
-        return no_update
-    area = state.get("area_code")
-    with get_database().write() as session:
-        items = visible_voice_items(
-            session,
-            current_record(),
-            indicator=indicator,
-            include_indicator_theme=True,
-            area_codes=[area] if area else None,
-            purpose="panel",
-            limit=PANEL_QUOTES,
-        )
-        title = indicator_titles(session).get(indicator, indicator)
-    return voice_beside_indicator(
-        items.to_dict("records"),
-        indicator_title=title,
-        library_href=library_href(indicator, area),
-        total=items.attrs.get("total"),
-        limit=PANEL_QUOTES,
-    )

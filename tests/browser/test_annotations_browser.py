@@ -217,3 +217,79 @@ def test_annb002_stored_script_payloads_stay_text(session_browser, users, db):
             raise AssertionError(f"an alert opened on {path}: {message}")
         except NoAlertPresentException:
             pass
+
+
+# Records the output of every callback request the page makes (as the renderer posts it).
+CALLBACK_RECORDER = """
+window.__chorusCallbacks = [];
+const chorusFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = typeof input === 'string' ? input : input.url;
+  if (url.indexOf('_dash-update-component') >= 0 && init && init.body) {
+    window.__chorusCallbacks.push(JSON.parse(init.body).output);
+  }
+  return chorusFetch.apply(this, arguments);
+};
+"""
+
+
+def test_annb003_a_page_asks_once_per_panel_and_draws_existing_notes_at_once(
+    session_browser, users, db
+):
+    from data_access.annotations import NewAnnotation, create_annotation
+    from data_access.users import find_organisation, list_users
+
+    with db.write() as s:
+        org = find_organisation(s, "E08000004")
+        author = next(u for u in list_users(s, org.id) if u.role == "practitioner")
+        create_annotation(
+            s,
+            author,
+            NewAnnotation(
+                indicator="gld",
+                area_code="E08000004",
+                kind="context_event",
+                body="Family Hub opened across these years.",
+                visibility="organisation",
+                period_start=date(2022, 9, 1),
+                period_end=date(2024, 8, 31),
+                view_state={"scope": "range"},
+            ),
+        )
+
+    driver = session_browser.driver
+    user = users["oldham_practitioner"]
+    session_browser.login(user.username, user.password)
+    script = driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": CALLBACK_RECORDER}
+    )
+    try:
+        _visit(session_browser, "/early-years")
+        calls = driver.execute_script("return window.__chorusCallbacks")
+    finally:
+        driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+        )
+
+    # The note's marker and span are on the chart from the slot's first answer.
+    drawn = _note_traces(driver)
+    assert [name for name, _symbol, _count in drawn["traces"]] == ["Note: context or event"]
+    assert [dash for dash, _x0, _x1 in drawn["shapes"]] == ["dash"]
+    assert "Family Hub opened" in _find(driver, "note-list").text
+    # One request for the page content, then one per panel: nothing chained after it.
+    panels = len(driver.find_elements(By.CSS_SELECTOR, ".indicator-panel"))
+    slots = [c for c in calls if '"annotation-slot"' in c and '"voice-slot"' in c]
+    assert panels >= 1 and len(slots) == panels
+    assert len(calls) == panels + 1, calls
+    assert not [c for c in calls if "note-list" in c or "note-thread" in c or "figure" in c]
+
+    # Deleting the note takes its marker and span off the chart again (in the browser).
+    button = driver.find_element(By.CSS_SELECTOR, f"[id*='note-open-btn'][id*='\"{PANEL}\"']")
+    button.send_keys(Keys.ENTER)
+    _wait_text(driver, "note-thread", "Family Hub opened")
+    _press_enter(driver, "note-delete")
+    _wait_text(driver, "note-message", "The note is deleted.")
+    _wait(driver, lambda d: (_note_traces(d) or {}).get("traces") == [], 60)
+    assert _note_traces(driver)["shapes"] == []
+    assert "No notes on this chart yet." in _find(driver, "note-list").text
+    assert session_browser.console_errors() == []

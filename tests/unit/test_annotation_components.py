@@ -7,7 +7,7 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 from components.annotation_exports import annotations_csv, annotations_html, neutralise_cell
-from components.annotations import annotation_overlay, marker_patch_plan
+from components.annotations import annotation_overlay, is_note_shape, is_note_trace, marker_overlay
 from data_access.annotations import explore_href
 
 PERIODS = [
@@ -46,17 +46,24 @@ def test_annc001_points_are_markers_per_kind_and_ranges_are_patterned_spans():
     assert span["x0"] < "2025-01-01" and span["x1"] > "2025-03-01"
 
 
-def test_annc002_patch_plan_replaces_only_earlier_note_markers():
-    figure = {
-        "data": [{"uid": "line"}, {"uid": "chorus-note-question"}, {"uid": "other"}],
-        "layout": {"shapes": [{"name": "panel-own"}, {"name": "chorus-note-range-9"}]},
-    }
-    plan = marker_patch_plan(
-        figure, [_note(1, "action", "point", "2025-03-01", "2025-03-31")], PERIODS
-    )
-    assert plan["remove_traces"] == [1]
-    assert [t["uid"] for t in plan["add_traces"]] == ["chorus-note-action"]
-    assert plan["shapes"] == [{"name": "panel-own"}]
+def test_annc002_marker_overlay_holds_what_the_browser_swaps_in():
+    notes = [
+        _note(1, "action", "point", "2025-03-01", "2025-03-31"),
+        _note(2, "data_quality", "range", "2025-01-01", "2025-02-28"),
+    ]
+    overlay = marker_overlay(notes, PERIODS)
+    # A range has a hoverable marker at its first period too; traces follow the kinds' order.
+    assert [t["uid"] for t in overlay["traces"]] == [
+        "chorus-note-data_quality",
+        "chorus-note-action",
+    ]
+    assert all(is_note_trace(t) for t in overlay["traces"])
+    assert [s["name"] for s in overlay["shapes"]] == ["chorus-note-range-2"]
+    assert all(is_note_shape(s) for s in overlay["shapes"])
+    assert overlay["axis_name"] == "yaxis9" and overlay["axis"]["visible"] is False
+    # The chart's own traces and shapes are not mistaken for notes.
+    assert not is_note_trace({"uid": "line"}) and not is_note_shape({"name": "panel-own"})
+    assert marker_overlay([], PERIODS)["traces"] == []
 
 
 def test_annc003_formula_cells_are_neutralised_in_csv():
