@@ -274,11 +274,17 @@ def _upsert_all(
 
 
 def _column_values(rows: pd.DataFrame, name: str) -> list[object]:
+    """One column as Python values for the driver: NaN figures and blank symbols None."""
     if name == "status":
-        return [_status(v) for v in rows[name].tolist()]
+        return map_distinct(rows[name], _status).tolist()
+    if name in FIGURES and rows[name].dtype == np.float64:
+        numbers = rows[name].to_numpy()
+        values = numbers.astype(object)
+        values[np.isnan(numbers)] = None  # NaN -> NULL
+        return values.tolist()
     values = rows[name].tolist()
     if name in FIGURES:
-        return [None if v != v else v for v in values]  # NaN -> NULL
+        return [None if v != v else v for v in values]
     return values
 
 

@@ -295,15 +295,6 @@ class DuplicateTracker:
         return result.where(result >= 0, pd.NA)
 
 
-def _blank(value: object) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float) and np.isnan(value))
-        or (isinstance(value, str) and not value.strip())
-    )
-
-
 def _text(staged: pd.DataFrame, column: str) -> pd.Series:
     """The column as objects with None for blanks (an all-None Series if absent)."""
     if column not in staged.columns:
@@ -336,6 +327,9 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         values, symbols, bad = _parse_numbers(distinct)
         return pd.DataFrame({"value": values, "symbol": symbols, "bad": bad})
 
+    if not text.notna().any():  # an absent or empty column (counts in most files)
+        nothing = pd.Series([None] * len(text), index=text.index, dtype=object)
+        return pd.Series(np.nan, index=text.index), nothing, pd.Series(False, index=text.index)
     parsed = apply_distinct(text, parse)
     return parsed["value"].astype(float), parsed["symbol"], parsed["bad"].astype(bool)
 
