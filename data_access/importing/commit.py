@@ -82,19 +82,19 @@ def _status(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-STORED = ["id", "indicator_id", "area_code", "breakdown", "breakdown_value", "period_start",
+_STORED = ["id", "indicator_id", "area_code", "breakdown", "breakdown_value", "period_start",
           "period_end", "period_label", *FIGURES, "status", "batch_id", "data_version"]  # fmt: skip
 # One query per breakdown cell over the chunk's areas and periods, in plain SQL: the lists
 # travel as one parameter each (a JSON array on SQLite, an array on PostgreSQL), so the
 # statement text stays the same and the driver can reuse it.
 _EXISTING_SQLITE = f"""
-SELECT {", ".join(STORED)} FROM observations
+SELECT {", ".join(_STORED)} FROM observations
 WHERE indicator_id = ? AND breakdown = ? AND breakdown_value = ?
   AND area_code IN (SELECT value FROM json_each(?))
   AND period_start IN (SELECT value FROM json_each(?))
 """  # noqa: S608 - fixed names
 _EXISTING_POSTGRESQL = f"""
-SELECT {", ".join(STORED)} FROM observations
+SELECT {", ".join(_STORED)} FROM observations
 WHERE indicator_id = %s AND breakdown = %s AND breakdown_value = %s
   AND area_code = ANY(%s::text[]) AND period_start = ANY(%s::date[])
 """  # noqa: S608 - fixed names
@@ -292,12 +292,12 @@ def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -
     """New observations: COPY on PostgreSQL, one DBAPI executemany on SQLite."""
     # Plain DBAPI with one tuple per row: SQLAlchemy's per-row parameter processing (and
     # the ORM's grouping by NULL pattern) cost several times the insert.
-    dialect = session.get_bind().dialect.name
+    dialect = session.get_bind().dialect
     names = {"indicator": "indicator_id"}
     columns = [_column_values(rows, c) for c in OBSERVATION_COLUMNS]
     targets = [names.get(c, c) for c in OBSERVATION_COLUMNS]
     connection = session.connection()
-    if dialect == "postgresql":
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":  # psycopg 3 has COPY
         count = len(rows)
         records = zip(*columns, [batch_id] * count, [version] * count, strict=True)
         driver = connection.connection.driver_connection
@@ -308,13 +308,14 @@ def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -
             for record in records:
                 copy.write_row(record)
         return
-    if dialect == "sqlite":  # SQLAlchemy stores dates in SQLite as ISO text
+    sqlite = dialect.name == "sqlite"
+    if sqlite:  # SQLAlchemy stores dates in SQLite as ISO text
         for name in ("period_start", "period_end"):
             position = OBSERVATION_COLUMNS.index(name)
             iso = map_distinct(rows[name], lambda d: d.isoformat())
             columns[position] = iso.tolist()
     records = list(zip(*columns, strict=True))
-    marker = "?" if dialect == "sqlite" else "%s"
+    marker = "?" if sqlite else "%s"
     # batch and version are the same for every row: integers written into the statement.
     statement = (
         f"INSERT INTO observations ({', '.join([*targets, 'batch_id', 'data_version'])}) "  # noqa: S608 - fixed names
