@@ -229,16 +229,16 @@ RENDERER_HOOKS = {
 def early_script_links(app: Dash) -> str:
     """``<link rel="preload">`` tags for EARLY_SCRIPTS at Dash's fingerprinted addresses
     (cached for a year; registering them also lets Dash serve them)."""
-    urls = app._collect_and_register_resources(
-        [
-            {"relative_package_path": path, "namespace": namespace}
-            for namespace, path in EARLY_SCRIPTS
-        ]
-    )
-    return "\n".join(
-        f'<link rel="preload" as="script" fetchpriority="low" href="{url}" data-chorus-early>'
-        for url in urls
-    )
+    links = []
+    for namespace, path in EARLY_SCRIPTS:
+        (url,) = app._collect_and_register_resources(
+            [{"relative_package_path": path, "namespace": namespace}]
+        )
+        links.append(
+            f'<link rel="preload" as="script" fetchpriority="low" href="{url}" '
+            f'data-chorus-early="{namespace}">'
+        )
+    return "\n".join(links)
 
 
 def _finish_dash_setup_before_any_request(app: Dash) -> None:

@@ -14,6 +14,11 @@
   function run() {
     var links = document.querySelectorAll("link[rel=preload][as=script][data-chorus-early]");
     Array.prototype.forEach.call(links, function (link) {
+      if (link.getAttribute("data-chorus-early") === "plotly") {
+        // Should a graph appear before this has run (a slow network), Dash's own loader
+        // then asks for the same, preloaded address instead of downloading plotly.js again.
+        window._dashPlotlyJSURL = link.href;
+      }
       var script = document.createElement("script");
       script.src = link.href;
       script.async = false;
