@@ -56,6 +56,10 @@ POLARITY_TEXT = {
 }
 SIGNIFICANT_WORDS = {"better", "worse", "higher", "lower"}
 TABLE_PLACEHOLDER = "The table loads when this tab opens."
+# The Breakdown and About tabs are drawn when opened too: they hold more than half of a
+# panel's components, and every component on a page costs the browser time to draw.
+BREAKDOWN_PLACEHOLDER = "The breakdown loads when this tab opens."
+ABOUT_PLACEHOLDER = "The notes on this indicator load when this tab opens."
 
 
 def pid(kind: str, panel_id: str) -> dict[str, str]:
@@ -497,10 +501,7 @@ def indicator_panel(
             id=pid("panel-tab-breakdown", panel_id),
             className="panel-tabpanel",
             hidden=True,
-            children=html.Div(
-                id=pid("panel-breakdown", panel_id),
-                children=breakdown_children(indicator, view, with_chart=False),
-            ),
+            children=html.Div(id=pid("panel-breakdown", panel_id), children=BREAKDOWN_PLACEHOLDER),
         ),
         html.Div(
             id=pid("panel-tab-table", panel_id),
@@ -525,7 +526,7 @@ def indicator_panel(
             id=pid("panel-tab-about", panel_id),
             className="panel-tabpanel",
             hidden=True,
-            children=about_children(indicator),
+            children=html.Div(id=pid("panel-about", panel_id), children=ABOUT_PLACEHOLDER),
         ),
     ]
     children: list = [heading(title_children, className="panel-title", id=f"title-{panel_id}")]

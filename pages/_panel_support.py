@@ -303,21 +303,22 @@ def _panel_update_outputs(  # type: ignore[no-untyped-def]
 @callback(
     Output({"type": "panel-breakdown", "index": MATCH}, "children", allow_duplicate=True),
     Output({"type": "panel-table", "index": MATCH}, "children", allow_duplicate=True),
+    Output({"type": "panel-about", "index": MATCH}, "children"),
     Input({"type": "panel-tabs", "index": MATCH}, "value"),
     State({"type": "panel-state", "index": MATCH}, "data"),
     prevent_initial_call=True,
 )
 @guarded("read")
 def draw_opened_tab(tab, state):  # type: ignore[no-untyped-def]
-    """Draw the breakdown chart or the table when its tab is opened (not before)."""
-    if tab not in ("breakdown", "table") or not state:
+    """Draw the breakdown chart, the table or the notes on the indicator when its tab is
+    opened (not before: a page of panels stays light for the browser)."""
+    if tab not in ("breakdown", "table", "about") or not state:
         raise dash.exceptions.PreventUpdate
     content = cached_view_json("panel-tab", state, tab, _opened_tab_content)
     if content is None:
         raise dash.exceptions.PreventUpdate
-    if tab == "breakdown":
-        return content, dash.no_update
-    return dash.no_update, content
+    outputs = {"breakdown": 0, "table": 1, "about": 2}
+    return tuple(content if n == outputs[tab] else dash.no_update for n in range(3))
 
 
 def _opened_tab_content(  # type: ignore[no-untyped-def]
@@ -325,6 +326,8 @@ def _opened_tab_content(  # type: ignore[no-untyped-def]
 ) -> Any:
     if tab == "breakdown":
         return breakdown_children(indicator, view, with_chart=True)
+    if tab == "about":
+        return about_children(indicator)
     return table_children(indicator, area_name, view)
 
 

@@ -322,3 +322,22 @@ def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server
         assert len(keys) == panels * len(areas)
     finally:
         cache.reset_cache_configuration()
+
+
+def test_panel010_breakdown_and_about_are_drawn_when_their_tab_opens(server, client, auth, users):
+    from components.panel import ABOUT_PLACEHOLDER, BREAKDOWN_PLACEHOLDER
+
+    with server.test_request_context():
+        panel = render_panel("gld", "gld", "E08000004")
+    assert _find(panel, pid("panel-breakdown", "gld")).children == BREAKDOWN_PLACEHOLDER
+    assert _find(panel, pid("panel-about", "gld")).children == ABOUT_PLACEHOLDER
+    auth.login("oldham_viewer")
+    about = call_panel(
+        client, "panel-tabs", {"panel-tabs": "about", "panel-state": GLD_STATE}, "gld"
+    )
+    text = _text(_props(about, "panel-about")["children"])
+    assert "Definition" in text and ABOUT_PLACEHOLDER not in text
+    opened = call_panel(
+        client, "panel-tabs", {"panel-tabs": "breakdown", "panel-state": GLD_STATE}, "gld"
+    )
+    assert "eligible minus not eligible" in _text(_props(opened, "panel-breakdown")["children"])
