@@ -186,17 +186,16 @@ def import_data_command(
 def _warm_cache() -> None:
     import time
 
-    from data_access.cache import describe_cache
-    from pages._panel_support import areas_in_use, warm_default_views
+    from pages._panel_support import warm_areas_in_use
 
-    if describe_cache() == "off":
+    started = time.perf_counter()
+    warmed = warm_areas_in_use()
+    if warmed is None:
         click.echo("The cache is off (CHORUS_CACHE=off): nothing to warm.")
         return
-    started = time.perf_counter()
-    areas = areas_in_use()
-    panels = warm_default_views(areas)
+    panels, areas = warmed
     click.echo(
-        f"Cache warmed: {panels:,} panels for {len(areas)} authorities in "
+        f"Cache warmed: {panels:,} panels for {areas} authorities in "
         f"{time.perf_counter() - started:.1f} s."
     )
 

@@ -272,7 +272,11 @@ def _comparator_members(session: Session, area: dict[str, Any], keys: Sequence[s
 def panel_area_codes(session: Session, area_code: str, comparators: Sequence[str]) -> list[str]:
     """Every area whose rows a panel of ``area_code`` with ``comparators`` needs, sorted."""
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
-    needed = _comparator_members(session, area, comparators)
+    return _needed_codes(area_code, _comparator_members(session, area, comparators))
+
+
+def _needed_codes(area_code: str, needed: dict) -> list[str]:
+    """The area and every member of its comparators (``_comparator_members``), sorted."""
     return sorted({area_code, *(c for _, members in needed.values() for c in members)})
 
 
@@ -340,7 +344,7 @@ def _series_frame_uncached(
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
     needed = _comparator_members(session, area, comparators)
     if rows is None:
-        codes = sorted({area_code, *(c for _, members in needed.values() for c in members)})
+        codes = _needed_codes(area_code, needed)
         rows = suppressed_rows(session, indicator, codes, threshold, period_from, period_to)
     rows = rows[rows["breakdown"] == breakdown]
     england = rows[rows["area_code"] == ENGLAND]

@@ -158,7 +158,7 @@ def fetch_tuples(session: Session, query: Select) -> list[tuple]:
     SQLAlchemy's result rows and type processing cost far more than the query for the
     thousands of rows a panel reads (80 ms against 5 ms for 2,600 rows on SQLite), so the
     statement is compiled once with its parameters and run on the driver's cursor. Dates
-    come back as ``date`` from PostgreSQL and as ISO text from SQLite (see ``as_dates``).
+    come back as ``date`` from PostgreSQL and as ISO text from SQLite (see ``_as_dates``).
     """
     connection = session.connection()
     compiled = query.compile(

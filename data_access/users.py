@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from data_access.models import AuditEvent, LoginAttempt, Organisation, User, utcnow
+from data_access.models import Area, AuditEvent, LoginAttempt, Organisation, User, utcnow
 
 ROLES = ("viewer", "practitioner", "analyst", "admin")
 
@@ -219,3 +219,16 @@ def search_users(
             | User.display_name.ilike(pattern, escape="\\")
         )
     return [_record(u) for u in session.scalars(query)]
+
+
+def areas_with_active_users(session: Session) -> list[str]:
+    """Area codes of organisations with an active user (the authorities people look at)."""
+    query = (
+        select(Organisation.code)
+        .join(User, User.organisation_id == Organisation.id)
+        .join(Area, Area.code == Organisation.code)
+        .where(User.active.is_(True))
+        .distinct()
+        .order_by(Organisation.code)
+    )
+    return list(session.scalars(query))

@@ -37,8 +37,9 @@ from components.panel import (
     table_children,
 )
 from data_access import indicators_query as iq
-from data_access.cache import cached_json
+from data_access.cache import cached_json, describe_cache
 from data_access.db import get_database
+from data_access.users import areas_with_active_users
 
 PREFERRED_BREAKDOWNS = ("fsm", "ethnicity", "sex", "sen", "imd_quintile", "age_band")
 
@@ -131,8 +132,8 @@ def render_panel(
 ) -> Any:
     """The panel as a JSON component tree (memoised; a notice if the indicator is unknown)."""
     comparators = list(iq.DEFAULT_COMPARATORS if comparators is None else comparators)
-    threshold = disclosure_threshold()
-    key = (
+    # Everything the rendering depends on, so also the cache key (the data version aside).
+    view = (
         panel_id,
         indicator_id,
         area_code,
@@ -142,27 +143,13 @@ def render_panel(
         period_to,
         description,
         show_controls,
-        threshold,
+        disclosure_threshold(),
     )
     with get_database().read() as session:
         return cached_json(
             "panel",
-            key,
-            lambda: as_json_tree(
-                _render_panel_uncached(
-                    session,
-                    panel_id,
-                    indicator_id,
-                    area_code,
-                    breakdown,
-                    comparators,
-                    period_from,
-                    period_to,
-                    description,
-                    show_controls,
-                    threshold,
-                )
-            ),
+            view,
+            lambda: as_json_tree(_render_panel_uncached(session, *view)),
             session=session,
         )
 
@@ -426,17 +413,14 @@ def warm_default_views(area_codes: list[str]) -> int:
 
 def areas_in_use() -> list[str]:
     """Area codes of organisations with an active user (the authorities people look at)."""
-    from sqlalchemy import select
-
-    from data_access.models import Area, Organisation, User
-
-    query = (
-        select(Organisation.code)
-        .join(User, User.organisation_id == Organisation.id)
-        .join(Area, Area.code == Organisation.code)
-        .where(User.active.is_(True))
-        .distinct()
-        .order_by(Organisation.code)
-    )
     with get_database().read() as session:
-        return list(session.scalars(query))
+        return areas_with_active_users(session)
+
+
+def warm_areas_in_use() -> tuple[int, int] | None:
+    """``warm_default_views`` for every authority in use, after an import; returns (panels,
+    authorities), or None when the cache is off (nothing to warm)."""
+    if describe_cache() == "off":
+        return None
+    areas = areas_in_use()
+    return warm_default_views(areas), len(areas)

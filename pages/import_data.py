@@ -22,7 +22,6 @@ from flask import current_app, has_request_context
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
-from data_access.cache import describe_cache
 from data_access.db import get_database
 from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
@@ -39,7 +38,7 @@ from data_access.importing.safety import FileRejected, inspect_file, read_chunks
 from data_access.importing.service import commit_file, validate_file
 from data_access.observations import indicator_catalogue
 from data_access.users import write_audit
-from pages._panel_support import areas_in_use, warm_default_views
+from pages._panel_support import warm_areas_in_use
 
 dash.register_page(
     __name__, path="/import", name="Import data", title="Import data - Chorus", order=80
@@ -788,10 +787,10 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
         folder,
         {"stage": "committed", "fraction": 1.0, "text": "Committed", "result": result.as_dict()},
     )
-    if result.rows_inserted + result.rows_changed and describe_cache() != "off":
+    if result.rows_inserted + result.rows_changed:
         # New figures: render the default panels now, so nobody waits for them later.
         set_progress(("100", "Committed. Preparing the charts of the authorities in use..."))
-        warm_default_views(areas_in_use())
+        warm_areas_in_use()
     with get_database().read() as session:
         batches = recent_batches(session, organisation_id=user.organisation_id)
     return render_result(result.as_dict()), _batches_table(batches)
