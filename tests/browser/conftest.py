@@ -126,8 +126,23 @@ class BrowserSession:
         self.driver.get(f"{self.base_url}/login")
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        button = self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
+        button.click()
+        # click() returns before the form is posted; until then the login page itself (which
+        # has an h1 and no callbacks) would satisfy wait_for_dash, and the next visit would race
+        # the session cookie. Wait for the login page to go first.
+        self.wait_until_gone(button)
         self.wait_for_dash()
+        if "/login" in self.driver.current_url:
+            body = self.driver.execute_script("return document.body.innerText.slice(0, 300)")
+            raise AssertionError(f"login as {username} failed: {body!r}")
+
+    def wait_until_gone(self, element, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+        """Wait until ``element``'s page has been replaced by the next one."""
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, timeout).until(ec.staleness_of(element))
 
     def visit(self, path: str) -> None:
         self.driver.get(f"{self.base_url}{path}")
@@ -140,7 +155,12 @@ class BrowserSession:
         script = """
           const h1 = document.querySelector('h1');
           const loading = document.querySelector('[data-dash-is-loading="true"]');
-          return document.readyState === 'complete' && h1 !== null && loading === null;
+          // The renderer's own flag also covers the gap between one callback's answer and
+          // the callbacks it triggers, when no element is marked as loading.
+          const store = window.store && window.store.getState();
+          const pending = store ? store.isLoading : false;
+          return document.readyState === 'complete' && h1 !== null && loading === null
+            && !pending;
         """
         from selenium.common.exceptions import TimeoutException
 

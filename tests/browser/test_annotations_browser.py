@@ -265,6 +265,8 @@ def test_annb003_a_page_asks_once_per_panel_and_draws_existing_notes_at_once(
     )
     try:
         _visit(session_browser, "/early-years")
+        # Plotly draws the figure a moment after Dash has settled: wait for the chart itself.
+        _wait(driver, lambda d: _note_traces(d) is not None, 60)
         calls = driver.execute_script("return window.__chorusCallbacks")
     finally:
         driver.execute_cdp_cmd(
