@@ -7,6 +7,7 @@ The mapping says which ``Short Desc`` becomes which Chorus indicator and breakdo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pandas as pd
@@ -89,6 +90,20 @@ def stage(
 def _area_codes(rows: pd.DataFrame, reference: Reference) -> pd.Series:
     """England and regions by name, LAs by number (old numbers kept for the validator)."""
     by_name = map_distinct(rows["area_name"], lambda v: _REGION_CODES.get(v.lower()))
-    numbers = pd.to_numeric(rows["la_number"], errors="coerce")
-    by_number = map_distinct(numbers, lambda n: reference.la_numbers.get(int(n), f"LA{int(n):03d}"))
+    by_number = map_distinct(rows["la_number"], lambda v: _la_number_code(v, reference))
     return by_name.where(by_name.notna(), by_number).astype(object)
+
+
+def _la_number_code(cell: object, reference: Reference) -> str | None:
+    """The current code for a LAIT LA number; anything that is not a whole number is passed
+    on as written, so the validator reports it as an unknown area on its line."""
+    text = str(cell).strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(number) or not number.is_integer():
+        return text
+    return reference.la_numbers.get(int(number), f"LA{int(number):03d}")

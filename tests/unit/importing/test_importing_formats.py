@@ -173,3 +173,22 @@ def test_fmt009_sixty_thousand_lait_rows_validate_in_chunks(tmp_path, reference)
     assert prepared.rows_read == 60_000
     assert prepared.rows_valid == 60_000, prepared.problems.grouped()
     assert len(prepared.chunk_files) == 3
+
+
+def test_fmt010_a_lait_la_number_that_is_not_a_whole_number_is_reported_on_its_line(
+    tmp_path, reference
+):
+    path = lait_layout_file(tmp_path / "lait.csv", 6)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # Lines 2-4 of the file: three kinds of bad LA number; the other rows are fine.
+    frame.loc[0, "LA Number"] = "inf"
+    frame.loc[1, "LA Number"] = "353.5"
+    frame.loc[2, "LA Number"] = "Oldham"
+    frame.to_csv(path, index=False)
+    prepared = prepare_import(path, "lait", None, reference, tmp_path / "w")
+    assert prepared.rows_read == 6
+    assert prepared.rows_valid == 3
+    problems = prepared.problems.to_frame()
+    bad = problems[problems["severity"] == "error"]
+    assert sorted(bad["line"].astype(int)) == [2, 3, 4]
+    assert set(bad["value"].astype(str)) == {"INF", "353.5", "OLDHAM"}
