@@ -263,12 +263,14 @@ def any_db(request):
     reset_mutable_tables(database)
     from sqlalchemy import delete
 
-    from data_access.models import ImportBatch, Observation, ObservationHistory
+    from data_access.models import DataState, ImportBatch, Observation, ObservationHistory
 
     with database.write() as session:
         session.execute(delete(ObservationHistory))
         session.execute(delete(Observation))
         session.execute(delete(ImportBatch))
+        # Every test starts at data version 1, whatever an earlier test imported.
+        session.execute(delete(DataState))
     return database
 
 
