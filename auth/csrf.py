@@ -88,6 +88,12 @@ def set_csrf_cookie(response: Response) -> Response:
     """after_request hook: give a logged-in browser the cookie Dash's renderer reads."""
     from flask_login import current_user
 
+    from auth.setup import PUBLIC_PREFIXES
+
+    # Static files need no token, and asking who is logged in would cost a database read
+    # for each of the page's dozens of script and style requests.
+    if request.path.startswith(PUBLIC_PREFIXES):
+        return response
     if not current_user or not current_user.is_authenticated:
         return response
     token = csrf_token()

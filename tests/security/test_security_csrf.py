@@ -32,6 +32,31 @@ def test_sec021_csrf_cookie_is_readable_by_the_page_but_strict(login):
     assert session_cookie.http_only and session_cookie.same_site == "Lax"
 
 
+def test_sec028_static_files_are_served_without_reading_the_user(login, db):
+    from sqlalchemy import event
+
+    client = login("oldham_viewer")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engines = {db.read_engine, db.write_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get("/assets/chorus.css")
+        assert response.status_code == 200
+        assert statements == []
+        # A page request still reads the user (and so keeps the CSRF cookie up to date).
+        assert client.get("/health").status_code == 200
+        client.get("/api/v1/indicators")
+        assert any("users" in s for s in statements)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+
+
 def test_sec022_missing_or_wrong_token_is_refused(login, callback_named, audit_rows):
     client, body = _admin_list(login, callback_named)
     good = csrf_headers(client)
