@@ -93,6 +93,9 @@ def test_annb001_practitioner_writes_point_and_range_notes_with_the_keyboard(
     session_browser.login(user.username, user.password)
     _visit(session_browser, "/early-years")
     _wait(driver, lambda d: _find(d, "note-text") is not None, 90)
+    # The empty required text box is not marked as an error before anyone has typed in it.
+    outline = "return getComputedStyle(arguments[0]).outlineStyle"
+    assert driver.execute_script(outline, _find(driver, "note-text")) == "none"
 
     # A point note on the latest period (the form's default), as a question for the network.
     _choose_radio(driver, "note-kind", "question")
