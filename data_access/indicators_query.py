@@ -37,7 +37,7 @@ from analysis import (
 )
 from data_access.cache import cached_frame
 from data_access.catalogue import group_members, neighbour_group_code
-from data_access.models import Area, Observation
+from data_access.models import Area, Indicator, Observation
 from data_access.observations import CANONICAL_COLUMNS, indicator_catalogue, observations_frame
 
 ENGLAND = "E92000001"
@@ -79,11 +79,11 @@ GAP_PAIRS = {
 
 def indicator_record(session: Session, indicator_id: str) -> dict[str, Any] | None:
     """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown."""
-    catalogue = indicator_catalogue(session, [indicator_id])
-    if catalogue.empty:
+    # A primary-key read: every panel, tab and API request asks for one, so no DataFrame.
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
         return None
-    record = catalogue.iloc[0].to_dict()
-    return {k: (None if _is_nan(v) else v) for k, v in record.items()}
+    return {c.name: getattr(indicator, c.name) for c in Indicator.__table__.columns}
 
 
 def indicator_options(session: Session) -> list[dict[str, str]]:
@@ -204,10 +204,6 @@ def _as_date(value: object | None) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
-
-
-def _is_nan(value: object) -> bool:
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _group_series(
