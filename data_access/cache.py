@@ -315,6 +315,15 @@ def frame_from_bytes(payload: bytes) -> pd.DataFrame:
 # --- the memoisers ---------------------------------------------------------------------------
 
 
+def _version_and_database(session: Session | None) -> tuple[int, str]:
+    if session is None:
+        from data_access.db import get_database
+
+        with get_database().read() as own_session:
+            return data_version_of(own_session), _database_identity(own_session)
+    return data_version_of(session), _database_identity(session)
+
+
 def _memoise(
     namespace: str,
     key_parts: Sequence[object],
@@ -328,13 +337,7 @@ def _memoise(
     backend = cache_backend()
     if backend is None:
         return compute()
-    if session is None:
-        from data_access.db import get_database
-
-        with get_database().read() as own_session:
-            version, database = data_version_of(own_session), _database_identity(own_session)
-    else:
-        version, database = data_version_of(session), _database_identity(session)
+    version, database = _version_and_database(session)
     key = cache_key(namespace, key_parts, version, database)
 
     local = _local.get(key)
@@ -383,6 +386,57 @@ def cached_frame(
         session,
         ttl,
     )
+
+
+def cached_frames(
+    namespace: str,
+    keys: Sequence[Sequence[object]],
+    compute_missing: Callable[[list[Sequence[object]]], list[pd.DataFrame]],
+    session: Session | None = None,
+    ttl: int = DEFAULT_TTL_SECONDS,
+) -> list[pd.DataFrame]:
+    """One DataFrame per key, each memoised on its own under (namespace, key, data version).
+
+    ``compute_missing(missing_keys)`` returns the frames of the keys not in the cache, in
+    the same order, worked out together (one query for all of them). The data version is
+    read once. With the cache off every key is computed. Each result is a copy with a fresh
+    RangeIndex.
+    """
+    keys = list(keys)
+    backend = cache_backend()
+    if backend is None:
+        return [frame.reset_index(drop=True) for frame in compute_missing(keys)]
+    version, database = _version_and_database(session)
+    full_keys = [cache_key(namespace, key, version, database) for key in keys]
+    found: dict[str, pd.DataFrame] = {}
+    for full_key in full_keys:
+        value = _local.get(full_key)
+        if value is None:
+            try:
+                payload = backend.get(full_key)
+            except Exception:  # noqa: BLE001 - a broken cache must not break the page
+                log.warning("cache read failed for %s", namespace, exc_info=True)
+                payload = None
+            if payload is not None:
+                value = frame_from_bytes(payload)
+                if len(payload) <= LOCAL_MAX_BYTES:
+                    _local.put(full_key, value)
+        if value is not None:
+            found[full_key] = value
+    missing = [k for k, fk in zip(keys, full_keys, strict=True) if fk not in found]
+    if missing:
+        for key, frame in zip(missing, compute_missing(missing), strict=True):
+            full_key = cache_key(namespace, key, version, database)
+            frame = frame.reset_index(drop=True)
+            payload = frame_to_bytes(frame)
+            try:
+                backend.set(full_key, payload, ttl)
+            except Exception:  # noqa: BLE001
+                log.warning("cache write failed for %s", namespace, exc_info=True)
+            if len(payload) <= LOCAL_MAX_BYTES:
+                _local.put(full_key, frame)
+            found[full_key] = frame
+    return [found[full_key].copy() for full_key in full_keys]
 
 
 def cached_json(

@@ -35,7 +35,7 @@ from analysis import (
     rank_and_quartile,
     recent_trend,
 )
-from data_access.cache import cached_frame
+from data_access.cache import cache_backend, cached_frame, cached_frames
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Indicator, Observation
 from data_access.observations import CANONICAL_COLUMNS, indicator_catalogue, observations_frame
@@ -164,23 +164,61 @@ def suppressed_rows(
     count of people to protect (``denominator_is_people=False``). Memoised under the data
     version (data_access.cache): disclosure control is the costly step of a panel.
     """
-    areas = None if area_codes is None else sorted(set(area_codes))
-    key = (
-        indicator["id"],
-        indicator.get("unit"),
-        areas,
-        threshold,
-        str(period_from),
-        str(period_to),
-    )
-    return cached_frame(
-        "suppressed_rows",
-        key,
-        lambda: _suppressed_rows_uncached(
+    if area_codes is None:
+        key = (indicator["id"], indicator.get("unit"), None, threshold, period_from, period_to)
+        return cached_frame(
+            "suppressed_rows",
+            [str(part) for part in key],
+            lambda: _suppressed_rows_uncached(
+                session, indicator, None, threshold, period_from, period_to
+            ),
+            session=session,
+        )
+    areas = sorted(set(area_codes))
+    if cache_backend() is None:
+        return _suppressed_rows_uncached(
             session, indicator, areas, threshold, period_from, period_to
+        )
+    # Suppression never looks across areas (a breakdown is one area's period), so each
+    # area's rows are memoised on their own, over every period: England, a region or a
+    # neighbour suppressed for one authority's panel serve every other panel that shows them,
+    # whatever its time range, breakdown or comparators. Missing areas are read together.
+    per_area = cached_frames(
+        "suppressed_area_rows",
+        [(indicator["id"], indicator.get("unit"), code, threshold) for code in areas],
+        lambda missing: _suppressed_by_area(
+            session, indicator, [key[2] for key in missing], threshold
         ),
         session=session,
     )
+    frame = pd.concat(per_area, ignore_index=True)
+    return _within_periods(frame, _as_date(period_from), _as_date(period_to))
+
+
+def _suppressed_by_area(
+    session: Session, indicator: dict[str, Any], area_codes: list[str], threshold: int
+) -> list[pd.DataFrame]:
+    """Suppressed rows of every period, one frame per area in ``area_codes``' order."""
+    # Read straight from the database: each area's suppressed rows are what is kept.
+    frame = observations_frame(session, indicator["id"], area_codes, None, memoise=False)
+    people = indicator.get("unit") in ("percent", "count", "days")
+    rows = apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
+    by_area = dict(tuple(rows.groupby("area_code", sort=False)))
+    empty = rows.iloc[0:0]
+    return [by_area.get(code, empty) for code in area_codes]
+
+
+def _within_periods(
+    frame: pd.DataFrame, period_from: date | None, period_to: date | None
+) -> pd.DataFrame:
+    """Rows starting on or after ``period_from`` and ending on or before ``period_to``, as
+    observations_frame filters them in SQL (columns unchanged, fresh RangeIndex)."""
+    keep = pd.Series(True, index=frame.index)
+    if period_from is not None:
+        keep &= frame["period_start"].map(lambda d: d >= period_from).astype(bool)
+    if period_to is not None:
+        keep &= frame["period_end"].map(lambda d: d <= period_to).astype(bool)
+    return frame[keep].reset_index(drop=True)
 
 
 def _suppressed_rows_uncached(

@@ -81,16 +81,23 @@ def observations_frame(
     breakdown: str | None = "total",
     period_from: object | None = None,
     period_to: object | None = None,
+    *,
+    memoise: bool = True,
 ) -> pd.DataFrame:
     """Observations of one indicator as a DataFrame of the canonical columns plus area_name.
 
     ``area_codes`` None means every area; ``breakdown`` None means every breakdown.
     Sorted by area_code, breakdown, breakdown_value, period_start. Memoised by
-    data_access.cache under the data version, so an import (which bumps it) invalidates it.
+    data_access.cache under the data version, so an import (which bumps it) invalidates it;
+    ``memoise=False`` reads the database (for callers that keep what they make of it).
     """
     from data_access.cache import cached_frame
 
     areas = None if area_codes is None else sorted(set(area_codes))
+    if not memoise:
+        return _observations_frame_uncached(
+            session, indicator, areas, breakdown, period_from, period_to
+        )
     key = (indicator, areas, breakdown, str(period_from), str(period_to))
     return cached_frame(
         "observations",

@@ -179,3 +179,33 @@ def test_cache008_cached_panel_series_equal_the_uncached_ones(db, tmp_path):
         pd.testing.assert_frame_equal(rows, rows_direct.reset_index(drop=True))
     finally:
         cache.reset_cache_configuration()
+
+
+def test_cache009_suppressed_rows_memoised_per_area_equal_the_uncached_ones(db, tmp_path):
+    """Each area's suppressed rows are kept on their own: any mix of areas and time range,
+    partly from the cache and partly read, gives what suppressing them together gives."""
+    from data_access import indicators_query as iq
+
+    views = [
+        (["E08000004", "E92000001"], None, None),
+        # Overlaps the first (two areas from the cache, one read) with a time range.
+        (["E08000004", "E08000005", "E92000001"], "2024-01-01", "2025-06-30"),
+        (["E08000005"], "2024-06-01", None),
+        (["E08000004", "E08000005", "E92000001", "E99999999"], None, "2024-12-31"),
+    ]
+    cache.configure_cache(cache_dir=tmp_path / "area-cache", enabled=True)
+    try:
+        with db.read() as session:
+            indicator = iq.indicator_record(session, "eh_assessments_timely")
+            for areas, start, end in views:
+                # A small threshold and a large one: different entries.
+                for threshold in (5, 50):
+                    ours = iq.suppressed_rows(session, indicator, areas, threshold, start, end)
+                    direct = iq._suppressed_rows_uncached(
+                        session, indicator, areas, threshold, start, end
+                    )
+                    assert len(direct) > 0
+                    assert (direct["status"] == "c").any()
+                    pd.testing.assert_frame_equal(ours, direct.reset_index(drop=True))
+    finally:
+        cache.reset_cache_configuration()
