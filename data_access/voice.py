@@ -332,7 +332,9 @@ def visible_voice_items(
         frame = frame.iloc[:limit]
     frame = frame.reset_index(drop=True)
     frame = _attach_links(session, frame)
-    frame = add_attribution(frame, attribution_counts(session), disclosure_threshold())
+    # Counted for the roles and areas on this page only: a panel shows three quotes.
+    counts = attribution_counts(session, for_rows=frame)
+    frame = add_attribution(frame, counts, disclosure_threshold())
     if audit:
         audit_restricted_reads(session, user, frame, purpose)
     frame.attrs["total"] = total
@@ -507,20 +509,26 @@ def audit_restricted_reads(
 # --------------------------------------------------------------------------- attribution
 
 
-def attribution_counts(session: Session) -> pd.DataFrame:
+def attribution_counts(session: Session, for_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """How many approved, current items share each role, age band, area and year.
 
     Counted over the whole library (not only what one user sees), so the same quote gets the
-    same attribution for everyone. Columns speaker_role, age_band, area_code, year, items.
+    same attribution for everyone. ``for_rows`` (voice rows with speaker_role and area_code)
+    limits the count to the roles and areas those rows have, which is all
+    :func:`add_attribution` looks up for them. Columns speaker_role, age_band, area_code,
+    year, items.
     """
-    rows = session.execute(
-        select(
-            VoiceItem.speaker_role,
-            VoiceItem.age_band,
-            VoiceItem.area_code,
-            VoiceItem.collected_on,
-        ).where(VoiceItem.withdrawn == false(), VoiceItem.moderation_status == "approved")
-    ).all()
+    query = select(
+        VoiceItem.speaker_role,
+        VoiceItem.age_band,
+        VoiceItem.area_code,
+        VoiceItem.collected_on,
+    ).where(VoiceItem.withdrawn == false(), VoiceItem.moderation_status == "approved")
+    if for_rows is not None:
+        roles = sorted({str(r) for r in for_rows["speaker_role"].dropna()})
+        areas = sorted({str(a) for a in for_rows["area_code"].dropna()})
+        query = query.where(VoiceItem.speaker_role.in_(roles), VoiceItem.area_code.in_(areas))
+    rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=["speaker_role", "age_band", "area_code", "collected_on"])
     frame["year"] = [d.year if d else None for d in frame["collected_on"]]
     frame["age_band"] = frame["age_band"].fillna("")

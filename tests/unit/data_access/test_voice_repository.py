@@ -488,3 +488,29 @@ def test_voi016_edit_checks_the_text_again_and_is_audited(world):
         )
     assert set(json.loads(detail)["fields"]) == {"text", "age_band"}
     assert "kinder" not in detail
+
+
+def test_voi017_attribution_counted_for_the_page_equals_counting_the_whole_library(world):
+    """A page of quotes is attributed from counts of its own roles and areas only; the
+    lines are the same as when the whole library is counted."""
+    with world.write() as s:
+        first_area = ORGS[0][0]
+        for _ in range(5):
+            _item(s, first_area, "publication", speaker_role="child", age_band="5-10")
+            _item(s, ORGS[1][0], "publication")  # parent or carer, adult
+        _item(s, first_area, "publication", speaker_role="child", age_band="11-15")
+        _item(s, ORGS[1][0], "publication", speaker_role="young_person", age_band="16-17")
+    with world.read() as s:
+        user = _user(s, f"{ORGS[0][1].split()[0].lower()}.analyst")
+        everything = voice.visible_voice_items(s, user, audit=False)
+        assert everything["attribution_coarsened"].any()
+        assert not everything["attribution_coarsened"].all()
+        for limit in (1, 3, None):
+            page = voice.visible_voice_items(s, user, limit=limit, audit=False)
+            whole = voice.add_attribution(
+                page.drop(columns=["attribution", "attribution_coarsened"]),
+                voice.attribution_counts(s),
+                voice.disclosure_threshold(),
+            )
+            assert page["attribution"].tolist() == whole["attribution"].tolist()
+            assert len(page) == (limit or len(everything))
