@@ -232,8 +232,17 @@ def _database_identity(session: Session) -> str:
 # --- DataFrames <-> bytes --------------------------------------------------------------------
 
 
+_NUMPY_KINDS = {"b": "bool", "i": "int", "u": "int", "f": "float", "M": "datetime64"}
+
+
 def _column_kind(series: pd.Series) -> str:
     dtype = series.dtype
+    # Plain numpy dtypes by their one-letter kind (cheap: this runs for every column of every
+    # frame the cache stores); pandas' own checks for its extension dtypes.
+    if isinstance(dtype, np.dtype) and dtype.kind in _NUMPY_KINDS:
+        return _NUMPY_KINDS[dtype.kind]
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return _object_kind(series)
     if pd.api.types.is_bool_dtype(dtype):
         return "bool"
     if pd.api.types.is_integer_dtype(dtype):
@@ -244,20 +253,16 @@ def _column_kind(series: pd.Series) -> str:
         return "datetime64"
     if isinstance(dtype, pd.StringDtype):
         return "string"
-    present = series.dropna()
+    return _object_kind(series)
+
+
+def _object_kind(series: pd.Series) -> str:
+    """ "date" for a column holding only dates (and missing values), else "object"."""
+    values = series.to_numpy(dtype=object)
+    present = values[~pd.isna(values)]
     if len(present) and all(type(v) is date for v in present):
         return "date"
     return "object"
-
-
-def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
@@ -271,7 +276,14 @@ def frame_to_bytes(frame: pd.DataFrame) -> bytes:
         elif kind == "datetime64":
             values = [None if pd.isna(v) else v.isoformat() for v in series]
         else:
-            values = [_plain(v) for v in series]
+            # Missing values (None, NaN, NA, NaT) become None in one vectorised step; orjson
+            # writes dates, strings and numpy scalars itself.
+            objects = series.to_numpy(dtype=object)
+            missing = pd.isna(objects)
+            if missing.any():
+                objects = objects.copy()
+                objects[missing] = None
+            values = objects.tolist()
         columns.append({"name": name, "kind": kind, "values": values})
     return orjson.dumps(
         {"columns": columns, "rows": len(frame)},
@@ -286,20 +298,23 @@ def frame_from_bytes(payload: bytes) -> pd.DataFrame:
     data: dict[object, object] = {}
     for column in document["columns"]:
         kind, values = column["kind"], column["values"]
+        # numpy arrays rather than Series where the kind allows: this runs for every column
+        # of every frame read from the cache.
         if kind == "float":
-            data[column["name"]] = pd.Series(
-                [np.nan if v is None else v for v in values], dtype=float
-            )
+            # None (JSON null) becomes NaN in numpy's own conversion.
+            data[column["name"]] = np.array(values, dtype=float)
         elif kind == "int":
-            data[column["name"]] = pd.Series(values, dtype="int64")
+            data[column["name"]] = np.array(values, dtype=np.int64)
         elif kind == "Int64":
-            data[column["name"]] = pd.Series(values, dtype="Int64")
+            data[column["name"]] = pd.array(values, dtype="Int64")
         elif kind == "bool":
-            data[column["name"]] = pd.Series(values, dtype=bool)
+            data[column["name"]] = np.array(values, dtype=bool)
         elif kind == "date":
-            data[column["name"]] = pd.Series(
-                [None if v is None else date.fromisoformat(v) for v in values], dtype=object
-            )
+            # A column of periods repeats a few dates: parse each distinct one once.
+            parsed = {v: date.fromisoformat(v) for v in set(values) if v is not None}
+            dates = np.empty(len(values), dtype=object)
+            dates[:] = [parsed.get(v) for v in values]
+            data[column["name"]] = dates
         elif kind == "datetime64":
             data[column["name"]] = pd.to_datetime(pd.Series(values))
         elif kind == "string":

@@ -64,6 +64,15 @@ def test_cache001_frame_round_trip_keeps_dates_nan_none_and_kinds():
     pd.testing.assert_frame_equal(back, frame)
     assert back.loc[0, "symbol"] == "x" and back.loc[1, "symbol"] is None
     assert isinstance(back.loc[0, "period_start"], date)
+    # Missing values of any kind in a column of objects come back as None; numpy scalars
+    # come back as plain numbers.
+    odd = pd.DataFrame({"mixed": pd.Series([np.int64(4), np.nan, pd.NA, "c"], dtype=object)})
+    assert cache.frame_from_bytes(cache.frame_to_bytes(odd))["mixed"].tolist() == [
+        4,
+        None,
+        None,
+        "c",
+    ]
 
 
 def test_cache002_empty_frame_keeps_its_columns():
