@@ -426,7 +426,9 @@ def bench_one(kind: str, scale: int, args: argparse.Namespace) -> dict:
     log(f"== {kind}, scale {scale}")
     if not gen.is_generated(kind, scale):
         log("   generating the dataset (this takes a while)")
-        result["generation"] = asdict(gen.generate(kind, scale))
+        generation = asdict(gen.generate(kind, scale))
+        generation.pop("url", None)  # a path on this machine
+        result["generation"] = generation
     url = gen.database_url(kind, scale)
     result["rows"] = _row_count(url)
     users = create_bench_users(url, args.users)
@@ -595,6 +597,11 @@ def render_markdown(report: dict) -> str:
         "Machine: {cpus} cores, {memory_gib} GiB, Python {python}, SQLite {sqlite}, "
         "PostgreSQL {postgresql}.".format(**report["machine"]),
         f"Options: {report['options']}",
+        *(
+            [f"Options of the runs (measured {report['runs_measured']}): {report['runs_options']}"]
+            if report.get("runs_options")
+            else []
+        ),
         "",
         "Times in milliseconds as median / p95 (server time measured as the loopback "
         "round trip). Direct = the same slices read with SQL and pandas. Ratio = p95 "
@@ -703,7 +710,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page-loads", type=int, default=3)
     parser.add_argument("--panel-path", default="/early-years")
     parser.add_argument("--explore-path", default="/explore")
-    parser.add_argument("--skip", default="", help="comma-separated: import, datasette")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated: import, datasette, runs (runs: only the import; the day's "
+        "earlier runs are kept in the results)",
+    )
     parser.add_argument("--out", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -723,7 +735,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     kinds = [k.strip() for k in args.databases.split(",")]
     plan = [(scale, kind) for scale in _scales(args.scales) for kind in kinds]
-    if args.scales == "auto":
+    if "runs" in args.skip:
+        plan = []
+    elif args.scales == "auto":
         plan += [(10, kind) for kind in kinds if gen.is_generated(kind, 10)]
     for scale, kind in plan:
         try:
@@ -749,6 +763,12 @@ def main(argv: list[str] | None = None) -> None:
         previous = json.loads(earlier.read_text())
         for kind, outcome in previous.get("imports", {}).items():
             report["imports"][kind] = {**outcome, "measured": previous.get("started")}
+    if "runs" in args.skip and earlier.exists():
+        # Only the import was measured: keep the day's runs (and say when they were made).
+        previous = json.loads(earlier.read_text())
+        report["runs"] = [{**run, "measured": previous.get("started")} for run in previous["runs"]]
+        report["runs_options"] = previous.get("runs_options") or previous["options"]
+        report["runs_measured"] = previous.get("runs_measured") or previous.get("started")
     markdown = render_markdown(report)
     for run in report["runs"]:
         for page in run.get("scenarios", {}):

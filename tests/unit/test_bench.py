@@ -82,3 +82,19 @@ def test_bench004_match_callback_body_fills_values_from_the_layout():
     assert body["state"][0]["value"] == {"a": 1}
     changed = body["changedPropIds"][0]
     assert json.loads(changed.rsplit(".", 1)[0]) == {"index": "p1", "type": "pick"}
+
+
+def test_bench005_import_child_reports_its_own_peak_memory_not_its_parents():
+    """Linux carries ru_maxrss across exec; the import benchmark's child must not report the
+    memory of the large benchmark process that started it."""
+    import subprocess
+    import sys
+
+    ballast = bytearray(600 * 2**20)  # the parent holds 600 MiB, every page touched
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    script = "from bench.importbench import peak_rss_mb; print(peak_rss_mb())"
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    del ballast
+    assert 5 < float(out) < 300
