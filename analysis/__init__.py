@@ -6,7 +6,7 @@ tests/unit/test_layering.py), so every figure people rely on can be tested on it
 """
 
 from analysis.aggregation import aggregate_group
-from analysis.benchmarks import neighbour_mean, rank_and_quartile
+from analysis.benchmarks import neighbour_mean, rank_and_quartile, ranks_and_quartiles
 from analysis.comparison import (
     COMPARISON_TEXT,
     add_comparison_column,
@@ -46,6 +46,7 @@ __all__ = [
     "parse_period",
     "period_sort_key",
     "rank_and_quartile",
+    "ranks_and_quartiles",
     "recent_trend",
     "voice_coverage",
     "wilson_interval",

@@ -42,6 +42,31 @@ def neighbour_mean(values: pd.Series, neighbour_codes: Iterable[str]) -> float:
     return float(present.mean()) if len(present) else math.nan
 
 
+def ranks_and_quartiles(values: pd.Series, polarity: str) -> pd.DataFrame:
+    """:func:`rank_and_quartile` of every area at once (the explorer ranks all authorities).
+
+    ``values`` is indexed by area code (comparable areas only, one value each). Returns a
+    DataFrame on the same index with columns rank (Int64, NA where the area has no value),
+    ranked (int, the count ranked) and band (text, "not ranked" where there is no value).
+    """
+    if polarity not in ("high_is_good", "low_is_good", "no_judgement"):
+        raise ValueError(f"unknown polarity {polarity!r}")
+    if values.index.has_duplicates:
+        raise ValueError("values must hold one value per area code")
+    numbers = pd.to_numeric(values, errors="coerce")
+    n = int(numbers.notna().sum())
+    ranks = numbers.rank(method="min", ascending=polarity == "low_is_good")
+    bands = NO_JUDGEMENT_BANDS if polarity == "no_judgement" else BANDS
+    band = pd.Series(NOT_RANKED, index=values.index, dtype=object)
+    present = ranks.notna()
+    if n:
+        quartile = (4 * (ranks[present] - 1) // n).astype(int)
+        band[present] = [bands[q] for q in quartile]
+    return pd.DataFrame(
+        {"rank": ranks.astype("Int64"), "ranked": n, "band": band}, index=values.index
+    )
+
+
 def rank_and_quartile(
     values: pd.Series, area_code: str, polarity: str
 ) -> tuple[int | None, int, str]:

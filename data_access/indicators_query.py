@@ -32,7 +32,7 @@ from analysis import (
     apply_disclosure_control,
     compare_to_benchmark,
     newcombe_difference,
-    rank_and_quartile,
+    ranks_and_quartiles,
     recent_trend,
 )
 from data_access.cache import cache_backend, cached_frame, cached_frames
@@ -608,7 +608,7 @@ def authority_values(
     ``period_start`` None picks the latest period with local-authority values (ending by
     ``period_to`` when given). Returns
     columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
-    band (polarity respected, ``analysis.rank_and_quartile``). Memoised under the data
+    band (polarity respected, ``analysis.ranks_and_quartiles``). Memoised under the data
     version: every authority's figures are read and suppressed, the explorer map's cost.
     """
     key = (
@@ -649,11 +649,11 @@ def _authority_values_uncached(
     else:
         period_start = _as_date(period_start)
     chosen = rows[rows["period_start"] == period_start][columns].reset_index(drop=True)
-    values = chosen.set_index("area_code")["value"]
-    ranks = [rank_and_quartile(values, code, indicator["polarity"]) for code in chosen["area_code"]]
-    chosen["rank"] = [r[0] for r in ranks]
-    chosen["ranked"] = [r[1] for r in ranks]
-    chosen["band"] = [r[2] for r in ranks]
+    ranks = ranks_and_quartiles(chosen.set_index("area_code")["value"], indicator["polarity"])
+    # Plain ints and None, as rank_and_quartile gives them, for the map and the table.
+    chosen["rank"] = [None if pd.isna(r) else int(r) for r in ranks["rank"]]
+    chosen["ranked"] = ranks["ranked"].to_numpy()
+    chosen["band"] = ranks["band"].to_numpy()
     return chosen
 
 

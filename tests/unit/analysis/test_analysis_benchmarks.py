@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.benchmarks import neighbour_mean, rank_and_quartile
+from analysis.benchmarks import neighbour_mean, rank_and_quartile, ranks_and_quartiles
 
 VALUES = pd.Series(
     {"E1": 10.0, "E2": 20.0, "E3": 30.0, "E4": 40.0, "E5": 50.0, "E6": 60.0, "E7": 70.0, "E8": 80.0}
@@ -69,3 +69,22 @@ def test_bm007_single_area_is_band_a_and_bad_input_is_rejected():
         rank_and_quartile(VALUES, "E1", "sideways")
     with pytest.raises(ValueError):
         rank_and_quartile(pd.Series([1.0, 2.0], index=["A", "A"]), "A", "high_is_good")
+
+
+@pytest.mark.parametrize("polarity", ["high_is_good", "low_is_good", "no_judgement"])
+@pytest.mark.parametrize("seed", range(5))
+def test_bm008_all_areas_at_once_equal_one_at_a_time(polarity, seed):
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 160))
+    # Whole numbers from a small range give ties; some areas have no value.
+    numbers = rng.integers(0, 40, size).astype(float)
+    numbers[rng.random(size) < 0.15] = np.nan
+    values = pd.Series(numbers, index=[f"LA{i}" for i in range(size)])
+    together = ranks_and_quartiles(values, polarity)
+    for code in values.index:
+        rank, ranked, band = rank_and_quartile(values, code, polarity)
+        row = together.loc[code]
+        assert (None if pd.isna(row["rank"]) else int(row["rank"])) == rank
+        assert (int(row["ranked"]), row["band"]) == (ranked, band)
+    with pytest.raises(ValueError):
+        ranks_and_quartiles(values, "sideways")
