@@ -339,6 +339,36 @@ def _version_and_database(session: Session | None) -> tuple[int, str]:
     return data_version_of(session), _database_identity(session)
 
 
+_MISSING = object()  # neither this process nor the shared cache holds the key
+
+
+def _read_shared(backend: CacheBackend, key: str, decode: Callable[[bytes], Any]) -> Any:
+    """The value under ``key`` from this process's copies, else from the shared cache (then
+    kept here too when small); ``_MISSING`` when neither has it. A backend failure raises."""
+    value = _local.get(key)
+    if value is not None:
+        return value
+    payload = backend.get(key)
+    if payload is None:
+        return _MISSING
+    value = decode(payload)
+    if len(payload) <= LOCAL_MAX_BYTES:
+        _local.put(key, value)
+    return value
+
+
+def _write_shared(
+    backend: CacheBackend, key: str, value: Any, payload: bytes, ttl: int, namespace: str
+) -> None:
+    """Store ``value`` (encoded as ``payload``) in the shared cache and, when small, here."""
+    try:
+        backend.set(key, payload, ttl)
+    except Exception:  # noqa: BLE001 - a broken cache must not break the page
+        log.warning("cache write failed for %s", namespace, exc_info=True)
+    if len(payload) <= LOCAL_MAX_BYTES:
+        _local.put(key, value)
+
+
 def _memoise(
     namespace: str,
     key_parts: Sequence[object],
@@ -354,26 +384,14 @@ def _memoise(
         return compute()
     version, database = _version_and_database(session)
     key = cache_key(namespace, key_parts, version, database)
-
-    local = _local.get(key)
-    if local is not None:
-        return copy(local)
     try:
-        payload = backend.get(key)
+        value = _read_shared(backend, key, decode)
     except Exception:  # noqa: BLE001 - a broken cache must not break the page
         log.warning("cache read failed for %s; computing directly", namespace, exc_info=True)
         return compute()
-    if payload is not None:
-        value = decode(payload)
-    else:
+    if value is _MISSING:
         value = compute()
-        payload = encode(value)
-        try:
-            backend.set(key, payload, ttl)
-        except Exception:  # noqa: BLE001
-            log.warning("cache write failed for %s", namespace, exc_info=True)
-    if len(payload) <= LOCAL_MAX_BYTES:
-        _local.put(key, value)
+        _write_shared(backend, key, value, encode(value), ttl, namespace)
     return copy(value)
 
 
@@ -425,31 +443,19 @@ def cached_frames(
     full_keys = [cache_key(namespace, key, version, database) for key in keys]
     found: dict[str, pd.DataFrame] = {}
     for full_key in full_keys:
-        value = _local.get(full_key)
-        if value is None:
-            try:
-                payload = backend.get(full_key)
-            except Exception:  # noqa: BLE001 - a broken cache must not break the page
-                log.warning("cache read failed for %s", namespace, exc_info=True)
-                payload = None
-            if payload is not None:
-                value = frame_from_bytes(payload)
-                if len(payload) <= LOCAL_MAX_BYTES:
-                    _local.put(full_key, value)
-        if value is not None:
+        try:
+            value = _read_shared(backend, full_key, frame_from_bytes)
+        except Exception:  # noqa: BLE001 - a broken cache must not break the page
+            log.warning("cache read failed for %s", namespace, exc_info=True)
+            value = _MISSING
+        if value is not _MISSING:
             found[full_key] = value
-    missing = [k for k, fk in zip(keys, full_keys, strict=True) if fk not in found]
+    missing = [(k, fk) for k, fk in zip(keys, full_keys, strict=True) if fk not in found]
     if missing:
-        for key, frame in zip(missing, compute_missing(missing), strict=True):
-            full_key = cache_key(namespace, key, version, database)
+        frames = compute_missing([key for key, _ in missing])
+        for (_key, full_key), frame in zip(missing, frames, strict=True):
             frame = frame.reset_index(drop=True)
-            payload = frame_to_bytes(frame)
-            try:
-                backend.set(full_key, payload, ttl)
-            except Exception:  # noqa: BLE001
-                log.warning("cache write failed for %s", namespace, exc_info=True)
-            if len(payload) <= LOCAL_MAX_BYTES:
-                _local.put(full_key, frame)
+            _write_shared(backend, full_key, frame, frame_to_bytes(frame), ttl, namespace)
             found[full_key] = frame
     return [found[full_key].copy() for full_key in full_keys]
 
