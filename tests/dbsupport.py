@@ -1,4 +1,5 @@
-"""PostgreSQL helpers shared by the fixtures and the tests that start their own servers.
+"""PostgreSQL and Redis helpers shared by the fixtures and the tests that start their own
+servers.
 
 A module with a unique name, so tests can import it whatever conftest is loaded first.
 """
@@ -38,6 +39,21 @@ def require_postgres() -> None:
     if os.environ.get("CI"):
         pytest.fail("PostgreSQL is not reachable and CI is set: it must run in CI.")
     pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+
+
+def require_redis(url: str) -> str:
+    """Return ``url`` if Redis answers there. Otherwise fail when CI is set (Redis runs in
+    CI, so a missing server is a broken run) or skip on a machine without it."""
+    import redis
+
+    try:
+        if redis.Redis.from_url(url, socket_connect_timeout=2).ping():
+            return url
+    except redis.RedisError:
+        pass
+    if os.environ.get("CI"):
+        pytest.fail(f"Redis is not reachable at {url} and CI is set: it must run in CI.")
+    pytest.skip(f"Redis is not reachable at {url}")
 
 
 def create_postgres_database(name: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from dbsupport import create_postgres_database, require_postgres
+from dbsupport import create_postgres_database, require_postgres, require_redis
 from sqlalchemy import text
 
 from bench.harness import BenchUser, Client, app_environment, gunicorn, match_callback_body
@@ -26,19 +26,6 @@ from bench.harness import BenchUser, Client, app_environment, gunicorn, match_ca
 REDIS_URL = os.environ.get("CHORUS_TEST_REDIS", "redis://127.0.0.1:6379/15")
 OLDHAM, ENGLAND = "E08000004", "E92000001"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _require_redis() -> None:
-    try:
-        import redis
-
-        if redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping():
-            return
-    except Exception:
-        pass
-    if os.environ.get("CI"):
-        pytest.fail("Redis is not reachable and CI is set: it must run in CI.")
-    pytest.skip("Redis is not reachable on 127.0.0.1:6379")
 
 
 def _gld_rows(value: float) -> pd.DataFrame:
@@ -66,7 +53,7 @@ def _gld_rows(value: float) -> pd.DataFrame:
 def shared_database():
     """A fresh PostgreSQL database with reference data, two GLD figures and one analyst."""
     require_postgres()
-    _require_redis()
+    require_redis(REDIS_URL)
     from auth.passwords import hash_password
     from data_access.db import Database
     from data_access.demo import load_reference_data

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from dbsupport import require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,26 +24,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return bool(
-            redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_connect_timeout=2).ping()
-        )
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture(params=["database", "redis"])
 def two_workers(request, app, users, tmp_path):
     """gunicorn with 2 single-threaded workers on the test database; logs each request's pid."""
     env = dict(os.environ)
     if request.param == "redis":
-        if not _redis_available():
-            if os.environ.get("CI"):
-                pytest.fail("Redis is not reachable and CI is set: it must run in CI.")
-            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        require_redis("redis://127.0.0.1:6379/14")
         import redis
 
         redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()

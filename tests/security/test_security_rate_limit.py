@@ -4,11 +4,11 @@ REDIS_URL is set, the database otherwise)."""
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 
 import pytest
+from dbsupport import require_redis
 
 from auth import clock
 from auth.ratelimit import DatabaseFailureStore, LoginLimiter, RedisFailureStore
@@ -75,16 +75,7 @@ def test_sec042_success_clears_the_account_count(plain_client, users, moving_clo
 
 
 def _redis_url() -> str:
-    import redis
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not reachable and CI is set: it must run in CI.")
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    return url
+    return require_redis("redis://127.0.0.1:6379/15")
 
 
 @pytest.mark.parametrize("backend", ["database", "redis"])

@@ -8,21 +8,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from dbsupport import require_redis
 from sqlalchemy import text
 
 from data_access import cache
 from data_access.observations import bump_data_version, insert_observations, observations_frame
 
 REDIS_TEST_URL = os.environ.get("CHORUS_TEST_REDIS", "redis://127.0.0.1:6379/15")
-
-
-def _redis_available() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping())
-    except Exception:
-        return False
 
 
 @pytest.fixture
@@ -141,10 +133,7 @@ def test_cache006_disabled_cache_always_computes(any_db):
 
 
 def test_cache007_redis_backend_is_shared_and_keys_are_namespaced(any_db):
-    if not _redis_available():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not reachable and CI is set")
-        pytest.skip("Redis is not reachable")
+    require_redis(REDIS_TEST_URL)
     backend = cache.configure_cache(redis_url=REDIS_TEST_URL, enabled=True)
     try:
         backend.clear()
