@@ -12,26 +12,11 @@ import json
 from datetime import date
 
 import pytest
+from gld_panel_state import PANEL, STATE
 from sqlalchemy import select
 
 from data_access.models import AuditEvent, VoiceItem
 
-PERIODS = [
-    {"label": "2022/23", "start": "2022-09-01", "end": "2023-08-31"},
-    {"label": "2023/24", "start": "2023-09-01", "end": "2024-08-31"},
-    {"label": "2024/25", "start": "2024-09-01", "end": "2025-08-31"},
-]
-PANEL = "gld"
-STATE = {
-    "indicator": "gld",
-    "area_code": "E08000004",
-    "breakdown": "total",
-    "comparators": ["E92000001"],
-    "period_from": None,
-    "period_to": None,
-    "periods": PERIODS,
-    "x_axis": "date",
-}
 SLOTS_OUTPUT = (
     '..{"index":["MATCH"],"type":"annotation-slot"}.children...'
     '{"index":["MATCH"],"type":"voice-slot"}.children..'
@@ -42,22 +27,26 @@ def _panel_id(kind: str) -> dict[str, str]:
     return {"index": PANEL, "type": kind}
 
 
-def _fill_slots(client, state: dict | None = None):  # type: ignore[no-untyped-def]
+def _post_slots(client, state: dict | None = None):  # type: ignore[no-untyped-def]
     """POST the slots callback for the gld panel as the renderer does on page load."""
-    state_id = _panel_id("panel-state")
     body = {
         "output": SLOTS_OUTPUT,
         "outputs": [
             {"id": _panel_id("annotation-slot"), "property": "children"},
             {"id": _panel_id("voice-slot"), "property": "children"},
         ],
-        "inputs": [{"id": state_id, "property": "data", "value": state or STATE}],
+        "inputs": [{"id": _panel_id("panel-state"), "property": "data", "value": state or STATE}],
         "state": [],
         "changedPropIds": [],
     }
-    response = client.post(
+    return client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
     )
+
+
+def _fill_slots(client, state: dict | None = None):  # type: ignore[no-untyped-def]
+    """The annotation slot's and voice slot's children from one slots request."""
+    response = _post_slots(client, state)
     assert response.status_code == 200, response.get_data(as_text=True)
     found = response.get_json()["response"]
     slot = found[json.dumps(_panel_id("annotation-slot"), separators=(",", ":"))]["children"]
@@ -136,21 +125,7 @@ def test_slot002_a_viewer_gets_no_form_and_another_organisation_no_private_notes
 
 
 def test_slot003_the_slots_need_a_login(client):
-    state_id = _panel_id("panel-state")
-    body = {
-        "output": SLOTS_OUTPUT,
-        "outputs": [
-            {"id": _panel_id("annotation-slot"), "property": "children"},
-            {"id": _panel_id("voice-slot"), "property": "children"},
-        ],
-        "inputs": [{"id": state_id, "property": "data", "value": STATE}],
-        "state": [],
-        "changedPropIds": [],
-    }
-    response = client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
-    assert response.status_code == 401
+    assert _post_slots(client).status_code == 401
 
 
 def test_slot004_only_the_slots_callback_runs_when_a_slot_is_drawn(client, auth):
