@@ -42,6 +42,13 @@ def neighbour_mean(values: pd.Series, neighbour_codes: Iterable[str]) -> float:
     return float(present.mean()) if len(present) else math.nan
 
 
+def _check_rankable(values: pd.Series, polarity: str) -> None:
+    if polarity not in ("high_is_good", "low_is_good", "no_judgement"):
+        raise ValueError(f"unknown polarity {polarity!r}")
+    if values.index.has_duplicates:
+        raise ValueError("values must hold one value per area code")
+
+
 def ranks_and_quartiles(values: pd.Series, polarity: str) -> pd.DataFrame:
     """:func:`rank_and_quartile` of every area at once (the explorer ranks all authorities).
 
@@ -49,10 +56,7 @@ def ranks_and_quartiles(values: pd.Series, polarity: str) -> pd.DataFrame:
     DataFrame on the same index with columns rank (Int64, NA where the area has no value),
     ranked (int, the count ranked) and band (text, "not ranked" where there is no value).
     """
-    if polarity not in ("high_is_good", "low_is_good", "no_judgement"):
-        raise ValueError(f"unknown polarity {polarity!r}")
-    if values.index.has_duplicates:
-        raise ValueError("values must hold one value per area code")
+    _check_rankable(values, polarity)
     numbers = pd.to_numeric(values, errors="coerce")
     n = int(numbers.notna().sum())
     ranks = numbers.rank(method="min", ascending=polarity == "low_is_good")
@@ -76,10 +80,7 @@ def rank_and_quartile(
     all upper-tier local authorities, without England or regions). Returns
     (None, n, "not ranked") when the area has no value.
     """
-    if polarity not in ("high_is_good", "low_is_good", "no_judgement"):
-        raise ValueError(f"unknown polarity {polarity!r}")
-    if values.index.has_duplicates:
-        raise ValueError("values must hold one value per area code")
+    _check_rankable(values, polarity)
     present = pd.to_numeric(values, errors="coerce").dropna()
     n = len(present)
     if area_code not in present.index:

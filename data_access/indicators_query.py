@@ -201,8 +201,7 @@ def _suppressed_by_area(
     """Suppressed rows of every period, one frame per area in ``area_codes``' order."""
     # Read straight from the database: each area's suppressed rows are what is kept.
     frame = observations_frame(session, indicator["id"], area_codes, None, memoise=False)
-    people = indicator.get("unit") in ("percent", "count", "days")
-    rows = apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
+    rows = _disclosure_controlled(frame, indicator, threshold)
     by_area = dict(tuple(rows.groupby("area_code", sort=False)))
     empty = rows.iloc[0:0]
     return [by_area.get(code, empty) for code in area_codes]
@@ -232,6 +231,14 @@ def _suppressed_rows_uncached(
     frame = observations_frame(
         session, indicator["id"], area_codes, None, _as_date(period_from), _as_date(period_to)
     )
+    return _disclosure_controlled(frame, indicator, threshold)
+
+
+def _disclosure_controlled(
+    frame: pd.DataFrame, indicator: dict[str, Any], threshold: int
+) -> pd.DataFrame:
+    """``apply_disclosure_control`` for this indicator's rows. Rates use a population
+    denominator, which is not a count of people to protect."""
     people = indicator.get("unit") in ("percent", "count", "days")
     return apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
 
@@ -636,8 +643,7 @@ def _authority_values_uncached(
 ) -> pd.DataFrame:
     las = local_authorities(session)
     rows = observations_frame(session, indicator["id"], list(las["code"]), "total")
-    people = indicator.get("unit") in ("percent", "count", "days")
-    rows = apply_disclosure_control(rows, threshold=threshold, denominator_is_people=people)
+    rows = _disclosure_controlled(rows, indicator, threshold)
     columns = ["area_code", "area_name", "period_label", "period_start", "value", "status"]
     if rows.empty:
         return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
