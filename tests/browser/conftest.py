@@ -126,23 +126,32 @@ class BrowserSession:
         self.driver.get(f"{self.base_url}/login")
         self.driver.find_element(By.ID, "username").send_keys(username)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        button = self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
-        button.click()
-        # click() returns before the form is posted; until then the login page itself (which
-        # has an h1 and no callbacks) would satisfy wait_for_dash, and the next visit would race
-        # the session cookie. Wait for the login page to go first.
-        self.wait_until_gone(button)
+        # Mark this document so the wait below can tell when the browser has moved on to the
+        # next one. click() returns before the form is posted, and until then the login page
+        # itself (an h1, no callbacks) would satisfy wait_for_dash. Holding an element of the
+        # old page to test its staleness is not safe either: mid-navigation chromedriver can
+        # answer "Node with given id does not belong to the document" instead.
+        self.driver.execute_script("window.__chorusLoginPage = true;")
+        self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for_next_document()
         self.wait_for_dash()
         if "/login" in self.driver.current_url:
             body = self.driver.execute_script("return document.body.innerText.slice(0, 300)")
             raise AssertionError(f"login as {username} failed: {body!r}")
 
-    def wait_until_gone(self, element, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-        """Wait until ``element``'s page has been replaced by the next one."""
-        from selenium.webdriver.support import expected_conditions as ec
+    def wait_for_next_document(self, timeout: float = 30) -> None:
+        """Wait until the marked login document has been replaced and the next has loaded."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, timeout).until(ec.staleness_of(element))
+        script = (
+            "return window.__chorusLoginPage === undefined && document.readyState === 'complete';"
+        )
+        # While the browser is between documents a script can fail in several ways; each only
+        # means "not yet", so every WebDriver error is retried until the timeout.
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(script)
+        )
 
     def visit(self, path: str) -> None:
         self.driver.get(f"{self.base_url}{path}")
