@@ -78,9 +78,11 @@ def apply_disclosure_control(
 
 
 def _has_no_number_symbol(status: pd.Series) -> np.ndarray:
-    return status.map(lambda s: isinstance(s, str) and s.strip() in NO_NUMBER_SYMBOLS).to_numpy(
-        dtype=bool
-    )
+    # A column holds a handful of distinct symbols: test each once, not once per row.
+    codes, symbols = pd.factorize(status)
+    flags = [isinstance(s, str) and s.strip() in NO_NUMBER_SYMBOLS for s in symbols]
+    # Missing statuses get code -1, which picks the trailing False.
+    return np.array([*flags, False], dtype=bool)[codes]
 
 
 class _SuppressionState:
@@ -205,11 +207,10 @@ class _BreakdownGroups:
 
 def _breakdown_groups(out: pd.DataFrame) -> _BreakdownGroups:
     is_total = out["breakdown"].astype(str).eq("total").to_numpy()
-    table_keys = BREAKDOWN_KEYS[:3]
-    table_id = out.groupby(table_keys, dropna=False, sort=False).ngroup().to_numpy()
+    table_id = _combination_ids(out, BREAKDOWN_KEYS[:3])
     total_by_table = np.full(table_id.max() + 1, -1)
     total_by_table[table_id[is_total]] = np.flatnonzero(is_total)
-    group_id = out.groupby(BREAKDOWN_KEYS, dropna=False, sort=False).ngroup().to_numpy()
+    group_id = _combination_ids(out, BREAKDOWN_KEYS)
     group_id = np.where(is_total, -1, group_id)
     # Renumber cell groups 0..k-1 so they index lists and bincount directly.
     used, group_id_cells = np.unique(group_id[~is_total], return_inverse=True)
@@ -218,6 +219,18 @@ def _breakdown_groups(out: pd.DataFrame) -> _BreakdownGroups:
     cell_positions = np.flatnonzero(~is_total)
     total_position[group_id_cells] = total_by_table[table_id[cell_positions]]
     return _BreakdownGroups(group_id, total_position)
+
+
+def _combination_ids(out: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Numbers 0..k-1, one per distinct combination of ``keys`` in ``out`` (a missing key is
+    a value of its own, as in ``groupby(dropna=False)``). The same grouping as pandas'
+    ``ngroup``, at a fraction of its cost on object columns."""
+    ids = np.zeros(len(out), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(out[key], use_na_sentinel=False)
+        # Renumbered after each key, so the combined number never outgrows int64.
+        ids = np.unique(ids * len(uniques) + codes, return_inverse=True)[1].reshape(-1)
+    return ids
 
 
 def _write_back(out: pd.DataFrame, state: _SuppressionState) -> None:

@@ -17,8 +17,8 @@ a named authority), ``series_name``, ``area_code``, ``period_label``, ``period_s
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,13 @@ from analysis import (
 from data_access.cache import cache_backend, cached_frame, cached_frames
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Indicator, Observation
-from data_access.observations import CANONICAL_COLUMNS, indicator_catalogue, observations_frame
+from data_access.observations import (
+    CANONICAL_COLUMNS,
+    indicator_catalogue,
+    newest_period,
+    observations_frame,
+    period_frame,
+)
 
 ENGLAND = "E92000001"
 GREATER_MANCHESTER = "GM"
@@ -641,26 +647,63 @@ def _authority_values_uncached(
     threshold: int,
     period_to: object | None,
 ) -> pd.DataFrame:
-    las = local_authorities(session)
-    rows = observations_frame(session, indicator["id"], list(las["code"]), "total")
-    rows = _disclosure_controlled(rows, indicator, threshold)
+    codes = set(local_authorities(session)["code"])
     columns = ["area_code", "area_name", "period_label", "period_start", "value", "status"]
-    if rows.empty:
+    chosen = pd.DataFrame(columns=columns)
+    for start, end in _map_periods(session, indicator["id"], period_start, period_to):
+        totals = _authority_totals(session, indicator, codes, start, end, threshold)
+        # The newest period where disclosure control leaves some authority's figure shown.
+        if period_start not in (None, "") or totals["value"].notna().any():
+            chosen = totals[columns]
+            break
+    if chosen.empty:
         return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
-    if period_start in (None, ""):
-        usable = rows["value"].notna()
-        if period_to not in (None, ""):
-            usable &= rows["period_end"] <= _as_date(period_to)
-        period_start = rows.loc[usable, "period_start"].max()
-    else:
-        period_start = _as_date(period_start)
-    chosen = rows[rows["period_start"] == period_start][columns].reset_index(drop=True)
+    chosen = chosen.reset_index(drop=True)
     ranks = ranks_and_quartiles(chosen.set_index("area_code")["value"], indicator["polarity"])
     # Plain ints and None, as rank_and_quartile gives them, for the map and the table.
     chosen["rank"] = [None if pd.isna(r) else int(r) for r in ranks["rank"]]
     chosen["ranked"] = ranks["ranked"].to_numpy()
     chosen["band"] = ranks["band"].to_numpy()
     return chosen
+
+
+def _map_periods(
+    session: Session, indicator: str, period_start: object | None, period_to: object | None
+) -> Iterator[tuple[date, date]]:
+    """(start, end) of the periods the map may show, newest first: the period starting on
+    ``period_start`` when given, else each period ending by ``period_to`` (found one at a
+    time: the newest almost always has figures to show)."""
+    if period_start not in (None, ""):
+        start = _as_date(period_start)
+        found = newest_period(session, indicator, start + timedelta(days=1))
+        if found is not None and found[0] == start:
+            yield found
+        return
+    found = newest_period(session, indicator, None, _as_date(period_to))
+    while found is not None:
+        yield found
+        found = newest_period(session, indicator, found[0], _as_date(period_to))
+
+
+def _authority_totals(
+    session: Session,
+    indicator: dict[str, Any],
+    authorities: set[str],
+    start: date,
+    end: date,
+    threshold: int,
+) -> pd.DataFrame:
+    """Each authority's whole-population row for one period, after disclosure control.
+
+    Suppression runs over every breakdown of the period, as on each authority's own panel:
+    a total can be hidden because of a cell in one of its breakdowns (a lone small cell
+    whose neighbours are all 0 or unknown), which suppressing the totals alone would miss.
+    Canonical columns plus area_name, one row per authority with a figure.
+    """
+    rows = period_frame(session, indicator["id"], start, end)
+    rows = rows[rows["area_code"].isin(authorities)].reset_index(drop=True)
+    rows = _disclosure_controlled(rows, indicator, threshold)
+    return rows[rows["breakdown"].eq("total")]
 
 
 def indicator_periods(session: Session, indicator: str, area_code: str) -> pd.DataFrame:

@@ -139,6 +139,51 @@ def _observations_frame_uncached(
     return frame_from_tuples(fetch_tuples(session, query), [*CANONICAL_COLUMNS, "area_name"])
 
 
+def period_frame(
+    session: Session, indicator: str, period_start: date, period_end: date
+) -> pd.DataFrame:
+    """Every area and breakdown of one period of an indicator: canonical columns plus
+    area_name, sorted as ``observations_frame``. Read through ``ix_obs_indicator_period``
+    (callers keep the areas they need: a list of every authority in the query would steer
+    the planner to reading each authority's whole history)."""
+    query = (
+        select(*_SELECT_COLUMNS, Area.name.label("area_name"))
+        .join(Area, Area.code == Observation.area_code, isouter=True)
+        .where(
+            Observation.indicator_id == indicator,
+            Observation.period_start == period_start,
+            Observation.period_end == period_end,
+        )
+        .order_by(Observation.area_code, Observation.breakdown, Observation.breakdown_value)
+    )
+    return frame_from_tuples(fetch_tuples(session, query), [*CANONICAL_COLUMNS, "area_name"])
+
+
+def newest_period(
+    session: Session,
+    indicator: str,
+    starting_before: date | None = None,
+    ending_by: date | None = None,
+) -> tuple[date, date] | None:
+    """(period_start, period_end) of the indicator's newest period starting before
+    ``starting_before`` and ending by ``ending_by`` (either None: no limit), or None."""
+    query = (
+        select(Observation.period_start, Observation.period_end)
+        .where(Observation.indicator_id == indicator)
+        .order_by(Observation.period_start.desc())
+        .limit(1)
+    )
+    if starting_before is not None:
+        query = query.where(Observation.period_start < starting_before)
+    if ending_by is not None:
+        query = query.where(Observation.period_end <= ending_by)
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    start, end = _as_dates(found)
+    return start, end  # type: ignore[return-value]
+
+
 FLOAT_COLUMNS = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 DATE_COLUMNS = ("period_start", "period_end")
 
@@ -151,7 +196,7 @@ def frame_from_tuples(rows: list[tuple], names: list[str]) -> pd.DataFrame:
     data: dict[str, object] = {}
     for name, values in zip(names, columns, strict=True):
         if name in FLOAT_COLUMNS:
-            data[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+            data[name] = np.array(values, dtype=float)  # None becomes NaN
         elif name in DATE_COLUMNS:
             data[name] = pd.Series(_as_dates(values), dtype=object)
         else:
@@ -186,10 +231,10 @@ def fetch_tuples(session: Session, query: Select) -> list[tuple]:
 
 def _as_dates(values: Iterable[object]) -> list[date | None]:
     """ISO text (SQLite) or dates (PostgreSQL) as ``date`` or None."""
-    return [
-        date.fromisoformat(v[:10]) if isinstance(v, str) else v  # type: ignore[misc]
-        for v in values
-    ]
+    values = list(values)
+    # A column repeats a few dozen periods thousands of times: parse each text once.
+    parsed = {v: date.fromisoformat(v[:10]) for v in set(values) if isinstance(v, str)}
+    return [parsed.get(v, v) for v in values]  # type: ignore[misc]
 
 
 def latest_totals(
