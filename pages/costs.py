@@ -28,6 +28,7 @@ from components.journeys import (
     step_cost_table,
     unit_cost_table,
 )
+from data_access import indicators_query as iq
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.db import get_database
 from data_access.journeys import (
@@ -118,18 +119,27 @@ def _own_spend_table(session, area_code: str, area_name: str) -> html.Table:  # 
     )
 
 
+def outcome_values(session, outcome: str, year_start: date) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Every authority's figure for ``outcome`` in the period starting inside the financial
+    year from ``year_start``, suppressed as on each authority's own panel and the Explore
+    map (over every breakdown of the period). Columns as ``iq.authority_values``."""
+    record = iq.indicator_record(session, outcome)
+    year_end = date(year_start.year + 1, 3, 31)
+    starts = observations_frame(session, outcome, None, "total")["period_start"]
+    starts = sorted({start for start in starts if year_start <= start <= year_end})
+    if record is None or not starts:
+        return pd.DataFrame(columns=["area_code", "area_name", "period_start", "value"])
+    threshold = disclosure_threshold()
+    frames = [iq.authority_values(session, record, start, threshold) for start in starts]
+    return pd.concat(frames, ignore_index=True)
+
+
 def scatter_data(session, spend_line: str, outcome: str, year: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Rows area_code, area_name, x (spend per child), y (outcome value) for one financial
     year; the outcome is the one whose period starts inside that financial year."""
     spend = spend_frame(session, spend_line)
     spend = spend[(spend["period_label"] == year) & spend["area_code"].map(_is_local_authority)]
-    start = _financial_year_start(year)
-    end = date(start.year + 1, 3, 31)
-    result = observations_frame(session, outcome, None, "total")
-    result = result[
-        (pd.to_datetime(result["period_start"]).dt.date >= start)
-        & (pd.to_datetime(result["period_start"]).dt.date <= end)
-    ]
+    result = outcome_values(session, outcome, _financial_year_start(year))
     merged = spend.merge(result[["area_code", "value"]], on="area_code", how="inner")
     return pd.DataFrame(
         {

@@ -31,6 +31,7 @@ from components.journeys import (
     step_bars_figure,
     steps_table,
 )
+from data_access import indicators_query as iq
 from data_access.db import get_database
 from data_access.journeys import (
     asq3_communication,
@@ -38,7 +39,7 @@ from data_access.journeys import (
     journey_cohorts,
     journey_counts_frame,
 )
-from data_access.observations import observations_frame
+from data_access.observations import CANONICAL_COLUMNS
 from pages._panel_support import disclosure_threshold
 
 dash.register_page(__name__, path="/journeys", name="Journeys", title="Journeys - Chorus", order=6)
@@ -167,14 +168,25 @@ def _early_help_section(area_code: str | None) -> html.Section:
     )
 
 
+def shown_rows(session, indicator: str, area_code: str, breakdown: str | None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The area's rows of ``indicator`` as its panel shows them: canonical columns plus
+    area_name, after disclosure control over every breakdown (a total can be hidden because
+    of a cell in one of them); ``breakdown`` then keeps one dimension, None keeps all."""
+    record = iq.indicator_record(session, indicator)
+    if record is None:
+        return pd.DataFrame(columns=[*CANONICAL_COLUMNS, "area_name"])
+    rows = iq.suppressed_rows(session, record, [area_code], disclosure_threshold())
+    return rows if breakdown is None else rows[rows["breakdown"] == breakdown]
+
+
 def _early_years_section(area_code: str | None, area_name: str) -> html.Section:
     heading = html.H2("Early years journey", id="early-years-journey")
     if area_code is None:
         return html.Section([heading, html.P("Choose an authority to see its cohorts.")])
     with get_database().read() as session:
         frames = [
-            observations_frame(session, "gld", [area_code], None),
-            observations_frame(session, "two_year_takeup", [area_code], TOTAL),
+            shown_rows(session, "gld", area_code, None),
+            shown_rows(session, "two_year_takeup", area_code, TOTAL),
         ]
     asq = asq3_communication()
     frames.append(asq[asq["area_code"] == area_code])
@@ -203,10 +215,7 @@ def _care_leavers_section(area_code: str | None, area_name: str) -> html.Section
         return html.Section([heading, html.P("Choose an authority to see its cohorts.")])
     with get_database().read() as session:
         observations = pd.concat(
-            [
-                observations_frame(session, step.indicator, [area_code], TOTAL)
-                for step in CARE_LEAVER_STEPS
-            ],
+            [shown_rows(session, step.indicator, area_code, TOTAL) for step in CARE_LEAVER_STEPS],
             ignore_index=True,
         )
     table = care_leaver_cohorts(observations, CARE_LEAVER_FIRST_YEARS)
