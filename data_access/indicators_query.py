@@ -244,8 +244,12 @@ def _disclosure_controlled(
     frame: pd.DataFrame, indicator: dict[str, Any], threshold: int
 ) -> pd.DataFrame:
     """``apply_disclosure_control`` for this indicator's rows. Rates use a population
-    denominator, which is not a count of people to protect."""
+    denominator, which is not a count of people to protect. A count indicator's figure is
+    itself the count: a file that gives only the figure (value 4, no numerator) is
+    suppressed as if it had given the numerator."""
     people = indicator.get("unit") in ("percent", "count", "days")
+    if indicator.get("unit") == "count" and len(frame):
+        frame = frame.assign(numerator=frame["numerator"].fillna(frame["value"]))
     return apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
 
 

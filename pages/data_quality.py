@@ -14,6 +14,7 @@ from auth.permissions import guarded
 from data_access.db import get_database
 from data_access.importing.quality import quality_report
 from data_access.observations import indicator_catalogue
+from pages._panel_support import disclosure_threshold
 
 dash.register_page(
     __name__, path="/data-quality", name="Data quality", title="Data quality - Chorus", order=81
@@ -79,7 +80,9 @@ def show_quality(indicator: str | None) -> Any:
     if not indicator or user is None:
         return ""
     with get_database().read() as session:
-        report = quality_report(session, indicator, user.organisation_code)
+        report = quality_report(
+            session, indicator, user.organisation_code, threshold=disclosure_threshold()
+        )
     missing = report["missing"]
     late = missing[missing["state"] == "late"] if not missing.empty else missing
     headline = (

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from data_access.importing.periods import parse_period_label
 from data_access.models import ImportBatch, Observation, ObservationHistory
-from data_access.observations import indicator_catalogue, observations_frame
+from data_access.observations import observations_frame
 
 ENGLAND = "E92000001"
 # Breakdown values that record "we do not know" rather than a group.
@@ -187,7 +187,9 @@ def recent_revisions(
     """Latest figures replaced by a later import for this indicator and area.
 
     Columns: replaced_at, period_label, breakdown, breakdown_value, old_value, new_value,
-    old_status, new_status, batch (id of the import that revised it), file.
+    old_status, new_status, old_numerator, old_denominator, new_numerator, new_denominator,
+    batch (id of the import that revised it), file. Figures as stored: see
+    ``shown_revisions`` before showing them.
     """
     query = (
         select(
@@ -199,6 +201,10 @@ def recent_revisions(
             Observation.value,
             ObservationHistory.status,
             Observation.status,
+            ObservationHistory.numerator,
+            ObservationHistory.denominator,
+            Observation.numerator,
+            Observation.denominator,
             ObservationHistory.replaced_by_batch_id,
             ImportBatch.filename,
         )
@@ -210,24 +216,82 @@ def recent_revisions(
     )
     columns = [
         "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
-        "old_status", "new_status", "batch", "file",
+        "old_status", "new_status", "old_numerator", "old_denominator", "new_numerator",
+        "new_denominator", "batch", "file",
     ]  # fmt: skip
     return pd.DataFrame(session.execute(query).all(), columns=columns)
 
 
 def quality_report(
-    session: Session, indicator: str, area_code: str, today: date | None = None
+    session: Session,
+    indicator: str,
+    area_code: str,
+    today: date | None = None,
+    threshold: int = 5,
 ) -> dict:
-    """Everything the Data quality page shows for one indicator and area, as DataFrames."""
-    catalogue = indicator_catalogue(session, [indicator])
-    frequency = catalogue["frequency"].iloc[0] if len(catalogue) else "annual_academic"
-    area_rows = observations_frame(session, indicator, [area_code], breakdown=None)
-    england_rows = observations_frame(session, indicator, [ENGLAND], breakdown=None)
+    """Everything the Data quality page shows for one indicator and area, as DataFrames.
+
+    Read after disclosure control at ``threshold``, like every other view of the figures:
+    a small count of children recorded as unknown is shown as missing, and the suppressed
+    cells table counts what Chorus suppresses as well as what the publisher did.
+    """
+    from data_access.indicators_query import indicator_record, suppressed_rows
+
+    record = indicator_record(session, indicator)
+    if record is None:
+        empty = observations_frame(session, indicator, [area_code], breakdown=None)
+        area_rows = england_rows = empty
+    else:
+        area_rows = suppressed_rows(session, record, [area_code], threshold)
+        england_rows = suppressed_rows(session, record, [ENGLAND], threshold)
+    frequency = record["frequency"] if record else "annual_academic"
     return {
         "frequency": frequency,
         "completeness": completeness(area_rows, england_rows),
         "unknown": unknown_shares(area_rows),
         "suppressed": suppressed_cells(area_rows),
         "missing": missing_periods(area_rows, frequency, today),
-        "revisions": recent_revisions(session, indicator, area_code),
+        "revisions": shown_revisions(
+            recent_revisions(session, indicator, area_code), area_rows, record, threshold
+        ),
     }
+
+
+def shown_revisions(
+    revisions: pd.DataFrame,
+    area_rows: pd.DataFrame,
+    indicator: dict | None,
+    threshold: int,
+) -> pd.DataFrame:
+    """``recent_revisions`` with figures that would disclose a small count blanked and their
+    status set to "c": both figures where the cell is suppressed now (the old figure is
+    usually close to the new), and either figure whose own counts were small.
+
+    Takes the revisions (with old_numerator, old_denominator, new_numerator and
+    new_denominator) and the area's suppressed rows; returns the revisions' display columns.
+    """
+    columns = [
+        "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
+        "old_status", "new_status", "batch", "file",
+    ]  # fmt: skip
+    if revisions.empty:
+        return revisions.reindex(columns=columns)
+    out = revisions.copy()
+    keys = ["period_label", "breakdown", "breakdown_value"]
+    now = area_rows.drop_duplicates(keys).set_index(keys)["status"]
+    suppressed_now = [now.get(tuple(key)) == "c" for key in out[keys].itertuples(index=False)]
+    unit = (indicator or {}).get("unit")
+    for side in ("old", "new"):
+        hide = pd.Series(suppressed_now, index=out.index)
+        hide |= out[f"{side}_numerator"].map(lambda n: _is_small(n, threshold))
+        if unit in ("percent", "count", "days"):  # denominators that count people
+            hide |= out[f"{side}_denominator"].map(lambda d: _is_small(d, threshold))
+        if unit == "count":  # the figure is itself a count of people
+            hide |= out[f"{side}_value"].map(lambda v: _is_small(v, threshold))
+        out[f"{side}_value"] = out[f"{side}_value"].where(~hide, None)
+        out[f"{side}_status"] = out[f"{side}_status"].where(~hide, "c")
+    return out[columns]
+
+
+def _is_small(number: object, threshold: int) -> bool:
+    return isinstance(number, int | float) and 0 < number <= threshold

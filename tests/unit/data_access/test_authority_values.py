@@ -107,3 +107,22 @@ def test_map003_a_chosen_period_or_an_end_date_picks_that_period(any_db):
         "ranked",
         "band",
     ]
+
+
+def test_map004_a_count_given_only_as_its_figure_is_suppressed(any_db):
+    """Early Help requests are a count: a file may give only the figure (value 4, no
+    numerator), and 4 requests is as disclosive as a numerator of 4."""
+    rows = []
+    for area, value in ((OLDHAM, 4.0), (ROCHDALE, 40.0)):
+        row = _row(area, 2024, np.nan, np.nan, value=value)
+        rows.append({**row, "indicator": "eh_requests"})
+    with any_db.write() as session:
+        insert_observations(session, pd.DataFrame(rows))
+    with any_db.read() as session:
+        indicator = iq.indicator_record(session, "eh_requests")
+        panel = iq.suppressed_rows(session, indicator, [OLDHAM, ROCHDALE], 5)
+        mapped = iq.authority_values(session, indicator, None, 5).set_index("area_code")
+    panel = panel.set_index("area_code")
+    assert panel.loc[OLDHAM, "status"] == "c" and np.isnan(panel.loc[OLDHAM, "value"])
+    assert panel.loc[ROCHDALE, "value"] == 40.0 and panel.loc[ROCHDALE, "numerator"] == 40.0
+    assert mapped.loc[OLDHAM, "status"] == "c" and np.isnan(mapped.loc[OLDHAM, "value"])

@@ -107,3 +107,64 @@ def test_dq005_report_lists_revisions_on_both_databases(any_db, tmp_path):
     assert revisions[["old_value", "new_value"]].values.tolist() == [[10.0, 12.0]]
     assert revisions["file"].tolist() == ["1.csv"]
     assert report["completeness"]["total"].tolist() == ["figure"]
+
+
+def _import_rows(any_db, tmp_path, batches):  # type: ignore[no-untyped-def]
+    """Commit each list of template rows as one import, in order."""
+    from importing_files import write_template
+
+    from data_access.importing.commit import commit_prepared
+    from data_access.importing.pipeline import prepare_import
+    from data_access.importing.validation import Reference
+
+    with any_db.read() as session:
+        reference = Reference.from_session(session)
+    for number, rows in enumerate(batches):
+        path = write_template(tmp_path / f"{number}.csv", rows)
+        prepared = prepare_import(path, "template", None, reference, tmp_path / f"w{number}")
+        with any_db.write() as session:
+            commit_prepared(session, prepared, created_by="test")
+
+
+def test_dq006_revisions_never_show_a_small_count(any_db, tmp_path):
+    total = ["eh_requests", "E08000004", "Jan 2026", "total", "total", "", ""]
+    other = ["eh_requests", "E08000004", "Feb 2026", "total", "total", "", ""]
+    # Jan: 3 requests revised to 12 (the old figure is small); Feb: 10 revised to 4
+    # (suppressed now, so neither figure is shown).
+    _import_rows(
+        any_db,
+        tmp_path,
+        [[[*total, 3, ""], [*other, 10, ""]], [[*total, 12, ""], [*other, 4, ""]]],
+    )
+    with any_db.read() as session:
+        report = quality.quality_report(session, "eh_requests", "E08000004", date(2026, 3, 1))
+    revisions = report["revisions"].set_index("period_label")
+    assert list(revisions.columns) == [
+        "replaced_at", "breakdown", "breakdown_value", "old_value", "new_value",
+        "old_status", "new_status", "batch", "file",
+    ]  # fmt: skip
+    jan, feb = revisions.loc["Jan 2026"], revisions.loc["Feb 2026"]
+    assert pd.isna(jan["old_value"]) and jan["old_status"] == "c"
+    assert jan["new_value"] == 12.0 and pd.isna(jan["new_status"])
+    assert pd.isna(feb["old_value"]) and pd.isna(feb["new_value"])
+    assert feb["old_status"] == "c" and feb["new_status"] == "c"
+    # The suppressed cells table counts Chorus's own suppression too.
+    suppressed = report["suppressed"]
+    assert "c" in " ".join(suppressed["symbols"])
+
+
+def test_dq007_a_small_unknown_group_is_not_counted_out_loud(any_db, tmp_path):
+    base = ["eh_assessments_timely", "E08000004", "Jan 2026"]
+    rows = [
+        [*base, "total", "total", 42, 53, "", ""],
+        [*base, "ethnicity", "white", 40, 50, "", ""],
+        [*base, "ethnicity", "unknown", 2, 3, "", ""],
+    ]
+    _import_rows(any_db, tmp_path, [rows])
+    with any_db.read() as session:
+        report = quality.quality_report(session, "eh_assessments_timely", "E08000004")
+    unknown = report["unknown"]
+    assert unknown["breakdown"].tolist() == ["ethnicity"]
+    # Three children of unknown ethnicity would be a disclosure: the count is withheld.
+    assert not (unknown["unknown"] == 3).any()
+    assert unknown["share_unknown"].isna().all()
