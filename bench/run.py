@@ -417,7 +417,9 @@ def browser_pass(base_url: str, user, paths: list[str], loads: int) -> dict:  # 
                 load = cold_page_load(driver, base_url, path)
                 if load.charts_drawn_ms is not None:
                     times.append(load.charts_drawn_ms)
-            out[path] = {"calls": first.calls, "load_ms": summary(times), "loads": loads}
+            # Each load kept in order: the first on a freshly started server is the outlier.
+            load_ms = {**summary(times), "each": times}
+            out[path] = {"calls": first.calls, "load_ms": load_ms, "loads": loads}
     return out
 
 
@@ -560,6 +562,12 @@ def _ms(stat: dict | None) -> str:
     return f"{stat['median']:.0f} / {stat['p95']:.0f}"
 
 
+def _each(stat: dict | None) -> str:
+    """Every page load in order (the first is on a freshly started server), if recorded."""
+    each = (stat or {}).get("each")
+    return f" (in order: {', '.join(f'{ms:,.0f}' for ms in each)})" if each else ""
+
+
 def machine() -> dict:
     import os
 
@@ -641,12 +649,13 @@ def render_markdown(report: dict) -> str:
             lines.append(f"{prefix} run failed | {run['error'][:200]} |")
         for path, stat in run.get("page_load_ms", {}).items():
             lines.append(
-                f"{prefix} cold page load {path}, charts drawn, server cache off | {_ms(stat)} ms |"
+                f"{prefix} cold page load {path}, charts drawn, server cache off "
+                f"| {_ms(stat)} ms{_each(stat)} |"
             )
         for path, stat in run.get("page_load_ms_warm_cache", {}).items():
             lines.append(
                 f"{prefix} cold page load {path}, charts drawn, server cache warm "
-                f"| {_ms(stat)} ms |"
+                f"| {_ms(stat)} ms{_each(stat)} |"
             )
         if "load" in run:
             load = run["load"]
