@@ -707,7 +707,7 @@ def _authority_totals(
     rows = period_frame(session, indicator["id"], start, end)
     rows = rows[rows["area_code"].isin(authorities)].reset_index(drop=True)
     rows = _disclosure_controlled(rows, indicator, threshold)
-    return rows[rows["breakdown"].eq("total")]
+    return rows[rows["breakdown"].eq("total")].sort_values("area_code")
 
 
 def indicator_periods(session: Session, indicator: str, area_code: str) -> pd.DataFrame:
