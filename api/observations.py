@@ -206,8 +206,39 @@ def boundaries_geojson() -> str:
     for feature in data["features"]:
         code = feature["properties"]["utla21_code"]
         feature["properties"]["code"] = aliases.get(code, code)
+        feature["geometry"] = wound_for_plotly(feature["geometry"])
     data.pop("crs", None)
     return json.dumps(data, separators=(",", ":"))
+
+
+def wound_for_plotly(geometry: dict) -> dict:
+    """A Polygon or MultiPolygon with each outer ring clockwise and each hole
+    counter-clockwise (longitude east, latitude north), as plotly's map drawing (d3-geo)
+    reads them.
+
+    The published file follows GeoJSON's rule (RFC 7946: outer rings counter-clockwise),
+    which d3-geo takes for the rest of the globe: each authority would be drawn as
+    everything outside it, one colour filling the whole map.
+    """
+    if geometry["type"] == "Polygon":
+        return {**geometry, "coordinates": _wound_polygon(geometry["coordinates"])}
+    if geometry["type"] == "MultiPolygon":
+        polygons = [_wound_polygon(polygon) for polygon in geometry["coordinates"]]
+        return {**geometry, "coordinates": polygons}
+    return geometry
+
+
+def _wound_polygon(rings: list) -> list:
+    return [
+        ring if (_signed_area(ring) < 0) == (number == 0) else ring[::-1]
+        for number, ring in enumerate(rings)
+    ]
+
+
+def _signed_area(ring: list) -> float:
+    """Twice the signed area of a ring (shoelace): positive when counter-clockwise."""
+    pairs = zip(ring[:-1], ring[1:], strict=True)
+    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in pairs)
 
 
 @blueprint.get("/boundaries/utla.geojson")

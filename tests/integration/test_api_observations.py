@@ -129,3 +129,28 @@ def test_apiobs010_boundaries_carry_current_codes(client, auth):
     codes = {f["properties"]["code"] for f in data["features"]}
     assert "E06000065" in codes and "E10000023" not in codes
     assert "E06000066" in codes
+
+
+def test_apiobs011_boundaries_are_wound_as_the_map_draws_them(client, auth):
+    """Outer rings clockwise, holes counter-clockwise: the other way round, plotly draws
+    each authority as the whole world outside it and the map is one colour."""
+    from api.observations import _signed_area, wound_for_plotly
+
+    auth.login("oldham_viewer")
+    data = client.get("/api/v1/boundaries/utla.geojson").get_json()
+    rings = 0
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        polygons = polygons if geometry["type"] == "MultiPolygon" else [polygons]
+        for polygon in polygons:
+            assert _signed_area(polygon[0]) < 0, feature["properties"]["code"]
+            assert all(_signed_area(hole) > 0 for hole in polygon[1:])
+            rings += len(polygon)
+    assert rings > 152
+    # A GeoJSON (RFC 7946) square with a hole is turned round, and turned round only once.
+    outer = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    hole = [[0.2, 0.2], [0.2, 0.8], [0.8, 0.8], [0.8, 0.2], [0.2, 0.2]]
+    wound = wound_for_plotly({"type": "Polygon", "coordinates": [outer, hole]})
+    assert wound["coordinates"] == [outer[::-1], hole[::-1]]
+    assert wound_for_plotly(wound) == wound
