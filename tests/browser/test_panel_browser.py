@@ -193,6 +193,29 @@ def test_panelb002_explore_url_holds_the_view_and_back_works(session_browser, us
     assert session_browser.console_errors() == []
 
 
+MAP_SHAPES_JS = """
+  const map = document.getElementById('explore-map');
+  const frame = map && map.querySelector('.main-svg');
+  const shapes = map ? Array.from(map.querySelectorAll('path.choroplethlocation')) : [];
+  if (!frame || !shapes.length) { return null; }
+  const width = frame.getBoundingClientRect().width;
+  return shapes.map(s => s.getBoundingClientRect().width / width);
+"""
+
+
+def test_panelb004_explore_map_draws_each_authority_as_its_own_shape(session_browser, users):
+    """Wound the wrong way, each boundary is drawn as the world outside it: the map is one
+    block of colour. Every authority's shape must be a small part of the map's width."""
+    user = users["oldham_viewer"]
+    session_browser.login(user.username, user.password)
+    driver = session_browser.driver
+    _open(session_browser, "/explore?indicator=gld&area=E08000004")
+    widths = _wait(driver, lambda d: d.execute_script(MAP_SHAPES_JS))
+    assert len(widths) > 100  # every authority with a figure
+    assert max(widths) < 0.5, f"a shape spans {max(widths):.0%} of the map"
+    assert session_browser.console_errors() == []
+
+
 @pytest.mark.skipif(not os.environ.get("CHORUS_SCREENSHOTS"), reason="set CHORUS_SCREENSHOTS=1")
 def test_panelb003_readme_screenshots(session_browser, users):
     user = users["oldham_viewer"]
