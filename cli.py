@@ -193,18 +193,19 @@ def _warm_cache() -> None:
     if warmed is None:
         click.echo("The cache is off (CHORUS_CACHE=off): nothing to warm.")
         return
-    panels, areas = warmed
+    panels, areas, maps = warmed
     click.echo(
-        f"Cache warmed: {panels:,} panels for {areas} authorities in "
-        f"{time.perf_counter() - started:.1f} s."
+        f"Cache warmed: {panels:,} panels for {areas} authorities and the Explore maps of "
+        f"{maps} indicators in {time.perf_counter() - started:.1f} s."
     )
 
 
 @click.command("warm-cache")
 @with_appcontext
 def warm_cache_command() -> None:
-    """Render the default service-page panels of every authority with active users into the
-    cache, so the first visit after an import is as fast as the next."""
+    """Render the default service-page panels of every authority with active users and every
+    indicator's Explore map into the cache, so the first visit after an import is as fast
+    as the next."""
     _warm_cache()
 
 

@@ -306,6 +306,8 @@ def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server
     """`flask warm-cache` fills the cache with the default panels of every authority that
     has active users, so the first visit after an import is served from the cache."""
     from data_access import cache
+    from data_access import indicators_query as iq
+    from data_access.db import get_database
     from pages._panel_support import areas_in_use, service_page_panels
 
     areas = areas_in_use()
@@ -315,11 +317,24 @@ def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server
         result = server.test_cli_runner().invoke(args=["warm-cache"])
         assert result.exit_code == 0, result.output
         panels = len(service_page_panels())
-        assert f"Cache warmed: {panels * len(areas):,} panels for {len(areas)} authorities" in (
-            result.output
-        )
-        keys = [k for k in backend._cache.iterkeys() if k.startswith("chorus:panel:")]
-        assert len(keys) == panels * len(areas)
+        with server.app_context(), get_database().read() as session:
+            indicators = len(iq.indicator_options(session))
+        assert (
+            f"Cache warmed: {panels * len(areas):,} panels for {len(areas)} authorities "
+            f"and the Explore maps of {indicators} indicators"
+        ) in result.output
+        keys = list(backend._cache.iterkeys())
+        assert len([k for k in keys if k.startswith("chorus:panel:")]) == panels * len(areas)
+        maps = [k for k in keys if k.startswith("chorus:authority_values:")]
+        assert len(maps) == indicators
+        # The Explore page's default view of any authority finds its map there.
+        from pages import explore
+        from pages.explore import parse_view
+
+        with server.test_request_context():
+            explore._render(parse_view({"indicator": "gld", "area": "E08000005"}, "E08000004"))
+        after = [k for k in backend._cache.iterkeys() if k.startswith("chorus:authority_values:")]
+        assert sorted(after) == sorted(maps)
     finally:
         cache.reset_cache_configuration()
 
