@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from components.formatting import clean_status, short_value
+from components.formatting import clean_status, format_value, short_value
 
 NAVY, TEAL, PLUM, ORANGE, GREY = "#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D"
 TEXT = "#0b0c0c"
@@ -263,18 +263,24 @@ def sparkline_figure(rows: pd.DataFrame, height: int = 60) -> dict:
 BAND_COLOURS = {"A": "#12436D", "B": "#4A7BA6", "C": "#A9C4DB", "D": "#E8EEF4"}
 
 
+NO_FIGURE_GREY = "#F3F2F1"
+
+
 def choropleth_figure(
     values: pd.DataFrame,
     geojson: str | dict,
     unit: str,
     feature_key: str = "properties.code",
     height: int = 520,
+    every_area: pd.DataFrame | None = None,
 ) -> dict:
     """Map of authorities coloured by value on a sequential navy scale.
 
     Takes columns area_code, area_name, value, status, band. ``geojson`` may be a URL
     (the browser fetches it once, keeping callback responses small) or a dict. Hover text
-    carries the value and quartile band in words.
+    carries the value and quartile band in words. ``every_area`` (columns code, name) adds
+    a pale layer beneath of every authority, so a map of a few authorities keeps England
+    around them and a hidden or missing figure reads "no figure" instead of a gap.
     """
     shown = values[values["value"].notna()]
     trace = {
@@ -299,7 +305,33 @@ def choropleth_figure(
         "dragmode": False,
         "geo": {"fitbounds": "locations", "visible": False},
     }
-    return {"data": [trace], "layout": layout}
+    data = [trace]
+    if every_area is not None:
+        data.insert(0, _no_figure_layer(values, every_area, geojson, feature_key))
+    return {"data": data, "layout": layout}
+
+
+def _no_figure_layer(
+    values: pd.DataFrame, every_area: pd.DataFrame, geojson: str | dict, feature_key: str
+) -> dict:
+    """Every authority in pale grey, beneath the coloured ones; hover says why a figure is
+    missing (a publisher's or Chorus's symbol, or no figure at all)."""
+    status = dict(zip(values["area_code"], values["status"], strict=True))
+    return {
+        "type": "choropleth",
+        "geojson": geojson,
+        "featureidkey": feature_key,
+        "locations": list(every_area["code"]),
+        "z": [0] * len(every_area),
+        "colorscale": [[0, NO_FIGURE_GREY], [1, NO_FIGURE_GREY]],
+        "showscale": False,
+        "marker": {"line": {"color": "#b1b4b6", "width": 0.4}},
+        "hovertext": [
+            f"{name}: {format_value(None, '', status.get(code))}"
+            for code, name in zip(every_area["code"], every_area["name"], strict=True)
+        ],
+        "hoverinfo": "text",
+    }
 
 
 def series_names(series: pd.DataFrame) -> Sequence[str]:

@@ -103,8 +103,10 @@ def iq_regions() -> dict[str, str]:
 
 def _map_and_rank(session, indicator: dict, area: str, period_to: str | None) -> tuple:  # type: ignore[no-untyped-def]
     values = iq.authority_values(session, indicator, None, disclosure_threshold(), period_to)
+    every_area = iq.local_authorities(session)
     if values.empty:
-        return choropleth_figure(values, BOUNDARIES_URL, indicator["unit"]), "No figures to map."
+        figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=every_area)
+        return figure, "No figures to map."
     period = values["period_label"].iloc[0]
     own = values[values["area_code"] == area]
     if own.empty or own["rank"].isna().all():
@@ -115,7 +117,7 @@ def _map_and_rank(session, indicator: dict, area: str, period_to: str | None) ->
             f"Map of {period}. {row['area_name']} ranks {int(row['rank'])} of {row['ranked']} "
             f"authorities (quartile band {row['band']})."
         )
-    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"])
+    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=every_area)
     return figure, rank_text
 
 

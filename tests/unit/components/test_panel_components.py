@@ -225,3 +225,32 @@ def test_comp008_chips_say_the_verdict_in_words():
     assert chip.children == "worse than England"
     assert "chip-worse" in chip.className
     assert comparison_chip("not compared", "England").children == "not compared with England"
+
+
+def test_comp009_map_keeps_every_authority_beneath_and_says_why_a_figure_is_missing():
+    from components.charts import NO_FIGURE_GREY, choropleth_figure
+
+    values = pd.DataFrame(
+        {
+            "area_code": ["E08000004", "E08000005"],
+            "area_name": ["Oldham", "Rochdale"],
+            "value": [63.1, float("nan")],
+            "status": [None, "c"],
+            "band": ["D", None],
+        }
+    )
+    every_area = pd.DataFrame(
+        {"code": ["E08000004", "E08000005", "E08000002"], "name": ["Oldham", "Rochdale", "Bury"]}
+    )
+    figure = choropleth_figure(values, "/boundaries.geojson", "percent", every_area=every_area)
+    base, coloured = figure["data"]
+    assert base["locations"] == ["E08000004", "E08000005", "E08000002"]
+    assert base["colorscale"] == [[0, NO_FIGURE_GREY], [1, NO_FIGURE_GREY]]
+    assert base["showscale"] is False
+    assert base["hovertext"][1] == "Rochdale: c (suppressed to protect privacy)"
+    assert base["hovertext"][2] == "Bury: no figure"
+    # Only shown figures are coloured; without every_area the map is that layer alone.
+    assert coloured["locations"] == ["E08000004"]
+    assert coloured["hovertext"] == ["Oldham: 63.1%, band D"]
+    alone = choropleth_figure(values, "/boundaries.geojson", "percent")
+    assert alone["data"] == [coloured]
