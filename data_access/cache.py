@@ -1,9 +1,10 @@
 """Memoisation of database reads, keyed by the data version so an import invalidates it.
 
 Every key carries the global data version (``data_state.data_version``, bumped by each
-import) and the database it was read from, so a cached answer can never outlive the data
-it was computed from: after an import every worker on every machine asks for new keys.
-Old entries are simply never read again and expire (``DEFAULT_TTL_SECONDS``).
+import), the database it was read from and the release of the code that computed it
+(``code_version``), so a cached answer can never outlive the data or the code it came
+from: after an import or a deploy every worker on every machine asks for new keys. Old
+entries are simply never read again and expire (``DEFAULT_TTL_SECONDS``).
 
 Where entries live:
 
@@ -24,6 +25,7 @@ figures as dicts).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -31,6 +33,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import date
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -213,13 +216,44 @@ def data_version_of(session: Session) -> int:
     return current_data_version(session)
 
 
-def cache_key(namespace: str, key_parts: Sequence[object], version: int, database: str) -> str:
-    """``chorus:<namespace>:v<version>:<hash of database and key parts>``."""
+def cache_key(
+    namespace: str,
+    key_parts: Sequence[object],
+    version: int,
+    database: str,
+    code: str | None = None,
+) -> str:
+    """``chorus:<namespace>:v<version>:<hash of database, code and key parts>``; ``code``
+    defaults to this release's ``code_version()``."""
+    code = code_version() if code is None else code
     payload = orjson.dumps(
-        [database, list(key_parts)], default=str, option=orjson.OPT_SERIALIZE_NUMPY
+        [database, code, list(key_parts)], default=str, option=orjson.OPT_SERIALIZE_NUMPY
     )
     digest = hashlib.blake2b(payload, digest_size=16).hexdigest()
     return f"{KEY_PREFIX}:{namespace}:v{version}:{digest}"
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The code that decides what a cached answer holds: how figures are read and suppressed,
+# the statistics, and how panels, maps and API answers are drawn.
+CODE_FOLDERS = ("analysis", "api", "components", "data_access", "pages")
+CODE_PACKAGES = ("dash", "plotly", "pandas", "numpy")
+
+
+@functools.lru_cache(maxsize=4)
+def code_version(root: Path = PROJECT_ROOT) -> str:
+    """A digest of the sources under ``CODE_FOLDERS`` and the versions of the packages that
+    shape cached answers. A deploy that changes how figures are suppressed or drawn must
+    not be served answers the previous release cached (in Redis or on disk they outlive
+    the processes); workers of one release on any machine share the same digest."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in CODE_FOLDERS:
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    for package in CODE_PACKAGES:
+        digest.update(f"{package}=={installed_version(package)}".encode())
+    return digest.hexdigest()
 
 
 def _database_identity(session: Session) -> str:

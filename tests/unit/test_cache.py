@@ -207,3 +207,35 @@ def test_cache009_suppressed_rows_memoised_per_area_equal_the_uncached_ones(db, 
                     pd.testing.assert_frame_equal(ours, direct.reset_index(drop=True))
     finally:
         cache.reset_cache_configuration()
+
+
+def test_cache010_keys_change_with_the_release_of_the_code(tmp_path):
+    """An answer cached by one release is not served by the next: the key carries a digest
+    of the sources that read, suppress and draw figures (and the packages they use)."""
+    for folder in cache.CODE_FOLDERS:
+        (tmp_path / folder).mkdir()
+    module = tmp_path / "analysis" / "disclosure.py"
+    module.write_text("THRESHOLD = 5\n")
+    first = cache.code_version(tmp_path)
+    assert first == cache.code_version(tmp_path)
+    module.write_text("THRESHOLD = 10\n")
+    cache.code_version.cache_clear()
+    changed = cache.code_version(tmp_path)
+    (tmp_path / "pages" / "explore.py").write_text("")
+    cache.code_version.cache_clear()
+    added = cache.code_version(tmp_path)
+    (tmp_path / "pages" / "notes.txt").write_text("not code")
+    cache.code_version.cache_clear()
+    assert len({first, changed, added}) == 3
+    assert cache.code_version(tmp_path) == added
+    cache.code_version.cache_clear()
+
+    key = cache.cache_key("panel", ["gld", "E08000004"], 3, "sqlite://", code=first)
+    assert key.startswith("chorus:panel:v3:")
+    assert key == cache.cache_key("panel", ["gld", "E08000004"], 3, "sqlite://", code=first)
+    assert key != cache.cache_key("panel", ["gld", "E08000004"], 3, "sqlite://", code=changed)
+    # Without a code given, the running release's digest is used.
+    running = cache.code_version()
+    assert cache.cache_key("panel", ["gld"], 3, "sqlite://") == cache.cache_key(
+        "panel", ["gld"], 3, "sqlite://", code=running
+    )
