@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
@@ -87,8 +88,8 @@ def _default_area() -> str:
     return user.organisation_code if user and user.organisation_code.startswith("E") else iq.ENGLAND
 
 
-def _area_options(session) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    las = iq.local_authorities(session)
+def _area_options(las: pd.DataFrame) -> list[dict[str, str]]:
+    """England, the regions, then ``las`` (columns code, name from iq.local_authorities)."""
     options = [{"label": "England", "value": iq.ENGLAND}]
     options += [{"label": f"{name} (region)", "value": code} for code, name in iq_regions().items()]
     options += [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)]
@@ -101,11 +102,13 @@ def iq_regions() -> dict[str, str]:
     return REGIONS
 
 
-def _map_and_rank(session, indicator: dict, area: str, period_to: str | None) -> tuple:  # type: ignore[no-untyped-def]
+def _map_and_rank(  # type: ignore[no-untyped-def]
+    session, indicator: dict, area: str, period_to: str | None, las: pd.DataFrame
+) -> tuple:
+    """The map (every authority in ``las`` beneath) and the rank sentence."""
     values = iq.authority_values(session, indicator, None, disclosure_threshold(), period_to)
-    every_area = iq.local_authorities(session)
     if values.empty:
-        figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=every_area)
+        figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=las)
         return figure, "No figures to map."
     period = values["period_label"].iloc[0]
     own = values[values["area_code"] == area]
@@ -117,7 +120,7 @@ def _map_and_rank(session, indicator: dict, area: str, period_to: str | None) ->
             f"Map of {period}. {row['area_name']} ranks {int(row['rank'])} of {row['ranked']} "
             f"authorities (quartile band {row['band']})."
         )
-    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=every_area)
+    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=las)
     return figure, rank_text
 
 
@@ -185,13 +188,12 @@ def _labelled(
     )
 
 
-def _options(session, view: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    las = iq.local_authorities(session)
+def _options(session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     periods = iq.indicator_periods(session, view["indicator"], view["area"])
     breakdowns = iq.available_breakdowns(session, view["indicator"], view["area"])
     return {
         "indicators": iq.indicator_options(session),
-        "areas": _area_options(session),
+        "areas": _area_options(las),
         "las": [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)],
         "breakdowns": [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
         "from": [
@@ -226,8 +228,10 @@ def _render_uncached(view: dict[str, Any]) -> dict[str, Any]:
         if indicator is None or iq.area_record(session, view["area"]) is None:
             view.update(indicator=DEFAULT_INDICATOR, area=_default_area())
             indicator = iq.indicator_record(session, DEFAULT_INDICATOR)
-        options = _options(session, view)
-        figure, rank_text = _map_and_rank(session, indicator, view["area"], view.get("to"))
+        # One read of the authorities for the area list, the comparator list and the map.
+        las = iq.local_authorities(session)
+        options = _options(session, view, las)
+        figure, rank_text = _map_and_rank(session, indicator, view["area"], view.get("to"), las)
     if view["breakdown"] not in [o["value"] for o in options["breakdowns"]]:
         view["breakdown"] = "total"
     panel = render_panel(
