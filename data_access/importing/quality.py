@@ -15,9 +15,16 @@ from sqlalchemy.orm import Session
 
 from data_access.importing.periods import parse_period_label
 from data_access.models import ImportBatch, Observation, ObservationHistory
-from data_access.observations import observations_frame
+from data_access.observations import CANONICAL_COLUMNS
 
 ENGLAND = "E92000001"
+# What the Data quality page shows of each revision (recent_revisions adds the counts
+# that shown_revisions needs to decide what may be shown).
+REVISION_COLUMNS = [
+    "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
+    "old_status", "new_status", "batch", "file",
+]  # fmt: skip
+REVISION_COUNTS = ["old_numerator", "old_denominator", "new_numerator", "new_denominator"]
 # Breakdown values that record "we do not know" rather than a group.
 UNKNOWN_VALUES = frozenset(
     {"unknown", "unclassified", "not_known", "not_recorded", "missing", "refused", "not_obtained"}
@@ -186,10 +193,10 @@ def recent_revisions(
 ) -> pd.DataFrame:
     """Latest figures replaced by a later import for this indicator and area.
 
-    Columns: replaced_at, period_label, breakdown, breakdown_value, old_value, new_value,
-    old_status, new_status, old_numerator, old_denominator, new_numerator, new_denominator,
-    batch (id of the import that revised it), file. Figures as stored: see
-    ``shown_revisions`` before showing them.
+    Columns: ``REVISION_COLUMNS`` (replaced_at, period_label, breakdown, breakdown_value,
+    old_value, new_value, old_status, new_status, batch: the import that revised it, file),
+    then ``REVISION_COUNTS``. Figures as stored: see ``shown_revisions`` before showing
+    them.
     """
     query = (
         select(
@@ -201,12 +208,12 @@ def recent_revisions(
             Observation.value,
             ObservationHistory.status,
             Observation.status,
+            ObservationHistory.replaced_by_batch_id,
+            ImportBatch.filename,
             ObservationHistory.numerator,
             ObservationHistory.denominator,
             Observation.numerator,
             Observation.denominator,
-            ObservationHistory.replaced_by_batch_id,
-            ImportBatch.filename,
         )
         .join(Observation, Observation.id == ObservationHistory.observation_id)
         .join(ImportBatch, ImportBatch.id == ObservationHistory.replaced_by_batch_id, isouter=True)
@@ -214,11 +221,7 @@ def recent_revisions(
         .order_by(ObservationHistory.replaced_at.desc())
         .limit(limit)
     )
-    columns = [
-        "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
-        "old_status", "new_status", "old_numerator", "old_denominator", "new_numerator",
-        "new_denominator", "batch", "file",
-    ]  # fmt: skip
+    columns = [*REVISION_COLUMNS, *REVISION_COUNTS]
     return pd.DataFrame(session.execute(query).all(), columns=columns)
 
 
@@ -238,9 +241,8 @@ def quality_report(
     from data_access.indicators_query import indicator_record, suppressed_rows
 
     record = indicator_record(session, indicator)
-    if record is None:
-        empty = observations_frame(session, indicator, [area_code], breakdown=None)
-        area_rows = england_rows = empty
+    if record is None:  # not in the catalogue, so no figures either
+        area_rows = england_rows = pd.DataFrame(columns=[*CANONICAL_COLUMNS, "area_name"])
     else:
         area_rows = suppressed_rows(session, record, [area_code], threshold)
         england_rows = suppressed_rows(session, record, [ENGLAND], threshold)
@@ -270,12 +272,8 @@ def shown_revisions(
     Takes the revisions (with old_numerator, old_denominator, new_numerator and
     new_denominator) and the area's suppressed rows; returns the revisions' display columns.
     """
-    columns = [
-        "replaced_at", "period_label", "breakdown", "breakdown_value", "old_value", "new_value",
-        "old_status", "new_status", "batch", "file",
-    ]  # fmt: skip
     if revisions.empty:
-        return revisions.reindex(columns=columns)
+        return revisions.reindex(columns=REVISION_COLUMNS)
     out = revisions.copy()
     keys = ["period_label", "breakdown", "breakdown_value"]
     now = area_rows.drop_duplicates(keys).set_index(keys)["status"]
@@ -290,7 +288,7 @@ def shown_revisions(
             hide |= out[f"{side}_value"].map(lambda v: _is_small(v, threshold))
         out[f"{side}_value"] = out[f"{side}_value"].where(~hide, None)
         out[f"{side}_status"] = out[f"{side}_status"].where(~hide, "c")
-    return out[columns]
+    return out[REVISION_COLUMNS]
 
 
 def _is_small(number: object, threshold: int) -> bool:
