@@ -18,6 +18,8 @@ from typing import Any
 
 from dash import dcc, html
 
+from components.controls import radios, select
+
 KIND_LABELS: dict[str, str] = {
     "interpretation": "Interpretation",
     "context_event": "Context or event",
@@ -525,12 +527,13 @@ def note_form(
             html.Fieldset(
                 [
                     html.Legend("Kind of note"),
-                    dcc.RadioItems(
-                        id=pid("note-kind", panel_id),
-                        options=[{"label": v, "value": k} for k, v in KIND_LABELS.items()],
-                        value="interpretation",
-                        className="note-radios",
+                    radios(
+                        pid("note-kind", panel_id),
+                        [{"label": v, "value": k} for k, v in KIND_LABELS.items()],
+                        "interpretation",
+                        legend="",
                         inline=True,
+                        bare=True,
                     ),
                 ],
                 className="note-fieldset",
@@ -538,15 +541,16 @@ def note_form(
             html.Fieldset(
                 [
                     html.Legend("What it is about"),
-                    dcc.RadioItems(
-                        id=pid("note-scope", panel_id),
-                        options=[
+                    radios(
+                        pid("note-scope", panel_id),
+                        [
                             {"label": "One period", "value": "point"},
                             {"label": "A range of periods", "value": "range"},
                         ],
-                        value="point",
-                        className="note-radios",
+                        "point",
+                        legend="",
                         inline=True,
+                        bare=True,
                     ),
                 ],
                 className="note-fieldset",
@@ -560,12 +564,10 @@ def note_form(
                             html.Label(
                                 [
                                     html.Span("Period (or first period)"),
-                                    dcc.Dropdown(
-                                        id=pid("note-from", panel_id),
-                                        options=options,
-                                        value=latest,
-                                        clearable=False,
-                                        searchable=True,
+                                    select(
+                                        pid("note-from", panel_id),
+                                        options,
+                                        latest,
                                         className="note-dropdown",
                                     ),
                                 ],
@@ -574,12 +576,10 @@ def note_form(
                             html.Label(
                                 [
                                     html.Span("Last period (for a range)"),
-                                    dcc.Dropdown(
-                                        id=pid("note-to", panel_id),
-                                        options=options,
-                                        value=latest,
-                                        clearable=False,
-                                        searchable=True,
+                                    select(
+                                        pid("note-to", panel_id),
+                                        options,
+                                        latest,
                                         className="note-dropdown",
                                     ),
                                 ],
@@ -613,12 +613,13 @@ def note_form(
             html.Fieldset(
                 [
                     html.Legend("Who can see it"),
-                    dcc.RadioItems(
-                        id=pid("note-visibility", panel_id),
-                        options=visibilities,
-                        value="organisation",
-                        className="note-radios",
+                    radios(
+                        pid("note-visibility", panel_id),
+                        visibilities,
+                        "organisation",
+                        legend="",
                         inline=True,
+                        bare=True,
                     ),
                 ],
                 className="note-fieldset",

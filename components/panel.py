@@ -33,8 +33,10 @@ from dash import dcc, html
 
 from analysis import describe_trend
 from components.charts import breakdown_figure, group_label, trend_figure
+from components.controls import checkboxes, select
 from components.formatting import clean_status, format_value, short_value
 from components.tables import groups_table, series_table
+from components.tabs import tab_list, tab_panel
 
 TABS = (("chart", "Chart"), ("breakdown", "Breakdown"), ("table", "Table"), ("about", "About"))
 BREAKDOWN_NAMES = {
@@ -392,12 +394,13 @@ def _controls(
                 className="panel-control panel-comparators",
                 children=[
                     html.Legend("Compare with"),
-                    dcc.Checklist(
-                        id=pid("panel-comparators", panel_id),
-                        options=view.get("comparator_options") or [],
-                        value=comparators,
+                    checkboxes(
+                        pid("panel-comparators", panel_id),
+                        view.get("comparator_options") or [],
+                        comparators,
+                        legend="Compare with",
                         inline=True,
-                        className="panel-checklist",
+                        bare=True,
                     ),
                 ],
             ),
@@ -418,12 +421,11 @@ def _labelled_dropdown(label: str, id_: dict, options: list, value: object) -> h
         className="panel-control",
         children=[
             html.Span(label, className="panel-control-label"),
-            dcc.Dropdown(
-                id=id_,
-                options=options,
-                value=value,
+            select(
+                id_,
+                options,
+                value,
                 clearable=label != "Breakdown",
-                searchable=False,
                 placeholder="All" if label in ("From", "To") else None,
                 className="panel-dropdown",
             ),
@@ -461,8 +463,12 @@ def indicator_panel(
     state = panel_state(
         indicator["id"], area_code, breakdown, comparators, period_from, period_to, view["series"]
     )
-    chart = html.Div(
-        id=pid("panel-tab-chart", panel_id),
+    chart = tab_panel(
+        "panel",
+        panel_id,
+        "chart",
+        pid("panel-tab-chart", panel_id),
+        hidden=False,
         className="panel-tabpanel",
         children=[
             html.Figure(
@@ -497,16 +503,22 @@ def indicator_panel(
     )
     contents = [
         chart,
-        html.Div(
-            id=pid("panel-tab-breakdown", panel_id),
-            className="panel-tabpanel",
+        tab_panel(
+            "panel",
+            panel_id,
+            "breakdown",
+            pid("panel-tab-breakdown", panel_id),
             hidden=True,
+            className="panel-tabpanel",
             children=html.Div(id=pid("panel-breakdown", panel_id), children=BREAKDOWN_PLACEHOLDER),
         ),
-        html.Div(
-            id=pid("panel-tab-table", panel_id),
-            className="panel-tabpanel",
+        tab_panel(
+            "panel",
+            panel_id,
+            "table",
+            pid("panel-tab-table", panel_id),
             hidden=True,
+            className="panel-tabpanel",
             children=[
                 html.Div(
                     id=pid("panel-table", panel_id),
@@ -522,10 +534,13 @@ def indicator_panel(
                 dcc.Download(id=pid("panel-download", panel_id)),
             ],
         ),
-        html.Div(
-            id=pid("panel-tab-about", panel_id),
-            className="panel-tabpanel",
+        tab_panel(
+            "panel",
+            panel_id,
+            "about",
+            pid("panel-tab-about", panel_id),
             hidden=True,
+            className="panel-tabpanel",
             children=html.Div(id=pid("panel-about", panel_id), children=ABOUT_PLACEHOLDER),
         ),
     ]
@@ -535,10 +550,14 @@ def indicator_panel(
     if show_controls:
         children.append(_controls(panel_id, breakdown, comparators, period_from, period_to, view))
     children += [
-        dcc.Tabs(
-            id=pid("panel-tabs", panel_id),
-            value="chart",
-            children=[dcc.Tab(label=label, value=value) for value, label in TABS],
+        *tab_list(
+            "panel",
+            panel_id,
+            pid("panel-tabs", panel_id),
+            TABS,
+            "chart",
+            label=f"Views of {indicator['title']}",
+            controls={value: pid(f"panel-tab-{value}", panel_id) for value, _label in TABS},
             className="panel-tabs",
         ),
         *contents,

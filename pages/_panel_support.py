@@ -36,6 +36,7 @@ from components.panel import (
     symbol_notes,
     table_children,
 )
+from components.tabs import register_tabs
 from data_access import indicators_query as iq
 from data_access.cache import cached_json, describe_cache
 from data_access.db import get_database
@@ -226,7 +227,7 @@ def _view_from_state(state: dict[str, Any]) -> tuple[dict, str, dict] | None:
     Input({"type": "panel-from", "index": MATCH}, "value"),
     Input({"type": "panel-to", "index": MATCH}, "value"),
     State({"type": "panel-state", "index": MATCH}, "data"),
-    State({"type": "panel-tabs", "index": MATCH}, "value"),
+    State({"type": "panel-tabs", "index": MATCH}, "data"),
     prevent_initial_call=True,
 )
 @guarded("read")
@@ -291,7 +292,7 @@ def _panel_update_outputs(  # type: ignore[no-untyped-def]
     Output({"type": "panel-breakdown", "index": MATCH}, "children", allow_duplicate=True),
     Output({"type": "panel-table", "index": MATCH}, "children", allow_duplicate=True),
     Output({"type": "panel-about", "index": MATCH}, "children"),
-    Input({"type": "panel-tabs", "index": MATCH}, "value"),
+    Input({"type": "panel-tabs", "index": MATCH}, "data"),
     State({"type": "panel-state", "index": MATCH}, "data"),
     prevent_initial_call=True,
 )
@@ -318,18 +319,8 @@ def _opened_tab_content(  # type: ignore[no-untyped-def]
     return table_children(indicator, area_name, view)
 
 
-@callback(
-    Output({"type": "panel-tab-chart", "index": MATCH}, "hidden"),
-    Output({"type": "panel-tab-breakdown", "index": MATCH}, "hidden"),
-    Output({"type": "panel-tab-table", "index": MATCH}, "hidden"),
-    Output({"type": "panel-tab-about", "index": MATCH}, "hidden"),
-    Input({"type": "panel-tabs", "index": MATCH}, "value"),
-    prevent_initial_call=True,
-)
-@guarded(None, reason="shows one tab of a panel; reads and writes no data")
-def switch_panel_tab(tab):  # type: ignore[no-untyped-def]
-    """Show the chosen tab's content and hide the others (all stay in the page)."""
-    return tuple(tab != value for value, _label in TABS)
+# Choosing a tab is done in the browser (assets/tabs.js): no request, reads no data.
+register_tabs("panel", "panel-tabs", [f"panel-tab-{value}" for value, _label in TABS])
 
 
 @callback(

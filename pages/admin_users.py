@@ -16,6 +16,7 @@ from auth.admin import (
 )
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
+from components.controls import select
 from data_access.db import get_database
 from data_access.users import ROLES, UserRecord, search_users
 
@@ -71,7 +72,7 @@ def layout(**_kwargs: object) -> html.Div:
                     _field("Name shown in the app", dcc.Input(id="admin-new-name", type="text")),
                     _field(
                         "Role",
-                        dcc.Dropdown(
+                        select(
                             id="admin-new-role",
                             options=ROLE_OPTIONS,
                             value="viewer",
@@ -86,10 +87,10 @@ def layout(**_kwargs: object) -> html.Div:
                 className="admin-section",
                 children=[
                     html.H2("Change a user"),
-                    _field("User", dcc.Dropdown(id="admin-target", options=[], clearable=False)),
+                    _field("User", select(id="admin-target", options=[], clearable=False)),
                     _field(
                         "New role",
-                        dcc.Dropdown(id="admin-role", options=ROLE_OPTIONS, clearable=False),
+                        select(id="admin-role", options=ROLE_OPTIONS, clearable=False),
                     ),
                     html.Div(
                         className="admin-actions",
@@ -213,8 +214,10 @@ def create_user(
 def change_user(*args: object) -> tuple[str, object]:
     *_clicks, target, role, version = args
     user = check("users.manage")
-    if not isinstance(target, int):
+    # A native select reports the chosen user's id as text.
+    if not str(target or "").isdigit():
         return "Choose a user first.", no_update
+    target = int(target)  # type: ignore[arg-type]
     address = request.remote_addr
     ensure_same_organisation(user, target)
     try:

@@ -9,6 +9,7 @@ from flask import request
 
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
+from components.controls import select
 from data_access.audit import audit_events_frame
 from data_access.db import get_database
 from data_access.users import write_audit
@@ -63,7 +64,7 @@ def layout(**_kwargs: object) -> html.Div:
                     html.Div(
                         [
                             html.Label("Outcome", htmlFor="audit-outcome"),
-                            dcc.Dropdown(
+                            select(
                                 id="audit-outcome",
                                 options=outcome_options,
                                 value="any",

@@ -20,6 +20,7 @@ from analysis.costs import (
 from analysis.journeys import EARLY_HELP, cohort_choices, journey_view, pathways
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import select
 from components.journeys import (
     money,
     pathway_cost_table,
@@ -174,7 +175,7 @@ def _scatter_section(session, area_code: str | None) -> html.Section:  # type: i
                         className="journey-control",
                         children=[
                             html.Span("Spending line", className="journey-control-label"),
-                            dcc.Dropdown(
+                            select(
                                 id="costs-spend-line",
                                 options=[{"label": v, "value": k} for k, v in SPEND_LINES.items()],
                                 value="family_support_spend",
@@ -186,7 +187,7 @@ def _scatter_section(session, area_code: str | None) -> html.Section:  # type: i
                         className="journey-control",
                         children=[
                             html.Span("Outcome", className="journey-control-label"),
-                            dcc.Dropdown(
+                            select(
                                 id="costs-outcome",
                                 options=[{"label": v, "value": k} for k, v in OUTCOMES.items()],
                                 value="care_leavers_eet_19_21",
@@ -198,7 +199,7 @@ def _scatter_section(session, area_code: str | None) -> html.Section:  # type: i
                         className="journey-control",
                         children=[
                             html.Span("Financial year", className="journey-control-label"),
-                            dcc.Dropdown(
+                            select(
                                 id="costs-year",
                                 options=[{"label": y, "value": y} for y in years],
                                 value=years[0] if years else None,
@@ -268,7 +269,7 @@ def _unit_cost_form(costs: pd.DataFrame) -> html.Div:
             html.Button("Save unit cost", id="cost-save", className="btn-primary"),
             _field(
                 "Remove an item",
-                dcc.Dropdown(
+                select(
                     id="cost-remove-item",
                     placeholder="Choose an item",
                     options=[

@@ -7,10 +7,11 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.controls import select
 from data_access.db import get_database
 from data_access.importing.quality import quality_report
 from data_access.observations import indicator_catalogue
@@ -67,7 +68,7 @@ def layout(**_kwargs: object) -> html.Div:
                 className="lead-text",
             ),
             html.Label("Indicator", htmlFor="dq-indicator"),
-            dcc.Dropdown(id="dq-indicator", options=options, value="gld", clearable=False),
+            select(id="dq-indicator", options=options, value="gld", clearable=False),
             html.Div(id="dq-body"),
         ],
     )

@@ -18,6 +18,7 @@ from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
 from components.annotations import KIND_LABELS, STATUS_LABELS, notes_list
+from components.controls import date_input, select
 from data_access.annotations import AnnotationFilters, explore_href, list_annotations
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
@@ -51,7 +52,7 @@ def _dropdown(key: str, label: str, options: list[dict[str, Any]], value: Any) -
     return html.Div(
         [
             html.Label(label, htmlFor=control_id, className="discussion-filter-label"),
-            dcc.Dropdown(id=control_id, options=options, value=value, placeholder="Any"),
+            select(id=control_id, options=options, value=value, placeholder="Any", clearable=True),
         ],
         className="discussion-filter",
     )
@@ -119,18 +120,12 @@ def layout(**kwargs: object) -> html.Div:
         _text_input("tag", "Tag", preset("tag")),
         html.Div(
             [
-                html.Span("Written between", className="discussion-filter-label"),
-                dcc.DatePickerRange(
-                    id="discussion-dates",
-                    start_date_id="discussion-from",
-                    end_date_id="discussion-to",
-                    start_date=preset("from"),
-                    end_date=preset("to"),
-                    start_date_placeholder_text="from",
-                    end_date_placeholder_text="to",
-                    display_format="D MMM YYYY",
-                    clearable=True,
+                html.Label(
+                    "Written from", htmlFor="discussion-from", className="discussion-filter-label"
                 ),
+                date_input("discussion-from", preset("from")),
+                html.Label("to", htmlFor="discussion-to", className="discussion-filter-label"),
+                date_input("discussion-to", preset("to")),
             ],
             className="discussion-filter",
         ),
@@ -177,8 +172,8 @@ def layout(**kwargs: object) -> html.Div:
 
 FILTER_INPUTS = [
     *[Input(f"discussion-{key}", "value") for key in FILTER_IDS[:-2]],
-    Input("discussion-dates", "start_date"),
-    Input("discussion-dates", "end_date"),
+    Input("discussion-from", "value"),
+    Input("discussion-to", "value"),
 ]
 
 

@@ -19,6 +19,7 @@ from dash import Input, Output, callback, ctx, dcc, html, no_update
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.charts import choropleth_figure
+from components.controls import checkbox_menu, checkboxes, select
 from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
 from data_access.cache import cached_json
@@ -136,12 +137,13 @@ def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
                 className="panel-control panel-comparators",
                 children=[
                     html.Legend("Compare with"),
-                    dcc.Checklist(
-                        id="explore-compare",
-                        options=[{"label": label, "value": key} for key, label in FIXED_OPTIONS],
-                        value=fixed,
+                    checkboxes(
+                        "explore-compare",
+                        [{"label": label, "value": key} for key, label in FIXED_OPTIONS],
+                        fixed,
+                        legend="",
                         inline=True,
-                        className="panel-checklist",
+                        bare=True,
                     ),
                 ],
             ),
@@ -169,18 +171,21 @@ def _labelled(
     multi: bool = False,
     searchable: bool = False,
     clearable: bool = False,
-) -> html.Label:
+) -> html.Label | html.Div:
+    if multi:
+        return html.Div(
+            className="panel-control",
+            children=checkbox_menu(id_, options, value, legend=label),
+        )
     return html.Label(
         className="panel-control",
         children=[
             html.Span(label, className="panel-control-label"),
-            dcc.Dropdown(
-                id=id_,
-                options=options,
-                value=value,
-                multi=multi,
-                searchable=searchable,
-                clearable=clearable or multi,
+            select(
+                id_,
+                options,
+                value,
+                clearable=clearable,
                 placeholder="All" if label in ("From", "To") else "Choose",
                 className="panel-dropdown",
             ),

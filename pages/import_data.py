@@ -22,6 +22,7 @@ from flask import current_app, has_request_context
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import radios, select
 from data_access.db import get_database
 from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
@@ -220,11 +221,12 @@ def _upload_section() -> html.Section:
             html.Fieldset(
                 [
                     html.Legend("What kind of file is it?"),
-                    dcc.RadioItems(
-                        id="imp-format",
-                        options=[{"label": label, "value": key} for key, label in FORMATS.items()],
-                        value="template",
-                        labelClassName="import-radio",
+                    radios(
+                        "imp-format",
+                        [{"label": label, "value": key} for key, label in FORMATS.items()],
+                        "template",
+                        legend="",
+                        bare=True,
                     ),
                 ]
             ),
@@ -255,7 +257,7 @@ def _mapping_section(indicators: list[str]) -> html.Section:
                 "it when the next edition comes out. The template needs no mapping."
             ),
             html.Label("Saved mappings", htmlFor="imp-saved-mapping"),
-            dcc.Dropdown(id="imp-saved-mapping", options=[], placeholder="Choose a saved mapping"),
+            select(id="imp-saved-mapping", options=[], placeholder="Choose a saved mapping"),
             html.Div(
                 id="imp-ees-builder",
                 style={"display": "none"},
@@ -373,14 +375,15 @@ def _commit_section() -> html.Section:
             html.Fieldset(
                 [
                     html.Legend("If some rows have errors"),
-                    dcc.RadioItems(
-                        id="imp-mode",
-                        options=[
+                    radios(
+                        "imp-mode",
+                        [
                             {"label": "Commit only the valid rows", "value": VALID_ONLY},
                             {"label": "Commit nothing", "value": ALL_OR_NOTHING},
                         ],
-                        value=VALID_ONLY,
-                        labelClassName="import-radio",
+                        VALID_ONLY,
+                        legend="",
+                        bare=True,
                     ),
                 ]
             ),

@@ -22,6 +22,7 @@ from analysis.journeys import (
 from auth.current import current_record
 from auth.permissions import guarded
 from components.charts import group_label
+from components.controls import select
 from components.downloads import csv_download
 from components.journeys import (
     aligned_table,
@@ -85,7 +86,7 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
                 className="journey-control",
                 children=[
                     html.Span("Requests received in", className="journey-control-label"),
-                    dcc.Dropdown(
+                    select(
                         id="journeys-cohort",
                         options=[{"label": c["label"], "value": c["value"]} for c in choices],
                         value=default,
@@ -97,7 +98,7 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
                 className="journey-control",
                 children=[
                     html.Span("Equality breakdown", className="journey-control-label"),
-                    dcc.Dropdown(
+                    select(
                         id="journeys-breakdown",
                         options=breakdown_options,
                         value=TOTAL,
@@ -109,7 +110,7 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
                 className="journey-control",
                 children=[
                     html.Span("Group", className="journey-control-label"),
-                    dcc.Dropdown(
+                    select(
                         id="journeys-value",
                         options=[],
                         value=None,

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.controls import checkboxes
 from components.ln_export import export_html
 from data_access import indicators_query as iq
 from data_access.annotations import AnnotationFilters, list_annotations
@@ -128,15 +129,12 @@ def layout(**_kwargs: Any) -> html.Div:
                 className="lead-text",
             ),
             dcc.Store(id="pack-area", data=area_code),
-            html.Label(
-                "Indicators in the pack", htmlFor="pack-indicators", className="sessions-label"
-            ),
-            dcc.Dropdown(
-                id="pack-indicators",
-                options=options,
-                value=default,
-                multi=True,
-                placeholder="Choose indicators",
+            checkboxes(
+                "pack-indicators",
+                options,
+                default,
+                legend="Indicators in the pack",
+                className="chorus-scroll-group",
             ),
             html.P(),
             html.Button(

@@ -21,6 +21,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import radios, select
 from components.present import contributions_list, step_counter_text, step_view
 from data_access import learning_network as ln
 from data_access.db import get_database
@@ -174,12 +175,13 @@ def layout(**kwargs: Any) -> html.Div:
                                 className="present-names",
                                 children=[
                                     html.Legend("Authorities"),
-                                    dcc.RadioItems(
-                                        id="present-names",
-                                        options=NAME_CHOICES,
-                                        value="anonymised" if anonymised else "names",
+                                    radios(
+                                        "present-names",
+                                        NAME_CHOICES,
+                                        "anonymised" if anonymised else "names",
+                                        legend="",
                                         inline=True,
-                                        className="present-radio",
+                                        bare=True,
                                     ),
                                 ],
                             ),
@@ -225,12 +227,11 @@ def layout(**kwargs: Any) -> html.Div:
                                         htmlFor="present-said-by",
                                         className="present-label",
                                     ),
-                                    dcc.Dropdown(
+                                    select(
                                         id="present-said-by",
                                         options=state["options"],
                                         value=ANONYMOUS,
                                         clearable=False,
-                                        searchable=True,
                                         className="present-dropdown",
                                     ),
                                 ],

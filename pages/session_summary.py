@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.controls import radios
 from components.ln_export import export_csv, export_html
 from components.present import summary_step
 from data_access import learning_network as ln
@@ -95,11 +96,13 @@ def layout(**kwargs: Any) -> html.Div:
             html.Fieldset(
                 [
                     html.Legend("Authorities in the summary and its exports"),
-                    dcc.RadioItems(
-                        id="summary-names",
-                        options=NAME_CHOICES,
-                        value="anonymised" if record.anonymised else "names",
+                    radios(
+                        "summary-names",
+                        NAME_CHOICES,
+                        "anonymised" if record.anonymised else "names",
+                        legend="",
                         inline=True,
+                        bare=True,
                     ),
                 ],
                 className="summary-names",

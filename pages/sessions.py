@@ -19,6 +19,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import checkboxes, radios
 from data_access import learning_network as ln
 from data_access.db import get_database
 
@@ -104,27 +105,19 @@ def _details_form(prefix: str, record: ln.SessionRecord | None, participants: li
                     ),
                 ]
             ),
-            html.Div(
-                [
-                    html.Label("Organisations taking part", htmlFor=f"{prefix}-participants"),
-                    dcc.Dropdown(
-                        id=f"{prefix}-participants",
-                        options=participants,
-                        value=list(record.participants) if record else [],
-                        multi=True,
-                        placeholder="Choose the organisations",
-                    ),
-                ]
+            checkboxes(
+                f"{prefix}-participants",
+                participants,
+                list(record.participants) if record else [],
+                legend="Organisations taking part",
+                className="chorus-scroll-group",
             ),
-            dcc.Checklist(
-                id=f"{prefix}-anonymised",
-                options=[
-                    {
-                        "label": " Present anonymised by default (Authority A, B, C)",
-                        "value": "yes",
-                    }
-                ],
-                value=["yes"] if record and record.anonymised else [],
+            checkboxes(
+                f"{prefix}-anonymised",
+                [{"label": "Present anonymised by default (Authority A, B, C)", "value": "yes"}],
+                ["yes"] if record and record.anonymised else [],
+                legend="Anonymising",
+                legend_hidden=True,
             ),
         ],
     )
@@ -252,11 +245,13 @@ def _add_step_form(capture: str | None, quote_options: list) -> html.Div:
             html.Fieldset(
                 [
                     html.Legend("Kind of step", className="sessions-label"),
-                    dcc.RadioItems(
-                        id="ln-step-kind",
-                        options=KIND_CHOICES,
-                        value="indicator" if capture else "question",
+                    radios(
+                        "ln-step-kind",
+                        KIND_CHOICES,
+                        "indicator" if capture else "question",
+                        legend="",
                         inline=True,
+                        bare=True,
                     ),
                 ]
             ),
@@ -291,19 +286,17 @@ def _add_step_form(capture: str | None, quote_options: list) -> html.Div:
                 id="ln-step-quote-fields",
                 hidden=True,
                 children=[
-                    html.Label("Quotes (up to 6)", htmlFor="ln-step-quotes"),
                     html.P(
-                        "Only quotes whose consent allows the Learning Network are offered. "
-                        "Type to search.",
+                        "Only quotes whose consent allows the Learning Network are offered.",
                         className="sessions-hint",
+                        id="ln-step-quotes-hint",
                     ),
-                    dcc.Dropdown(
-                        id="ln-step-quotes",
-                        options=quote_options,
-                        value=[],
-                        multi=True,
-                        searchable=True,
-                        placeholder="Choose quotes",
+                    checkboxes(
+                        "ln-step-quotes",
+                        quote_options,
+                        [],
+                        legend="Quotes (up to 6)",
+                        className="chorus-scroll-group",
                     ),
                 ],
             ),

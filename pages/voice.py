@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.controls import checkbox_menu, date_input
 from components.voice import (
     METHOD_TEXT,
     SCOPE_TEXT,
@@ -66,16 +67,7 @@ def _query_list(value: object) -> list[str]:
 def _dropdown(key: str, label: str, options: list, value: list[str]) -> html.Div:
     control_id = f"voice-{key}"
     return html.Div(
-        [
-            html.Label(label, htmlFor=control_id, className="voice-filter-label"),
-            dcc.Dropdown(
-                id=control_id,
-                options=options,
-                value=value,
-                multi=True,
-                placeholder="Any",
-            ),
-        ],
+        [checkbox_menu(control_id, options, value, legend=label)],
         className="voice-filter",
     )
 
@@ -138,18 +130,12 @@ def layout(**kwargs: object) -> html.Div:
         ),
         html.Div(
             [
-                html.Span(
-                    "Collected between", className="voice-filter-label", id="voice-dates-label"
+                html.Label(
+                    "Collected from", htmlFor="voice-date-from", className="voice-filter-label"
                 ),
-                dcc.DatePickerRange(
-                    id="voice-dates",
-                    start_date_id="voice-date-from",
-                    end_date_id="voice-date-to",
-                    start_date_placeholder_text="from",
-                    end_date_placeholder_text="to",
-                    display_format="D MMM YYYY",
-                    clearable=True,
-                ),
+                date_input("voice-date-from"),
+                html.Label("to", htmlFor="voice-date-to", className="voice-filter-label"),
+                date_input("voice-date-to"),
             ],
             className="voice-filter voice-filter-wide",
         ),
@@ -229,8 +215,8 @@ FILTER_INPUTS = [
     Input("voice-area", "value"),
     Input("voice-indicator", "value"),
     Input("voice-scope", "value"),
-    Input("voice-dates", "start_date"),
-    Input("voice-dates", "end_date"),
+    Input("voice-date-from", "value"),
+    Input("voice-date-to", "value"),
 ]
 
 

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from analysis.personal_details import highlight_spans, summarise_findings
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import checkboxes, date_input, radios, select
 from components.voice import METHOD_TEXT, SCOPE_TEXT, findings_panel
 from data_access.db import get_database
 from data_access.voice import (
@@ -45,6 +46,8 @@ DISABILITY_OPTIONS = ("yes", "no", "not recorded")
 
 
 def _field(label: str, control, control_id: str, hint: str | None = None) -> html.Div:  # type: ignore[no-untyped-def]
+    if isinstance(control, html.Fieldset):  # a group of checkboxes names itself (legend)
+        return html.Div([control], className="voice-field")
     children = [html.Label(label, htmlFor=control_id, className="voice-filter-label")]
     if hint:
         children.append(html.P(hint, className="voice-hint", id=f"{control_id}-hint"))
@@ -52,16 +55,17 @@ def _field(label: str, control, control_id: str, hint: str | None = None) -> htm
     return html.Div(children, className="voice-field")
 
 
-def _select(control_id: str, options, value, multi: bool = False) -> dcc.Dropdown:  # type: ignore[no-untyped-def]
-    # A placeholder gives the empty multi-select's button an accessible name.
-    return dcc.Dropdown(
-        id=control_id,
-        options=options,
-        value=value,
-        multi=multi,
-        clearable=multi or value is None,
-        placeholder="Choose any that apply" if multi else "Choose one",
-    )
+def _select(control_id: str, options, value, multi: bool = False, legend: str = ""):  # type: ignore[no-untyped-def]
+    """A native select, or for several answers a fieldset of checkboxes named ``legend``."""
+    if multi:
+        return checkboxes(
+            control_id,
+            options,
+            value,
+            legend=legend,
+            className="chorus-scroll-group voice-checks",
+        )
+    return select(control_id, options, value, placeholder="Choose one")
 
 
 def _labelled(values, labels) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -158,7 +162,13 @@ def layout(**kwargs: object) -> html.Div:
                             ),
                             _field(
                                 "Themes",
-                                _select("voice-add-themes", choices["themes"], [], multi=True),
+                                _select(
+                                    "voice-add-themes",
+                                    choices["themes"],
+                                    [],
+                                    multi=True,
+                                    legend="Themes",
+                                ),
                                 "voice-add-themes",
                             ),
                             _field(
@@ -168,6 +178,7 @@ def layout(**kwargs: object) -> html.Div:
                                     all_indicators,
                                     [indicator] if indicator else [],
                                     multi=True,
+                                    legend="Indicators it speaks to",
                                 ),
                                 "voice-add-indicators",
                             ),
@@ -198,11 +209,12 @@ def layout(**kwargs: object) -> html.Div:
                     html.Fieldset(
                         [
                             html.Legend("Consent", className="voice-filter-label"),
-                            dcc.RadioItems(
-                                id="voice-add-scope",
-                                options=_labelled(CONSENT_SCOPES, SCOPE_TEXT),
-                                value="own_organisation",
-                                className="voice-radios",
+                            radios(
+                                "voice-add-scope",
+                                _labelled(CONSENT_SCOPES, SCOPE_TEXT),
+                                "own_organisation",
+                                legend="",
+                                bare=True,
                             ),
                         ],
                         className="voice-fieldset",
@@ -219,10 +231,12 @@ def layout(**kwargs: object) -> html.Div:
                         ],
                         className="voice-form-grid",
                     ),
-                    dcc.Checklist(
-                        id="voice-add-false-alarm",
-                        options=[{"label": false_alarm_label, "value": "yes"}],
-                        value=[],
+                    checkboxes(
+                        "voice-add-false-alarm",
+                        [{"label": false_alarm_label, "value": "yes"}],
+                        [],
+                        legend="Checked for identifying details",
+                        legend_hidden=True,
                         className="voice-check-option",
                     ),
                     html.Button("Save quote", id="voice-add-save", className="btn btn-primary"),
@@ -239,9 +253,7 @@ def _date_field(label: str, control_id: str, value: date) -> html.Div:
     return html.Div(
         [
             html.Label(label, htmlFor=control_id, className="voice-filter-label"),
-            dcc.DatePickerSingle(
-                id=control_id, date=value.isoformat(), display_format="D MMM YYYY"
-            ),
+            date_input(control_id, value.isoformat()),
         ],
         className="voice-field",
     )
@@ -287,9 +299,9 @@ def _day(value: str | None) -> date | None:
     State("voice-add-ethnicity", "value"),
     State("voice-add-disability", "value"),
     State("voice-add-scope", "value"),
-    State("voice-add-collected", "date"),
-    State("voice-add-consent-date", "date"),
-    State("voice-add-review-date", "date"),
+    State("voice-add-collected", "value"),
+    State("voice-add-consent-date", "value"),
+    State("voice-add-review-date", "value"),
     State("voice-add-false-alarm", "value"),
     prevent_initial_call=True,
 )

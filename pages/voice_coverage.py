@@ -7,6 +7,7 @@ from dash import Input, Output, callback, dcc, html
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.controls import select
 from components.voice import coverage_figure, coverage_table, you_said_we_did_list
 from data_access.db import get_database
 from data_access.voice import (
@@ -55,7 +56,7 @@ def layout(**kwargs: object) -> html.Div:
                                 htmlFor="coverage-service",
                                 className="voice-filter-label",
                             ),
-                            dcc.Dropdown(
+                            select(
                                 id="coverage-service",
                                 options=[
                                     {"label": SERVICE_LABELS[s].capitalize(), "value": s}
@@ -74,7 +75,7 @@ def layout(**kwargs: object) -> html.Div:
                                 htmlFor="coverage-dimension",
                                 className="voice-filter-label",
                             ),
-                            dcc.Dropdown(
+                            select(
                                 id="coverage-dimension",
                                 options=[
                                     {"label": label, "value": key}

@@ -10,6 +10,8 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from analysis.personal_details import highlight_spans
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.controls import checkboxes, select
+from components.tabs import register_tabs, tab_list
 from components.voice import quote_card
 from data_access.db import get_database
 from data_access.voice import (
@@ -57,14 +59,14 @@ def layout(**_kwargs: object) -> html.Div:
             ]
         )
     tabs = [
-        dcc.Tab(label="Waiting for approval", value="pending"),
-        dcc.Tab(label="Approved (withdraw)", value="approved"),
-        dcc.Tab(label="Withdrawn", value="withdrawn"),
-        dcc.Tab(label="Import from CSV", value="import"),
-        dcc.Tab(label="Codebook", value="codebook"),
+        ("pending", "Waiting for approval"),
+        ("approved", "Approved (withdraw)"),
+        ("withdrawn", "Withdrawn"),
+        ("import", "Import from CSV"),
+        ("codebook", "Codebook"),
     ]
     if allowed(user, "settings.edit"):
-        tabs.append(dcc.Tab(label="Settings", value="settings"))
+        tabs.append(("settings", "Settings"))
     return html.Div(
         [
             html.H1("Voice moderation"),
@@ -75,9 +77,23 @@ def layout(**_kwargs: object) -> html.Div:
                 className="lead-text",
             ),
             dcc.Store(id="voice-mod-version", data=0),
-            dcc.Tabs(id="voice-mod-tab", value="pending", children=tabs),
+            *tab_list(
+                "voice-mod",
+                "moderation",
+                "voice-mod-tab",
+                tabs,
+                "pending",
+                label="Moderation",
+                controls={value: "voice-mod-body" for value, _label in tabs},
+            ),
             html.P(id="voice-mod-message", role="status", className="voice-result"),
-            html.Div(id="voice-mod-body", className="voice-mod-body"),
+            html.Div(
+                id="voice-mod-body",
+                className="voice-mod-body",
+                role="tabpanel",
+                tabIndex=0,
+                **{"aria-label": "Quotes and settings for the chosen tab"},
+            ),
         ],
         className="voice-page",
     )
@@ -220,7 +236,7 @@ def _codebook_view() -> list:
             [
                 html.H2("Add or change a theme", className="h4"),
                 html.Label("Theme", htmlFor="voice-theme-pick", className="voice-filter-label"),
-                dcc.Dropdown(id="voice-theme-pick", options=options, value="", clearable=False),
+                select(id="voice-theme-pick", options=options, value="", clearable=False),
                 html.Label("Label", htmlFor="voice-theme-label", className="voice-filter-label"),
                 dcc.Input(id="voice-theme-label", value="", className="form-control"),
                 html.Label(
@@ -272,15 +288,16 @@ def _settings_view() -> list:
             user.organisation_id, hide_past_review_default()
         )
     return [
-        dcc.Checklist(
-            id="voice-settings-hide",
-            options=[
+        checkboxes(
+            "voice-settings-hide",
+            [
                 {
                     "label": f"Hide {user.organisation_name}'s quotes once past their review date",
                     "value": "hide",
                 }
             ],
-            value=["hide"] if hide else [],
+            ["hide"] if hide else [],
+            legend="Quotes past their review date",
         ),
         html.P(
             "When unticked, quotes past review stay visible with a 'past its review date' flag.",
@@ -289,9 +306,13 @@ def _settings_view() -> list:
     ]
 
 
+# Choosing a tab is done in the browser (assets/tabs.js): no request, reads no data.
+register_tabs("voice-mod", None, [], plain_store="voice-mod-tab")
+
+
 @callback(
     Output("voice-mod-body", "children"),
-    Input("voice-mod-tab", "value"),
+    Input("voice-mod-tab", "data"),
     Input("voice-mod-version", "data"),
 )
 @guarded("voice.approve")

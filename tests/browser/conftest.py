@@ -186,18 +186,17 @@ class BrowserSession:
         entries = self.driver.get_log("browser")
         return [e["message"] for e in entries if e["level"] == "SEVERE"]
 
-    def axe_violations(self, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
-        import axe_selenium_python
+    def axe_violations(self, impacts: tuple[str, ...] | None = None) -> list[dict]:
+        """Critical, serious and moderate axe-core 4 findings (WCAG 2.2 AA + best practice)."""
+        from tests.browser import axe
 
-        source = Path(axe_selenium_python.__file__).parent / "node_modules/axe-core/axe.min.js"
-        self.driver.execute_script(source.read_text())
-        result = self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']})"
-            ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical',"
-            " help: String(e), nodes: []}]));"
-        )
-        return [v for v in result if v.get("impact") in impacts]
+        return axe.findings(self.driver, impacts or axe.FAILING_IMPACTS)
+
+    def check_axe(self, label: str) -> None:
+        """Fail with a readable list if axe-core finds anything on the current state."""
+        from tests.browser import axe
+
+        axe.check(self.driver, label)
 
     def screenshot(self, path: Path, width: int = 1280, height: int = 1000) -> None:
         self.driver.set_window_size(width, height)

@@ -1,0 +1,161 @@
+"""Form controls with accessible markup: native selects, checkboxes, radios and dates.
+
+Dash 4's own ``dcc.Dropdown``, ``dcc.Checklist``, ``dcc.RadioItems`` and date pickers fail
+axe-core 4 (a focusable element hidden from assistive technology, checkboxes nested inside
+``role=option`` labels, ``aria-expanded`` on a plain div). These factories return
+dash-bootstrap-components controls, whose markup is native HTML: a ``select``, ``input``
+checkboxes and radios each with its own ``label``, ``input type=date``. Groups of checkboxes
+or radios always sit in a ``fieldset`` with a ``legend`` (``legend_hidden`` keeps it for
+screen readers only, where a visible heading already says the same).
+
+Values: a native select reports strings, so option values are given as strings and callbacks
+convert back where they need numbers. A select that may be left empty gets a first option
+with the placeholder text and the value "" (Dash's clear button did the same job).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+Option = dict[str, Any]
+
+
+def _string_options(options: list) -> list[Option]:
+    """Options as ``{"label", "value"}`` with string values (a native select's values)."""
+    result: list[Option] = []
+    for option in options or []:
+        if isinstance(option, dict):
+            entry: Option = {"label": option["label"], "value": str(option["value"])}
+            if option.get("disabled"):
+                entry["disabled"] = True
+        else:
+            entry = {"label": str(option), "value": str(option)}
+        result.append(entry)
+    return result
+
+
+def select(
+    id: Any,  # noqa: A002  (Dash's own name for it)
+    options: list,
+    value: Any = None,
+    *,
+    placeholder: str | None = None,
+    clearable: bool = False,
+    disabled: bool = False,
+    className: str = "",  # noqa: N803
+    **kwargs: Any,
+) -> dbc.Select:
+    """A native ``select`` (label it with ``html.Label(htmlFor=id)`` or by wrapping it)."""
+    choices = _string_options(options)
+    if clearable or (placeholder and value in (None, "")):
+        choices = [{"label": placeholder or "Any", "value": ""}, *choices]
+    return dbc.Select(
+        id=id,
+        options=choices,
+        value="" if value is None else str(value),
+        placeholder=placeholder or "",
+        disabled=disabled,
+        className=f"chorus-select form-select {className}".strip(),
+        **kwargs,
+    )
+
+
+def _group(legend: str, control: Any, legend_hidden: bool, className: str) -> html.Fieldset:
+    return html.Fieldset(
+        className=f"chorus-fieldset {className}".strip(),
+        children=[
+            html.Legend(legend, className="visually-hidden" if legend_hidden else "chorus-legend"),
+            control,
+        ],
+    )
+
+
+def checkboxes(
+    id: Any,  # noqa: A002
+    options: list,
+    value: list | None = None,
+    *,
+    legend: str,
+    legend_hidden: bool = False,
+    inline: bool = False,
+    className: str = "",  # noqa: N803
+    bare: bool = False,
+) -> Any:
+    """Native checkboxes in a fieldset with a legend (``bare``: the caller's fieldset)."""
+    control = dbc.Checklist(
+        id=id,
+        options=_checkable_options(options),
+        value=list(value or []),
+        inline=inline,
+        className="chorus-checks",
+    )
+    return control if bare else _group(legend, control, legend_hidden, className)
+
+
+def radios(
+    id: Any,  # noqa: A002
+    options: list,
+    value: Any = None,
+    *,
+    legend: str,
+    legend_hidden: bool = False,
+    inline: bool = False,
+    className: str = "",  # noqa: N803
+    bare: bool = False,
+) -> Any:
+    """Native radio buttons in a fieldset with a legend (``bare``: the caller's fieldset)."""
+    control = dbc.RadioItems(
+        id=id,
+        options=_checkable_options(options),
+        value=value,
+        inline=inline,
+        className="chorus-radios",
+    )
+    return control if bare else _group(legend, control, legend_hidden, className)
+
+
+def _checkable_options(options: list) -> list[Option]:
+    return [
+        option if isinstance(option, dict) else {"label": str(option), "value": option}
+        for option in options or []
+    ]
+
+
+def date_input(
+    id: Any,  # noqa: A002
+    value: str | None = None,
+    **kwargs: Any,
+) -> dbc.Input:
+    """A native date field (value ``YYYY-MM-DD`` or None); label it with ``htmlFor``."""
+    return dbc.Input(
+        id=id, type="date", value=value, className="chorus-date form-control", **kwargs
+    )
+
+
+def checkbox_menu(
+    id: Any,  # noqa: A002
+    options: list,
+    value: list | None = None,
+    *,
+    legend: str,
+    className: str = "",  # noqa: N803
+) -> html.Details:
+    """Checkboxes folded under a disclosure (``details``): a multiple choice that stays as
+    compact as a dropdown. The summary shows the legend; the fieldset keeps it too."""
+    return html.Details(
+        className=f"chorus-menu {className}".strip(),
+        children=[
+            html.Summary(legend, className="chorus-menu-summary"),
+            checkboxes(
+                id,
+                options,
+                value,
+                legend=legend,
+                legend_hidden=True,
+                className="chorus-menu-body",
+            ),
+        ],
+    )
