@@ -334,8 +334,10 @@ def notes_list(
     href_for: Any = None,
     empty_text: str = "No notes yet.",
     show_replies: bool = False,
+    heading_level: int = 3,
 ) -> html.Section:
-    """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional."""
+    """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional.
+    ``heading_level`` 2 where the list sits directly under the page's h1."""
     items = [
         note_summary(
             note,
@@ -347,7 +349,7 @@ def notes_list(
     ]
     return html.Section(
         [
-            html.H3(heading, className="notes-heading"),
+            (html.H2 if heading_level == 2 else html.H3)(heading, className="notes-heading"),
             html.Ol(items, className="notes-list") if items else html.P(empty_text),
         ],
         className="notes-section",
@@ -633,7 +635,8 @@ def note_form(
             ),
         ],
         className="note-form",
-        **{"aria-labelledby": f"note-form-heading-{panel_id}"},
+        # Every panel has a form headed "Add a note": the panel's title tells them apart.
+        **{"aria-labelledby": f"note-form-heading-{panel_id} title-{panel_id}"},
     )
 
 

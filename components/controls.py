@@ -159,3 +159,10 @@ def checkbox_menu(
             ),
         ],
     )
+
+
+def scroll_region(content: Any, label: str, className: str = "import-table-wrap") -> html.Div:  # noqa: N803
+    """A wide table's scrolling box: focusable, so the keyboard can scroll it, and named."""
+    return html.Div(
+        content, className=className, tabIndex=0, role="region", **{"aria-label": label}
+    )

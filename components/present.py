@@ -71,9 +71,13 @@ def indicator_step(payload: dict[str, Any], show_table: bool = False) -> list:
     if payload.get("missing"):
         return [html.P(payload["missing"], className="present-body")]
     if show_table:
+        # Focusable and named: the keyboard can scroll a wide table.
         shown: Any = html.Div(
             series_table(payload["series"], payload["unit"], payload["table_caption"]),
             className="present-table-wrap",
+            tabIndex=0,
+            role="region",
+            **{"aria-label": payload["table_caption"]},
         )
     else:
         shown = html.Div(

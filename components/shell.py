@@ -77,9 +77,17 @@ def page_shell(
                 ),
             ),
             html.Main(id="main", tabIndex="-1", className="chorus-main", children=content),
-            html.Footer(className="chorus-footer", children=html.P(ILLUSTRATIVE_NOTE)),
+            html.Footer(className="chorus-footer", children=footer_children()),
         ],
     )
+
+
+def footer_children() -> list:
+    """The footer: the data note and the link to the accessibility statement."""
+    return [
+        html.P(ILLUSTRATIVE_NOTE),
+        html.P(html.A("Accessibility statement", href="/accessibility")),
+    ]
 
 
 def anonymous_shell() -> html.Div:

@@ -11,7 +11,7 @@ from dash import Input, Output, callback, html
 
 from auth.current import current_record
 from auth.permissions import guarded
-from components.controls import select
+from components.controls import scroll_region, select
 from data_access.db import get_database
 from data_access.importing.quality import quality_report
 from data_access.observations import indicator_catalogue
@@ -45,7 +45,7 @@ def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> 
     shown = frame.copy()
     for column in percent:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
-    return html.Div(html_table(shown, caption), className="import-table-wrap")
+    return scroll_region(html_table(shown, caption), caption)
 
 
 def layout(**_kwargs: object) -> html.Div:

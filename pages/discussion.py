@@ -234,6 +234,7 @@ def show_discussion(*values):  # type: ignore[no-untyped-def]
     listing = notes_list(
         notes,
         heading="Notes",
+        heading_level=2,
         href_for=explore_href,
         show_replies=True,
         empty_text="No notes you can see match these filters.",

@@ -22,7 +22,7 @@ from flask import current_app, has_request_context
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
-from components.controls import radios, select
+from components.controls import radios, scroll_region, select
 from data_access.db import get_database
 from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
@@ -122,7 +122,7 @@ def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.T
 
 
 def _table(frame: pd.DataFrame, caption: str, page_size: int = 10) -> html.Div:
-    return html.Div(html_table(frame, caption), className="import-table-wrap")
+    return scroll_region(html_table(frame, caption), caption)
 
 
 def _message(text: str, kind: str = "info") -> html.Div:

@@ -261,9 +261,9 @@ def test_voiint006_form_blocks_a_phone_number_then_saves(client, auth, voice_dem
         "voice-add-themes.value": ["speech_language"],
         "voice-add-indicators.value": ["gld"],
         "voice-add-scope.value": "own_organisation",
-        "voice-add-collected.date": "2026-01-10",
-        "voice-add-consent-date.date": "2026-01-10",
-        "voice-add-review-date.date": "2028-01-10",
+        "voice-add-collected.value": "2026-01-10",
+        "voice-add-consent-date.value": "2026-01-10",
+        "voice-add-review-date.value": "2028-01-10",
         "voice-add-false-alarm.value": [],
     }
     blocked = call(

@@ -1,0 +1,186 @@
+"""The accessibility statement: its known issues as data, and the page itself.
+
+``KNOWN_ISSUES`` is what the statement lists as not yet accessible. Issues with an axe-core
+rule (``rule``) and a page state (``state``, as the browser tests name the states they walk)
+are compared with what axe finds there: tests/browser/test_accessibility.py fails when one
+listed here is no longer found (fixed: take it out) or when axe finds one not listed. Issues
+without a rule are found by hand; each has a date by which it will be fixed.
+
+``statement_html()`` renders the page (GOV.UK's model statement: what works, known issues
+with dates, how to report a problem, how it was tested). It is public (no sign-in), like the
+sign-in page it is linked from. Nothing in it comes from a user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+STATEMENT_PATH = "/accessibility"
+PREPARED_ON = date(2026, 12, 5)
+REVIEWED_ON = date(2026, 12, 5)
+CONTACT_EMAIL = "chorus-support@example.gov.uk"
+
+
+@dataclass(frozen=True)
+class KnownIssue:
+    """One known accessibility problem: what it is, the WCAG 2.2 criterion, when it will be
+    fixed; ``rule`` and ``state`` when axe-core finds it automatically."""
+
+    summary: str
+    criterion: str
+    fix_by: date
+    rule: str | None = None
+    state: str | None = None
+
+
+# Every issue below was found by hand (keyboard, screen reader behaviour, zoom), so has no
+# axe rule; axe-core finds nothing on the pages and states the tests walk.
+KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        "The Explore map cannot be used with a keyboard. The rank sentence and the panel's "
+        "Table tab give the same figures for your authority, but there is not yet a table "
+        "of every authority beside the map.",
+        "2.1.1 Keyboard; 1.1.1 Non-text content",
+        date(2027, 2, 26),
+    ),
+    KnownIssue(
+        "After moving to another page, keyboard focus stays on the navigation link and the "
+        "change of page is not announced by screen readers.",
+        "2.4.3 Focus order; 4.1.3 Status messages",
+        date(2027, 1, 29),
+    ),
+    KnownIssue(
+        "Saving a note does not yet show or announce a confirmation message.",
+        "4.1.3 Status messages",
+        date(2027, 1, 29),
+    ),
+    KnownIssue(
+        "At 320 pixels wide (400% zoom) some chart axis labels overlap the legend.",
+        "1.4.10 Reflow",
+        date(2027, 2, 26),
+    ),
+    KnownIssue(
+        "In present mode the chart's text is smaller than 24 pixels on a 1920 by 1080 screen "
+        "and the caption is long.",
+        "1.4.4 Resize text",
+        date(2027, 2, 26),
+    ),
+)
+
+
+WORKS = (
+    "move through every page and form using just a keyboard, with the focus always visible",
+    "use the indicator panels' Chart, Breakdown, Table and About tabs with the arrow keys, "
+    "and read every chart's figures as a table",
+    "zoom in up to 200% without the text spilling off the screen",
+    "use every form with a screen reader: each field has a label and each group of "
+    "choices a legend",
+    "choose from lists that are ordinary drop-down lists, checkboxes and radio buttons",
+    "see where you are: each page has one main heading and a title",
+)
+
+
+def _issue_items() -> str:
+    items = []
+    for issue in KNOWN_ISSUES:
+        items.append(
+            f"<li>{escape(issue.summary)} This fails WCAG 2.2 success criterion "
+            f"{escape(issue.criterion)}. We plan to fix it by "
+            f"{issue.fix_by.day} {issue.fix_by:%B %Y}.</li>"
+        )
+    return "\n".join(items)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def statement_html() -> str:
+    """The whole statement page as HTML (static text; nothing from a user)."""
+    works = "\n".join(f"<li>{escape(item)}</li>" for item in WORKS)
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Accessibility statement - Chorus</title>
+<link rel="stylesheet" href="/assets/chorus.css">
+</head>
+<body class="statement-body">
+<a href="#main" class="skip-link">Skip to main content</a>
+<main id="main" class="statement">
+<h1>Accessibility statement</h1>
+<p>This accessibility statement applies to Chorus, the service for comparing and discussing
+children's services indicators across English local authorities.</p>
+<p>This service is run by the Chorus team. We want as many people as possible to be able to
+use it. For example, that means you should be able to:</p>
+<ul>
+{works}
+</ul>
+<p>AbilityNet has <a href="https://mcmw.abilitynet.org.uk/">advice on making your device
+easier to use</a> if you have a disability.</p>
+
+<h2>How accessible this service is</h2>
+<p>We know some parts of this service are not fully accessible:</p>
+<ul class="statement-issues">
+{_issue_items()}
+</ul>
+
+<h2>Feedback and contact information</h2>
+<p>If you need information in this service in a different format, such as accessible PDF,
+large print, easy read, audio recording or braille, email
+<a href="mailto:{CONTACT_EMAIL}">{CONTACT_EMAIL}</a>. We will consider your request and get
+back to you in 5 working days.</p>
+
+<h2>Reporting accessibility problems with this service</h2>
+<p>We are always looking to improve the accessibility of this service. If you find any
+problems not listed on this page or think we are not meeting accessibility requirements,
+email <a href="mailto:{CONTACT_EMAIL}">{CONTACT_EMAIL}</a>. Tell us the page, what you were
+trying to do, and the browser and any assistive technology you were using.</p>
+
+<h2>Enforcement procedure</h2>
+<p>The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public
+Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the
+accessibility regulations). If you are not happy with how we respond to your complaint,
+<a href="https://www.equalityadvisoryservice.com/">contact the Equality Advisory and Support
+Service (EASS)</a>.</p>
+
+<h2>Technical information about this service's accessibility</h2>
+<p>We are committed to making this service accessible, in accordance with the Public Sector
+Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018.</p>
+
+<h3>Compliance status</h3>
+<p>This service is partially compliant with the
+<a href="https://www.w3.org/TR/WCAG22/">Web Content Accessibility Guidelines version 2.2</a>
+AA standard, due to the non-compliances listed below.</p>
+
+<h3>Non-accessible content</h3>
+<p>The content listed below is non-accessible for the following reasons.</p>
+<h4>Non-compliance with the accessibility regulations</h4>
+<ul>
+{_issue_items()}
+</ul>
+
+<h2>What we are doing to improve accessibility</h2>
+<p>Every change to Chorus is checked automatically before release: axe-core 4 runs the
+WCAG 2.2 A and AA rules and its best-practice rules on every page in the navigation and on
+the states users reach (each panel tab, the note form and note threads, present mode for
+every kind of step, the session summary, each step of an import, each Voice moderation tab,
+the administration pages, and error and empty pages). Browser tests also sign in and use the
+service with a keyboard alone. This statement is part of those checks: the tests fail when
+an issue listed here is fixed or a new one appears, so it is kept up to date.</p>
+
+<h2>Preparation of this accessibility statement</h2>
+<p>This statement was prepared on {_long_date(PREPARED_ON)}. It was last reviewed on
+{_long_date(REVIEWED_ON)}.</p>
+<p>This service was last tested on {_long_date(REVIEWED_ON)} against the WCAG 2.2 AA
+standard. The test was carried out by the Chorus team with axe-core 4.14 in Chromium on every
+page and state listed above, and by hand with a keyboard only, at 200% and 400% zoom and at
+320 pixels wide.</p>
+<p><a href="/">Back to Chorus</a></p>
+</main>
+</body>
+</html>
+"""
