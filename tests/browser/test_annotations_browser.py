@@ -52,6 +52,12 @@ def _press_enter(driver, kind: str) -> None:  # type: ignore[no-untyped-def]
     _wait(driver, attempt)
 
 
+def _selected_text(select) -> str:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import Select
+
+    return Select(select).first_selected_option.text
+
+
 def _radio(driver, kind: str, value: str):  # type: ignore[no-untyped-def]
     return _find(driver, kind).find_element(By.CSS_SELECTOR, f"input[value='{value}']")
 
@@ -109,18 +115,9 @@ def test_annb001_practitioner_writes_point_and_range_notes_with_the_keyboard(
     # A range note: 2022/23 to 2024/25, period chosen from the dropdown with the keyboard.
     _choose_radio(driver, "note-kind", "context_event")
     _choose_radio(driver, "note-scope", "range")
-    # Dash's dropdown: typing on the focused trigger opens it with the text in its search
-    # box; Enter in the search box picks the first match.
-    _find(driver, "note-from").send_keys("2")
-    _wait(
-        driver,
-        lambda d: (
-            "dash-dropdown-search" in (d.switch_to.active_element.get_attribute("class") or "")
-        ),
-    )
-    driver.switch_to.active_element.send_keys("022/23")
-    driver.switch_to.active_element.send_keys(Keys.ENTER)
-    _wait(driver, lambda d: "2022/23" in _find(d, "note-from").text)
+    # A native select: typing the period's label on it picks that period (type-ahead).
+    _find(driver, "note-from").send_keys("2022/23")
+    _wait(driver, lambda d: _selected_text(_find(d, "note-from")) == "2022/23")
     _find(driver, "note-text").send_keys("New school readiness programme ran over these years.")
     _press_enter(driver, "note-save")
     _wait_text(driver, "note-list", "New school readiness programme")

@@ -20,18 +20,11 @@ def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def _choose(driver, dropdown_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a Dash dropdown and click the option holding ``value``."""
-    _wait(driver, lambda d: d.find_elements(By.ID, dropdown_id))[0].click()
-    option = _wait(
-        driver,
-        lambda d: [
-            o
-            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
-            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
-        ],
-    )[0]
-    option.click()
+def _choose(driver, select_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``value`` in a native select (as the keyboard or a click would)."""
+    from selenium.webdriver.support.ui import Select
+
+    Select(_wait(driver, lambda d: d.find_elements(By.ID, select_id))[0]).select_by_value(value)
 
 
 def _click_when_in_view(driver, element) -> bool:  # type: ignore[no-untyped-def]

@@ -67,18 +67,12 @@ def _caption(panel) -> str:  # type: ignore[no-untyped-def]
 
 
 def _choose(driver, panel, control_type: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a Dash dropdown inside ``panel`` and pick the option with ``value``."""
-    button = panel.find_element(By.CSS_SELECTOR, f'button[id*=\'"type":"{control_type}"\']')
-    _click(driver, button)
-    option = _wait(
-        driver,
-        lambda d: [
-            o
-            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
-            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
-        ],
-    )[0]
-    _click(driver, option)
+    """Pick ``value`` in the native select of ``control_type`` inside ``panel``."""
+    from selenium.webdriver.support.ui import Select
+
+    element = panel.find_element(By.CSS_SELECTOR, f'select[id*=\'"type":"{control_type}"\']')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    Select(element).select_by_value(value)
 
 
 def _fetch_json(driver, url: str):  # type: ignore[no-untyped-def]
@@ -174,17 +168,11 @@ def test_panelb002_explore_url_holds_the_view_and_back_works(session_browser, us
     assert "2015-16 to 2024-25" in caption and "North Yorkshire" in caption
     first_url = driver.current_url
     # Switch the indicator through its dropdown (a plain id here).
-    _click(driver, driver.find_element(By.ID, "explore-indicator"))
-    option = _wait(
-        driver,
-        lambda d: [
-            o
-            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
-            if o.find_element(By.TAG_NAME, "input").get_attribute("value")
-            == "care_leavers_accommodation_19_21"
-        ],
-    )[0]
-    _click(driver, option)
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, "explore-indicator")).select_by_value(
+        "care_leavers_accommodation_19_21"
+    )
     _wait(driver, lambda d: "indicator=care_leavers_accommodation_19_21" in d.current_url)
     _wait(driver, lambda d: "suitable accommodation" in _caption(_panel(d, "explore")))
     driver.back()

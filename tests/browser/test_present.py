@@ -50,20 +50,17 @@ def _wait_text(driver, element_id: str, text: str) -> None:  # type: ignore[no-u
 
 
 def _choose(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a Dash dropdown and click the option holding ``value``."""
-    trigger = driver.find_element(By.ID, element_id)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", trigger)
-    trigger.send_keys(Keys.ENTER)  # opens the list (a click can land on the chart's layer)
-    option = _wait(
-        driver,
-        lambda d: [
-            o
-            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
-            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
-        ],
-    )[0]
-    driver.execute_script("arguments[0].click()", option)
-    _press(driver, Keys.ESCAPE)
+    """Pick ``value``: in a native select, or by ticking its checkbox in a group."""
+    from selenium.webdriver.support.ui import Select
+
+    element = _wait(driver, lambda d: d.find_element(By.ID, element_id))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    if element.tag_name == "select":
+        Select(element).select_by_value(value)
+        return
+    box = element.find_element(By.CSS_SELECTOR, f"input[value='{value}']")
+    if not box.is_selected():
+        driver.execute_script("arguments[0].click()", box)
 
 
 def _press(driver, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,15 @@ ORIGIN = "http://localhost"
 
 # Dash's own callbacks (page routing) and routes that must answer without a login.
 DASH_INTERNAL_CALLBACK_MARKERS = ("_pages_location", "_pages_store", "_pages_dummy")
-OPEN_ENDPOINTS = {"auth.login_form", "auth.login_submit", "auth.logout", "health", "static"}
+# The accessibility statement is public by law: it must be readable before signing in.
+OPEN_ENDPOINTS = {
+    "auth.login_form",
+    "auth.login_submit",
+    "auth.logout",
+    "auth.accessibility_statement",
+    "health",
+    "static",
+}
 DASH_INTERNAL_ROUTE_PREFIXES = (
     "/_dash-",
     "/_reload-hash",
