@@ -508,6 +508,10 @@ def period_options(periods: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"label": p["label"], "value": p["start"]} for p in periods if p.get("start")]
 
 
+NOTE_TEXT_CLASS = "note-textarea"
+NOTE_TEXT_INVALID_CLASS = "note-textarea note-textarea-invalid"
+
+
 def note_form(
     panel_id: str,
     periods: Sequence[dict[str, Any]],
@@ -598,15 +602,16 @@ def note_form(
                 className="note-period-choice",
             ),
             html.Label(
-                "Your note (plain text, up to 4,000 characters)",
+                "Your note (required; plain text, up to 4,000 characters)",
                 htmlFor=_dom_id("note-text", panel_id),
             ),
+            # Not ``required``: the browser would mark the box invalid as soon as a saved note
+            # empties it. It is marked invalid only after an attempt to save it empty.
             dcc.Textarea(
                 id=pid("note-text", panel_id),
                 value="",
                 maxLength=4000,
-                className="note-textarea",
-                required=True,
+                className=NOTE_TEXT_CLASS,
             ),
             html.Label(
                 "Tags (optional, separated by commas)", htmlFor=_dom_id("note-tags", panel_id)

@@ -36,6 +36,8 @@ from dash import (
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.annotations import (
+    NOTE_TEXT_CLASS,
+    NOTE_TEXT_INVALID_CLASS,
     annotation_slot_children,
     conflict_view,
     marker_overlay,
@@ -264,6 +266,7 @@ def new_annotation_from_form(
     Output(_ids("note-refresh"), "data"),
     Output(_ids("note-text"), "value"),
     Output(_ids("note-open"), "data"),
+    Output(_ids("note-text"), "className"),
     Input(_ids("note-save"), "n_clicks"),
     State(_ids("note-kind"), "value"),
     State(_ids("note-scope"), "value"),
@@ -280,15 +283,18 @@ def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state)
     """Save a new note on the chart; the list, markers and thread follow."""
     if not n_clicks or not state:
         raise dash.exceptions.PreventUpdate
+    # The box is marked invalid only now, after an attempt to save it empty; a saved note
+    # empties it without marking it.
+    text_class = NOTE_TEXT_INVALID_CLASS if not (text or "").strip() else NOTE_TEXT_CLASS
     new = new_annotation_from_form(state, kind, scope, first, last, text, tags, visibility)
     if isinstance(new, str):
-        return message(new, False), no_update, no_update, no_update
+        return message(new, False), no_update, no_update, no_update, text_class
     with get_database().write() as session:
         result = create_annotation(session, current_record(), new)
     if not result.ok:
-        return message(result.message, False), no_update, no_update, no_update
+        return message(result.message, False), no_update, no_update, no_update, text_class
     note_id = result.annotation.id if result.annotation else None
-    return message(result.message, True), time.time_ns(), "", note_id
+    return message(result.message, True), time.time_ns(), "", note_id, NOTE_TEXT_CLASS
 
 
 @callback(
