@@ -160,11 +160,62 @@
     }
   });
 
-  new MutationObserver(finishIfDrawn).observe(document.documentElement, {
+  // --- focus rescue: a redrawn control must not drop the focus to the page body -------
+  // When a callback replaces the element that had the focus (a form redrawn after saving,
+  // a page redrawn for a new query), the browser puts the focus on the body and the next
+  // Tab starts again from the top. Focus the replacement (same id) or else the page's h1.
+  var lastFocused = null;
+  document.addEventListener("focusin", function (event) { lastFocused = event.target; });
+
+  function focusable(element) {
+    return element && element.isConnected && !element.disabled && element.offsetParent !== null;
+  }
+
+  function rescueFocus() {
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) {
+      return;
+    }
+    if (!lastFocused) {
+      return;
+    }
+    var target = null;
+    if (!lastFocused.isConnected && lastFocused.id) {
+      target = document.getElementById(lastFocused.id);  // the redrawn replacement
+    }
+    if (!focusable(target) && lastFocused.isConnected) {
+      // Disabled or hidden where it stands (a button busy with its request): its section.
+      target = lastFocused.closest(
+        "[role=tabpanel], [role=region], fieldset, form, section, main"
+      );
+    }
+    if (!focusable(target)) {
+      target = document.querySelector("#main h1") || document.querySelector("h1");
+    }
+    if (target) {
+      if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      lastFocused = target;
+      target.focus({ preventScroll: true });
+    }
+  }
+
+  new MutationObserver(function () {
+    rescueFocus();
+    finishIfDrawn();
+  }).observe(document.documentElement, {
     childList: true,
     subtree: true,
+    attributes: true,
+    attributeFilter: ["disabled", "hidden"],
   });
   // Callbacks can end without changing the page's elements: look again now and then
   // while a page change is waiting.
-  window.setInterval(function () { if (pending) { finishIfDrawn(); } }, 200);
+  window.setInterval(function () {
+    rescueFocus();
+    if (pending) {
+      finishIfDrawn();
+    }
+  }, 200);
 })();

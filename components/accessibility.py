@@ -46,17 +46,6 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         date(2027, 2, 26),
     ),
     KnownIssue(
-        "After moving to another page, keyboard focus stays on the navigation link and the "
-        "change of page is not announced by screen readers.",
-        "2.4.3 Focus order; 4.1.3 Status messages",
-        date(2027, 1, 29),
-    ),
-    KnownIssue(
-        "Saving a note does not yet show or announce a confirmation message.",
-        "4.1.3 Status messages",
-        date(2027, 1, 29),
-    ),
-    KnownIssue(
         "At 320 pixels wide (400% zoom) some chart axis labels overlap the legend.",
         "1.4.10 Reflow",
         date(2027, 2, 26),
@@ -78,7 +67,10 @@ WORKS = (
     "use every form with a screen reader: each field has a label and each group of "
     "choices a legend",
     "choose from lists that are ordinary drop-down lists, checkboxes and radio buttons",
-    "see where you are: each page has one main heading and a title",
+    "see where you are: each page has one main heading and a title, the navigation marks "
+    "the current page, and after a change of page the focus moves to its heading and screen "
+    "readers announce it",
+    "hear every save, deletion, approval, import step and error announced",
 )
 
 

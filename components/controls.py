@@ -20,6 +20,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.tabs import dom_id
+
 Option = dict[str, Any]
 
 
@@ -107,11 +109,13 @@ def radios(
     bare: bool = False,
 ) -> Any:
     """Native radio buttons in a fieldset with a legend (``bare``: the caller's fieldset)."""
+    # One name for the group: the browser then makes it one Tab stop, moved with arrows.
     control = dbc.RadioItems(
         id=id,
         options=_checkable_options(options),
         value=value,
         inline=inline,
+        name=dom_id(id),
         className="chorus-radios",
     )
     return control if bare else _group(legend, control, legend_hidden, className)

@@ -39,31 +39,63 @@ def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-
     ).until(condition)
 
 
+def _wait_for_text(driver, css: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the element shows ``text``; on timeout say what it showed instead."""
+    from selenium.common.exceptions import TimeoutException
+
+    def shown(d) -> str:  # type: ignore[no-untyped-def]
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        return found[0].text if found else ""
+
+    try:
+        _wait(driver, lambda d: text in shown(d))
+    except TimeoutException as exc:
+        focus = driver.execute_script(FOCUS_STATE)
+        raise AssertionError(f"{css} shows {shown(driver)!r}; focus on {focus}") from exc
+
+
 class Keyboard:
     """Keys to whatever has the focus, checking the focus after each."""
 
     def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
         self.session = session
         self.driver = session.driver
+        self.trail: list[str] = []
 
     def focus(self) -> dict:
         state = self.driver.execute_script(FOCUS_STATE)
         assert not state["body"], f"focus was lost to the page body at {self.driver.current_url}"
         assert state["visible"], f"the focused element shows no focus: {state}"
+        self.trail.append(state["id"][-40:] or state["text"][:30])
         return state
 
     def press(self, *keys: str) -> dict:
         ActionChains(self.driver).send_keys(*keys).perform()
+        self._settle()
+        return self.focus()
+
+    def shift_tab(self) -> dict:
+        ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+            Keys.SHIFT
+        ).perform()
+        self._settle()
         return self.focus()
 
     def type(self, text: str) -> None:
         ActionChains(self.driver).send_keys(text).perform()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Wait for any callback the key started, as a person waits for the page to react
+        (a control redrawn under the focus would otherwise send the next key elsewhere)."""
+        if "/login" not in self.driver.current_url:
+            self.session.wait_for_dash()
 
     def tab_to(self, wanted, limit: int = MAX_TABS, backwards: bool = False) -> dict:  # type: ignore[no-untyped-def]
         """Press Tab until ``wanted(focus_state)`` holds (fails after ``limit`` presses)."""
         seen = []
         for _ in range(limit):
-            state = self.press(Keys.SHIFT + Keys.TAB if backwards else Keys.TAB)
+            state = self.shift_tab() if backwards else self.press(Keys.TAB)
             if wanted(state):
                 return state
             seen.append(state["id"] or state["text"][:30])
@@ -97,9 +129,24 @@ def _sign_in(session_browser, keyboard: Keyboard, user) -> None:  # type: ignore
 
 def _go_to(keyboard: Keyboard, link_text: str, h1_start: str) -> None:
     keyboard.tab_to(lambda s: s["tag"] == "A" and s["text"] == link_text)
+    before = keyboard.driver.title
     keyboard.press(Keys.ENTER)
     keyboard.wait_for_h1_focus(h1_start)
     keyboard.session.wait_for_dash()
+    # The title follows the page; the navigation marks the current page; the live region
+    # announced the page's name.
+    driver = keyboard.driver
+    _wait(driver, lambda d: d.title.startswith(h1_start) and d.title != before)
+    current = driver.find_elements(By.CSS_SELECTOR, "nav.chorus-nav a[aria-current=page]")
+    assert [a.text for a in current] == [link_text]
+    _wait(
+        driver,
+        lambda d: (
+            d.find_element(By.ID, "chorus-announcer")
+            .get_attribute("textContent")
+            .startswith(h1_start)
+        ),
+    )
 
 
 def test_kbd001_sign_in_read_a_table_add_a_range_note_and_reply(session_browser, users):
@@ -153,13 +200,7 @@ def test_kbd001_sign_in_read_a_table_add_a_range_note_and_reply(session_browser,
     keyboard.type("Speech checks began across the borough in these years.")
     keyboard.tab_to(lambda s: s["tag"] == "BUTTON" and s["text"] == "Save note", limit=10)
     keyboard.press(Keys.ENTER)
-    _wait(
-        driver,
-        lambda d: (
-            "Your note is saved."
-            in d.find_element(By.CSS_SELECTOR, "#panel-gld .note-message").text
-        ),
-    )
+    _wait_for_text(driver, "#panel-gld .note-message", "Your note is saved.")
     # The emptied box is not marked as an error after a successful save.
     box = driver.find_element(By.CSS_SELECTOR, "#panel-gld textarea.note-textarea")
     assert "note-textarea-invalid" not in box.get_attribute("class")
@@ -175,7 +216,7 @@ def test_kbd001_sign_in_read_a_table_add_a_range_note_and_reply(session_browser,
         ],
     )[0]
     assert reply
-    keyboard.tab_to(lambda s: "note-reply-text" in s["id"])
+    keyboard.tab_to(lambda s: "note-reply-text" in s["id"], backwards=True)  # above the form
     keyboard.type("The second wave started in 2023.")
     keyboard.tab_to(lambda s: s["tag"] == "BUTTON" and "note-reply-save" in s["id"], limit=5)
     keyboard.press(Keys.ENTER)
@@ -190,10 +231,12 @@ def test_kbd001_sign_in_read_a_table_add_a_range_note_and_reply(session_browser,
     # Discussion shows the note with its reply.
     keyboard.tab_to(lambda s: s["text"] == "Skip to main content", backwards=True, limit=400)
     _go_to(keyboard, "Discussion", "Discussion")
+    # Replies sit in a closed disclosure under the note: read its text content.
     _wait(
         driver,
         lambda d: (
-            "The second wave started in 2023." in d.find_element(By.ID, "discussion-results").text
+            "The second wave started in 2023."
+            in d.find_element(By.ID, "discussion-results").get_attribute("textContent")
         ),
     )
 
@@ -216,11 +259,13 @@ def test_kbd002_build_a_two_step_session_and_present_it_with_the_keys(session_br
         (("Question", "What changed?"), ("Next time", "Bring the plans.")), start=1
     ):
         kind = "question" if number == 1 else "text"
+        # The kind of step comes before the Add button: back up to it for the second step.
         keyboard.tab_to(
             lambda s: (
                 s["type"] == "radio" and s["value"] in ("indicator", "quotes", "question", "text")
             ),
             limit=MAX_TABS,
+            backwards=number > 1,
         )
         while keyboard.focus()["value"] != kind:
             keyboard.press(Keys.ARROW_RIGHT)
@@ -238,8 +283,9 @@ def test_kbd002_build_a_two_step_session_and_present_it_with_the_keys(session_br
         )
         keyboard.focus()
 
-    keyboard.tab_to(lambda s: s["tag"] == "A" and s["text"] == "Present")
-    keyboard.press(Keys.ENTER)
+    keyboard.tab_to(lambda s: s["tag"] == "A" and s["text"] == "Present", backwards=True)
+    # Present mode is a new document (a full page load): the browser starts it at the top.
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
     session_browser.wait_for_dash()
     _wait(driver, lambda d: "Step 1 of 2" in d.find_element(By.ID, "present-counter").text)
     ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
