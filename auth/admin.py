@@ -13,7 +13,8 @@ from auth.passwords import generate_password, hash_password
 from auth.permissions import PermissionDenied, check_same_organisation
 from auth.policy import password_problems
 from data_access import users as repo
-from data_access.users import ROLES, UserRecord
+from data_access.users import UserRecord
+from rules.roles import ROLES
 
 USERNAME_MAX = 150
 

@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_access.importers.canonical import annual_period, month_period
-from data_access.reference import ENGLAND
+from rules.areas import ENGLAND
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "instance" / "bench"

@@ -23,8 +23,8 @@ from data_access.annotations import (
 )
 from data_access.models import Annotation, Observation, User
 from data_access.users import user_by_id
+from rules.areas import ENGLAND
 
-ENGLAND = "E92000001"
 OLDHAM = "E08000004"
 ROCHDALE = "E08000005"
 HAMPSHIRE = "E10000014"

@@ -20,7 +20,8 @@ from data_access.catalogue import replace_area_groups, replace_areas, upsert_ind
 from data_access.db import Database
 from data_access.models import Base, ImportBatch, User
 from data_access.observations import insert_observations
-from data_access.users import ROLES, create_user, get_or_create_organisation
+from data_access.users import create_user, get_or_create_organisation
+from rules.roles import ROLES
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from analysis.journeys import EARLY_HELP, TOTAL
 from data_access.models import ImportBatch, JourneyCount, Organisation, UnitCost
 from data_access.users import UserRecord, write_audit
+from rules.areas import ENGLAND
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 COUNT_COLUMNS = [
@@ -297,7 +298,7 @@ def child_population(data_dir: Path = DATA_DIR) -> pd.DataFrame:
         number_to_code.get(int(n), code) if str(n).isdigit() else code
         for n, code in zip(las["old_la_code"], las["new_la_code"], strict=True)
     ]
-    england = raw[raw["geographic_level"] == "National"].assign(area_code="E92000001")
+    england = raw[raw["geographic_level"] == "National"].assign(area_code=ENGLAND)
     out = pd.concat([las, england])
     out = pd.DataFrame(
         {

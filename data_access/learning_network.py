@@ -62,7 +62,9 @@ from data_access.models import (
     Organisation,
     User,
 )
-from data_access.users import ROLES, UserRecord, write_audit
+from data_access.users import UserRecord, write_audit
+from rules.consent import LEARNING_NETWORK_SCOPES
+from rules.roles import ANALYST, is_at_least
 
 STEP_KINDS: dict[str, str] = {
     "indicator": "Indicator view",
@@ -70,14 +72,13 @@ STEP_KINDS: dict[str, str] = {
     "question": "Question for discussion",
     "text": "Short text",
 }
-LN_CONSENT_SCOPES = ("learning_network", "publication")
+LN_CONSENT_SCOPES = LEARNING_NETWORK_SCOPES
 NETWORK_TAG = "learning-network"
 MAX_TITLE_CHARS = 300
 MAX_TEXT_CHARS = 2_000
 MAX_STEPS = 40
 MAX_QUOTES_PER_STEP = 6
 MAX_PARTICIPANTS = 40
-_ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 EXPLORE_KEYS = ("indicator", "area", "compare", "breakdown", "from", "to")
@@ -170,7 +171,7 @@ def session_tag(session_id: int) -> str:
 
 def can_facilitate(user: UserRecord | None) -> bool:
     """Analysts and admins build and run sessions (``session.facilitate``)."""
-    return bool(user and user.active and _ROLE_RANK[user.role] >= _ROLE_RANK["analyst"])
+    return bool(user and user.active and is_at_least(user.role, ANALYST))
 
 
 def _readable_clause(user: UserRecord | None) -> Any:

@@ -14,10 +14,10 @@ from components.tiles import indicator_tile, tile_details, what_changed_list
 from data_access import indicators_query as iq
 from data_access.db import get_database
 from pages._panel_support import disclosure_threshold
+from rules.areas import ENGLAND
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview - Chorus", order=0)
 
-ENGLAND = "E92000001"
 # Key indicators of the three services, with the page that shows each in full.
 KEY_INDICATORS: list[tuple[str, str]] = [
     ("gld", "/early-years"),

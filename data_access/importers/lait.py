@@ -20,7 +20,8 @@ from data_access.importers.canonical import (
     finalise,
     split_value_and_status,
 )
-from data_access.reference import ENGLAND, REGIONS
+from data_access.reference import REGIONS
+from rules.areas import ENGLAND
 
 LAIT_COLUMNS = {
     "Short Desc": "short_desc",

@@ -23,7 +23,8 @@ from data_access.importing.base import (
 from data_access.importing.distinct import map_distinct
 from data_access.importing.safety import FileFacts, read_chunks
 from data_access.importing.validation import Reference
-from data_access.reference import ENGLAND, REGIONS
+from data_access.reference import REGIONS
+from rules.areas import ENGLAND
 
 REQUIRED = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number"]
 # Areas LAIT publishes that Chorus does not store: skipped quietly, counted.

@@ -11,6 +11,7 @@ from data_access.models import OrganisationSetting
 from data_access.users import UserRecord, write_audit
 from data_access.voice.guards import _require_role
 from data_access.voice.vocabulary import HIDE_PAST_REVIEW_KEY
+from rules.roles import roles_for
 
 
 def _settings_value(name: str, env_name: str, default: str) -> str:
@@ -48,7 +49,7 @@ def hide_past_review_overrides(session: Session) -> dict[int, bool]:
 
 def set_hide_past_review(session: Session, user: UserRecord, hide: bool) -> None:
     """Admin setting for the user's organisation: hide its items past their review date."""
-    _require_role(user, ("admin",), "settings.edit")
+    _require_role(user, roles_for("settings.edit"), "settings.edit")
     row = session.get(OrganisationSetting, (user.organisation_id, HIDE_PAST_REVIEW_KEY))
     if row is None:
         session.add(

@@ -28,6 +28,7 @@ from data_access.voice.preferences import (
     hide_past_review_overrides,
 )
 from data_access.voice.vocabulary import RESTRICTED_SCOPE, VOICE_COLUMNS
+from rules.consent import DOWNLOAD_SCOPES, LEARNING_NETWORK, PUBLICATION
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -39,13 +40,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
 
 
 def _scope_condition(user: UserRecord, owner: type[Organisation]):  # type: ignore[no-untyped-def]
-    """The SQL condition for items this user's consent scope reaches (approved or not)."""
-    conditions = [VoiceItem.consent_scope == "publication"]
+    """The SQL condition for items this user's consent scope reaches (approved or not):
+    ``rules.consent.may_read`` as SQL."""
+    conditions = [VoiceItem.consent_scope == PUBLICATION]
     conditions.append(VoiceItem.organisation_id == user.organisation_id)
     if user.in_learning_network:
         conditions.append(
             and_(
-                VoiceItem.consent_scope == "learning_network",
+                VoiceItem.consent_scope == LEARNING_NETWORK,
                 owner.in_learning_network == true(),
             )
         )
@@ -118,7 +120,7 @@ def visible_voice_items(
         .where(_status_condition(user, moderation))
     )
     if purpose == "export":
-        query = query.where(VoiceItem.consent_scope == "publication")
+        query = query.where(VoiceItem.consent_scope.in_(DOWNLOAD_SCOPES))
     query = _apply_filters(
         session,
         query,
