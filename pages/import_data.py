@@ -18,8 +18,9 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dash_table, dcc, html, no_update
-from flask import current_app, has_request_context
+from flask import has_request_context
 
+import settings
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from data_access.db import get_database
@@ -60,12 +61,8 @@ BUTTON = "btn btn-outline-primary"
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    return current_app.extensions["chorus_settings"]
-
-
 def _jobs_base() -> Path:
-    base = Path(_settings().cache_dir) / "imports"
+    base = Path(settings.current().cache_dir) / "imports"
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     return base
 
@@ -235,7 +232,7 @@ def _upload_section() -> html.Section:
                     ["Drag a file here, or ", html.Span("choose a file", className="import-link")]
                 ),
                 multiple=False,
-                max_size=_settings().import_max_mb * 1024 * 1024,
+                max_size=settings.current().import_max_mb * 1024 * 1024,
             ),
             html.Div(id="imp-file-info"),
             html.Div(id="imp-preview"),
@@ -536,7 +533,9 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     job = {"token": token, "filename": filename, "format": fmt}
     try:
         facts = inspect_file(
-            path, max_bytes=_settings().import_max_mb * 1024 * 1024, allow_xlsx=fmt == "template"
+            path,
+            max_bytes=settings.current().import_max_mb * 1024 * 1024,
+            allow_xlsx=fmt == "template",
         )
         sample = next(read_chunks(facts, 5_000)).frame
     except FileRejected as exc:
@@ -743,7 +742,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
         workdir,
         filename=job.get("filename"),
         mapping_name=None,
-        max_bytes=_settings().import_max_mb * 1024 * 1024,
+        max_bytes=settings.current().import_max_mb * 1024 * 1024,
         progress=_progress_writer(folder, "validating", set_progress),
     )
     jobs.write_status(folder, {"stage": "validated", "fraction": 1.0, "text": "Checked"})

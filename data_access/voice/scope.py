@@ -91,6 +91,7 @@ def visible_voice_items(
     offset: int = 0,
     today: date | None = None,
     audit: bool = True,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
     """The voice items ``user`` may see, newest first, with the filters applied.
 
@@ -105,7 +106,8 @@ def visible_voice_items(
     Returns ``VOICE_COLUMNS`` (themes, theme_labels and indicators are lists; past_review is
     a bool; attribution is the coarse, possibly coarsened, attribution line).
     ``frame.attrs["total"]`` is the number of matching items before ``limit``/``offset``.
-    Own-organisation items returned are audited (ids only) in ``session``.
+    Own-organisation items returned are audited (ids only) in ``session``. ``threshold`` is
+    the disclosure threshold for the attribution line (None: the setting).
     """
     if user is None or not user.active:
         return _empty_frame()
@@ -153,7 +155,8 @@ def visible_voice_items(
     frame = _attach_links(session, frame)
     # Counted for the roles and areas on this page only: a panel shows three quotes.
     counts = attribution_counts(session, for_rows=frame)
-    frame = add_attribution(frame, counts, disclosure_threshold())
+    threshold = disclosure_threshold() if threshold is None else threshold
+    frame = add_attribution(frame, counts, threshold)
     if audit:
         audit_restricted_reads(session, user, frame, purpose)
     frame.attrs["total"] = total
