@@ -23,7 +23,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, case, false, literal, or_, select, update
@@ -965,13 +964,3 @@ def explore_href(record: AnnotationRecord | dict[str, Any]) -> str:
         "note": str(data["id"]),
     }
     return "/explore?" + urlencode({k: v for k, v in params.items() if v})
-
-
-# --- demo --------------------------------------------------------------------------------------
-
-
-def seed_demo_extra(session: Session, data_dir: Path) -> None:
-    """Demo notes by demo users of each site on the real charts (see DEMO_THREADS)."""
-    from data_access.annotations_demo import seed_demo_annotations
-
-    seed_demo_annotations(session, data_dir)

@@ -10,7 +10,7 @@ from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data_access.journeys import seed_demo_journeys
+from data_access.demo.journeys import seed_demo_journeys
 
 WAIT = 60
 HAMPSHIRE = "E10000014"

@@ -152,7 +152,7 @@ def test_slot004_only_the_slots_callback_runs_when_a_slot_is_drawn(client, auth)
 @pytest.fixture
 def voice_library(db, users):  # type: ignore[no-untyped-def]
     from data_access.demo import DATA_DIR
-    from data_access.voice import seed_demo_extra
+    from data_access.demo.voice import seed_demo_extra
 
     with db.write() as session:
         seed_demo_extra(session, DATA_DIR)
