@@ -326,7 +326,7 @@ def apply_retention_command(audit_days: int | None, voice_days_past_review: int 
 @click.option("--journey", default="early_help", show_default=True, help="Journey name.")
 def import_journeys_command(path: str, area_code: str | None, journey: str) -> None:
     """Load journey counts (cohort, step, next_step, breakdown, breakdown_value, count)."""
-    from data_access.importers.journeys import JourneyImportError
+    from data_access.importing.journeys import JourneyImportError
     from data_access.journeys import import_journey_file
 
     refused: JourneyImportError | None = None

@@ -134,7 +134,7 @@ def import_journey_file(
     Raises JourneyImportError (with every problem and its line number) and records the
     refused batch when any row is wrong; nothing is loaded then.
     """
-    from data_access.importers.journeys import (
+    from data_access.importing.journeys import (
         JourneyImportError,
         read_journey_csv,
         validate_journey_rows,

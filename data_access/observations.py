@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from data_access.importers.canonical import OBSERVATION_COLUMNS
+from data_access.importing.canonical import OBSERVATION_COLUMNS
 from data_access.models import Area, DataState, Indicator, Observation
 
 CANONICAL_COLUMNS = list(OBSERVATION_COLUMNS)

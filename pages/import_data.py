@@ -24,8 +24,8 @@ import settings
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from data_access.db import get_database
-from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
+from data_access.importing.canonical import BREAKDOWNS
 from data_access.importing.commit import (
     ALL_OR_NOTHING,
     VALID_ONLY,

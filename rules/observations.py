@@ -1,7 +1,7 @@
 """The observation schema: the columns of one published (or locally recorded) figure.
 
 Every importer returns exactly these columns and the database writer consumes them; see
-``data_access.importers.canonical`` for what each column holds.
+``data_access.importing.canonical`` for what each column holds.
 """
 
 from __future__ import annotations

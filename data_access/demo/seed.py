@@ -89,7 +89,7 @@ def load_demo_observations(
     session: Session, catalogue: pd.DataFrame, data_dir: Path = DATA_DIR
 ) -> dict[str, int]:
     """The published figures and the illustrative local monthly figures."""
-    from data_access.importers.demo_published import load_published_observations
+    from data_access.demo.published import load_published_observations
 
     counts = {}
     published = with_intervals(load_published_observations(data_dir), catalogue)

@@ -110,7 +110,7 @@ def test_rul042_the_default_threshold_is_the_settings_default():
 def test_rul050_the_observation_schema_and_england_are_defined_once():
     from data_access import observations as observation_repository
     from data_access import reference
-    from data_access.importers import canonical
+    from data_access.importing import canonical
 
     assert canonical.OBSERVATION_COLUMNS is observations.OBSERVATION_COLUMNS
     assert observation_repository.CANONICAL_COLUMNS == observations.OBSERVATION_COLUMNS

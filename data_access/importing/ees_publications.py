@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_access.importers.canonical import (
+from data_access.importing.canonical import (
     TOTAL,
     Period,
     academic_year,

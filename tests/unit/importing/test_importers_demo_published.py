@@ -7,14 +7,14 @@ import re
 import pandas as pd
 import pytest
 
-from data_access.importers.demo_published import (
+from data_access.demo.published import (
     KEY,
     combine_with_precedence,
     load_published_observations,
     published_ees,
     published_lait,
 )
-from data_access.importers.lait import DEMO_LAIT_MAPPING
+from data_access.importing.lait import DEMO_LAIT_MAPPING
 from data_access.reference import DEFAULT_DATA_DIR, build_areas, load_indicator_catalogue
 
 ENGLAND, OLDHAM, HAMPSHIRE, NORTH_YORKSHIRE = "E92000001", "E08000004", "E10000014", "E06000065"

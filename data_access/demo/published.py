@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_access.importers import ees, lait
-from data_access.importers.canonical import OBSERVATION_COLUMNS, finalise, validate_canonical
+from data_access.importing import ees_publications as ees
+from data_access.importing import lait
+from data_access.importing.canonical import OBSERVATION_COLUMNS, finalise, validate_canonical
 from data_access.reference import (
     DEFAULT_DATA_DIR,
     code_aliases,
