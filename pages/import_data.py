@@ -9,7 +9,6 @@ session storage, so an analyst can leave the page and come back to the same impo
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import shutil
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dash_table, dcc, html, no_update
-from flask import has_request_context
 
 import settings
+from auth.background import in_caller_request
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from data_access.db import get_database
@@ -72,32 +71,6 @@ def _folder(job: dict | None) -> Path | None:
     if not job or user is None:
         return None
     return jobs.job_folder(_jobs_base(), job.get("token"), user.id)
-
-
-def in_caller_request(function):  # type: ignore[no-untyped-def]
-    """Run a background job inside a request carrying the caller's cookies.
-
-    A background job runs in another process (or a Celery worker) with no Flask request,
-    so ``guarded`` would find no user. Dash hands the job the callback's cookies; pushing
-    a request with them lets flask-login load the same user from the signed session, and
-    the permission check runs exactly as for an ordinary callback. A forked process also
-    drops the parent's database connections (they must not be shared).
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_request_context():
-            return function(*args, **kwargs)
-        database = get_database()
-        database.read_engine.dispose(close=False)
-        database.write_engine.dispose(close=False)
-        cookies = dash.callback_context.cookies or {}
-        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        server = dash.get_app().server
-        with server.test_request_context("/_dash-update-component", headers={"Cookie": header}):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
