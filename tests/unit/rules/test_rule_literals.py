@@ -1,8 +1,10 @@
 """No rule's literal is copied outside its home in ``rules/``.
 
-Scans the source with ``ast`` (nothing is imported): a tuple or list made only of staff roles,
-England's area code, or a list holding every observation column, found anywhere but its home,
-is a second definition that can drift from the first.
+Scans the source with ``ast`` (nothing is imported). Each of these, found anywhere but its
+home, is a second definition that can drift from the first: a tuple or list made only of
+staff roles or only of consent scopes, England's area code, a list holding every
+observation column, the units whose denominator counts people, and the shown labels of
+consent scopes and annotation visibilities.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ import ast
 from pathlib import Path
 
 from rules.areas import ENGLAND
+from rules.consent import CONSENT_SCOPES
+from rules.disclosure import PEOPLE_DENOMINATOR_UNITS
+from rules.labels import CONSENT_SCOPE_LABELS, VISIBILITY_LABELS
 from rules.observations import OBSERVATION_COLUMNS
 from rules.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[3]
+# Labels that are distinctive enough to find ("Learning Network" is also ordinary text).
+LABELS = {
+    label
+    for label in [*CONSENT_SCOPE_LABELS.values(), *VISIBILITY_LABELS.values()]
+    if label != "Learning Network"
+}
 SCANNED = ["analysis", "api", "auth", "bench", "components", "data_access", "pages", "tools"]
 SCANNED_FILES = ["app.py", "cli.py", "settings.py"]
 
@@ -22,7 +33,7 @@ SCANNED_FILES = ["app.py", "cli.py", "settings.py"]
 # being reworked in parallel and take the rules' homes when that work is merged.
 KNOWN_REMAINING = {
     "cli.py": {"roles"},
-    "data_access/indicators_query.py": {"england"},
+    "data_access/indicators_query.py": {"england", "people units"},
     "pages/costs.py": {"england"},
     # analysis/ imports only the scientific stack (tests/unit/test_layering.py), so the
     # aggregated rows' schema (the observation columns plus area_name and members_present)
@@ -52,6 +63,8 @@ def copies_in(tree: ast.AST) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and node.value == ENGLAND:
             found.append((node.lineno, "england"))
+        if isinstance(node, ast.Constant) and node.value in LABELS:
+            found.append((node.lineno, "labels"))
         values = _strings(node)
         if values is None:
             continue
@@ -59,6 +72,10 @@ def copies_in(tree: ast.AST) -> list[tuple[int, str]]:
             found.append((node.lineno, "roles"))
         if set(OBSERVATION_COLUMNS) <= set(values):
             found.append((node.lineno, "observation columns"))
+        if len(values) >= 2 and set(values) <= set(CONSENT_SCOPES):
+            found.append((node.lineno, "consent scopes"))
+        if set(values) == set(PEOPLE_DENOMINATOR_UNITS):
+            found.append((node.lineno, "people units"))
     return found
 
 
@@ -98,6 +115,16 @@ def test_rul003_the_search_finds_each_kind_of_copy():
         'B = "E92000001"\n'
         f"C = {OBSERVATION_COLUMNS!r}\n"
         'D = ("child", "practitioner")\n'
+        'E = ("learning_network", "publication")\n'
+        'F = ("percent", "count", "days")\n'
+        'G = {"x": "May be published"}\n'
     )
-    found = copies_in(ast.parse(source))
-    assert found == [(1, "roles"), (2, "england"), (3, "observation columns")]
+    found = sorted(copies_in(ast.parse(source)))
+    assert found == [
+        (1, "roles"),
+        (2, "england"),
+        (3, "observation columns"),
+        (5, "consent scopes"),
+        (6, "people units"),
+        (7, "labels"),
+    ]
