@@ -22,7 +22,7 @@ CONSENT_SCOPES: tuple[str, ...] = (OWN_ORGANISATION, LEARNING_NETWORK, PUBLICATI
 RESTRICTED_SCOPE = OWN_ORGANISATION
 # The scopes a Learning Network session may list for its participants.
 LEARNING_NETWORK_SCOPES: tuple[str, ...] = (LEARNING_NETWORK, PUBLICATION)
-# The scopes a download may hold.
+# The scopes a downloaded file may hold: a file can be forwarded anywhere.
 DOWNLOAD_SCOPES: tuple[str, ...] = (PUBLICATION,)
 
 
@@ -35,6 +35,9 @@ def may_read(
     return scope == LEARNING_NETWORK and reader_in_network and owner_in_network
 
 
-def may_download(scope: str) -> bool:
-    """Whether an item with this consent scope may be downloaded."""
-    return scope in DOWNLOAD_SCOPES
+def may_leave_chorus(consent_scope: object) -> bool:
+    """Whether a quote with this consent scope may be written into a downloaded file.
+
+    A missing scope is refused: a quote whose consent is unknown stays inside.
+    """
+    return consent_scope in DOWNLOAD_SCOPES

@@ -63,7 +63,8 @@ def test_rul021_only_publishable_quotes_are_downloaded_and_the_voice_code_agrees
     from data_access import learning_network
     from data_access.voice import vocabulary
 
-    assert [s for s in consent.CONSENT_SCOPES if consent.may_download(s)] == ["publication"]
+    assert [s for s in consent.CONSENT_SCOPES if consent.may_leave_chorus(s)] == ["publication"]
+    assert not consent.may_leave_chorus(None)
     assert vocabulary.CONSENT_SCOPES is consent.CONSENT_SCOPES
     assert vocabulary.RESTRICTED_SCOPE == consent.OWN_ORGANISATION
     assert learning_network.LN_CONSENT_SCOPES is consent.LEARNING_NETWORK_SCOPES
