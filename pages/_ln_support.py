@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.anonymise import anonymise_frame, anonymise_text, authority_labels
+from analysis.series import latest_comparisons
 from components.annotations import KIND_LABELS, STATUS_LABELS
 from components.charts import trend_figure
 from components.panel import panel_caption, symbol_notes
@@ -118,7 +119,7 @@ def indicator_payload(
         view = {
             **view,
             "series": series,
-            "comparisons": iq.latest_comparisons(series, indicator["polarity"]),
+            "comparisons": latest_comparisons(series, indicator["polarity"]),
         }
     caption = _text(panel_caption(indicator, area_name, view) + symbol_notes(series), mapping)
     return {

@@ -22,6 +22,7 @@ from dash import MATCH, Input, Output, State, callback, html
 from flask import current_app
 from plotly.io.json import to_json_plotly
 
+from analysis.series import area_trend, latest_comparisons, latest_counted_point
 from auth.permissions import guarded
 from components.downloads import csv_download, download_filename, series_csv_frame
 from components.panel import (
@@ -94,9 +95,9 @@ def build_view(
     return {
         "series": series,
         "breakdown": breakdown,
-        "comparisons": iq.latest_comparisons(series, indicator["polarity"]),
-        "counted_point": iq.latest_counted_point(series),
-        "trend": iq.area_trend(series, indicator["polarity"]),
+        "comparisons": latest_comparisons(series, indicator["polarity"]),
+        "counted_point": latest_counted_point(series),
+        "trend": area_trend(series, indicator["polarity"]),
         "breakdown_summary": iq.breakdown_summary(
             session, indicator, area_code, detail, threshold, period_from, period_to, rows=rows
         ),
