@@ -19,6 +19,7 @@ from auth.hardening import prepare_cache_dir
 from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
 from components.shell import serve_shell
+from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
 from settings import Settings
 
@@ -124,6 +125,7 @@ def create_server(settings: Settings) -> Flask:
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
+    use_cache_settings(settings)
     prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)

@@ -186,16 +186,17 @@ def import_data_command(
 def _warm_cache() -> None:
     import time
 
-    from pages._panel_support import warm_areas_in_use
+    from data_access.views import warm_areas_in_use
 
     started = time.perf_counter()
-    warmed = warm_areas_in_use()
+    with get_database().read() as session:
+        warmed = warm_areas_in_use(session, _settings().disclosure_threshold)
     if warmed is None:
         click.echo("The cache is off (CHORUS_CACHE=off): nothing to warm.")
         return
     panels, areas, maps = warmed
     click.echo(
-        f"Cache warmed: {panels:,} panels for {areas} authorities and the Explore maps of "
+        f"Cache warmed: {panels:,} panel views for {areas} authorities and the Explore maps of "
         f"{maps} indicators in {time.perf_counter() - started:.1f} s."
     )
 

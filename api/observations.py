@@ -29,7 +29,6 @@ from flask import Response, current_app, jsonify, request, url_for
 from api import blueprint
 from auth.permissions import guarded
 from data_access import indicators_query as iq
-from data_access.cache import cached_json
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
@@ -178,18 +177,12 @@ def observations():  # type: ignore[no-untyped-def]
         indicator = iq.indicator_record(session, indicator_id)
         if indicator is None:
             return _error(f"unknown indicator {indicator_id!r}", 404)
-        # The whole answer (every page) is memoised under the data version: paging through
-        # it, or many users asking for the same slice, reads and suppresses it once.
-        key = (indicator_id, areas, breakdown, str(period_from), str(period_to), threshold)
-        records = cached_json(
-            "api-observations",
-            key,
-            lambda: _json_safe(
-                iq.api_observation_rows(
-                    session, indicator, areas, breakdown, period_from, period_to, threshold
-                )
-            ),
-            session=session,
+        # The observations come through their cache (data_access.observations); the
+        # suppression and rounding are redone for each page asked for.
+        records = _json_safe(
+            iq.api_observation_rows(
+                session, indicator, areas, breakdown, period_from, period_to, threshold
+            )
         )
     return _records_envelope(records, iq.API_COLUMNS, limit, offset, "api_v1.observations")
 

@@ -32,7 +32,6 @@ from analysis import (
     ranks_and_quartiles,
 )
 from analysis.series import round_for_display, summarise_breakdown
-from data_access.cache import cache_backend, cached_frame, cached_frames
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Indicator, Observation
 from data_access.observations import (
@@ -48,6 +47,17 @@ GREATER_MANCHESTER = "GM"
 LEARNING_NETWORK = "LN"
 DEFAULT_COMPARATORS = ["england", "region", "neighbours"]
 FIXED_COMPARATORS = ("england", "region", "neighbours", "ln", "gm")
+AUTHORITY_VALUE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "period_label",
+    "period_start",
+    "value",
+    "status",
+    "rank",
+    "ranked",
+    "band",
+]
 SERIES_COLUMNS = [
     "series_key",
     "series_name",
@@ -152,75 +162,13 @@ def suppressed_rows(
     """Canonical rows plus area_name for all breakdowns of the areas, with disclosure control.
 
     ``area_codes`` None means every area. Rates use a population denominator, which is not a
-    count of people to protect (``denominator_is_people=False``). Memoised under the data
-    version (data_access.cache): disclosure control is the costly step of a panel.
+    count of people to protect (``denominator_is_people=False``). The observations are read
+    through their cache (``observations_frame``); what is built from them is cached as a
+    view (``data_access.views``), not here.
     """
-    if area_codes is None:
-        key = (indicator["id"], indicator.get("unit"), None, threshold, period_from, period_to)
-        return cached_frame(
-            "suppressed_rows",
-            [str(part) for part in key],
-            lambda: _suppressed_rows_uncached(
-                session, indicator, None, threshold, period_from, period_to
-            ),
-            session=session,
-        )
-    areas = sorted(set(area_codes))
-    if cache_backend() is None:
-        return _suppressed_rows_uncached(
-            session, indicator, areas, threshold, period_from, period_to
-        )
-    # Suppression never looks across areas (a breakdown is one area's period), so each
-    # area's rows are memoised on their own, over every period: England, a region or a
-    # neighbour suppressed for one authority's panel serve every other panel that shows them,
-    # whatever its time range, breakdown or comparators. Missing areas are read together.
-    per_area = cached_frames(
-        "suppressed_area_rows",
-        [(indicator["id"], indicator.get("unit"), code, threshold) for code in areas],
-        lambda missing: _suppressed_by_area(
-            session, indicator, [key[2] for key in missing], threshold
-        ),
-        session=session,
-    )
-    frame = pd.concat(per_area, ignore_index=True)
-    return _within_periods(frame, _as_date(period_from), _as_date(period_to))
-
-
-def _suppressed_by_area(
-    session: Session, indicator: dict[str, Any], area_codes: list[str], threshold: int
-) -> list[pd.DataFrame]:
-    """Suppressed rows of every period, one frame per area in ``area_codes``' order."""
-    # Read straight from the database: each area's suppressed rows are what is kept.
-    frame = observations_frame(session, indicator["id"], area_codes, None, memoise=False)
-    rows = _disclosure_controlled(frame, indicator, threshold)
-    by_area = dict(tuple(rows.groupby("area_code", sort=False)))
-    empty = rows.iloc[0:0]
-    return [by_area.get(code, empty) for code in area_codes]
-
-
-def _within_periods(
-    frame: pd.DataFrame, period_from: date | None, period_to: date | None
-) -> pd.DataFrame:
-    """Rows starting on or after ``period_from`` and ending on or before ``period_to``, as
-    observations_frame filters them in SQL (columns unchanged, fresh RangeIndex)."""
-    keep = pd.Series(True, index=frame.index)
-    if period_from is not None:
-        keep &= frame["period_start"].map(lambda d: d >= period_from).astype(bool)
-    if period_to is not None:
-        keep &= frame["period_end"].map(lambda d: d <= period_to).astype(bool)
-    return frame[keep].reset_index(drop=True)
-
-
-def _suppressed_rows_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    area_codes: Sequence[str] | None,
-    threshold: int,
-    period_from: object | None,
-    period_to: object | None,
-) -> pd.DataFrame:
+    areas = None if area_codes is None else sorted(set(area_codes))
     frame = observations_frame(
-        session, indicator["id"], area_codes, None, _as_date(period_from), _as_date(period_to)
+        session, indicator["id"], areas, None, _as_date(period_from), _as_date(period_to)
     )
     return _disclosure_controlled(frame, indicator, threshold)
 
@@ -332,50 +280,10 @@ def series_frame(
     With ``breakdown`` "total" every comparator is included; with a breakdown dimension
     the chart compares the area's groups, with England's matching groups when "england"
     is chosen (the other benchmarks are not published by group). All areas are read in
-    one query and suppressed together. Memoised under the data version. ``rows`` may
+    one query and suppressed together. ``rows`` may
     pass the suppressed rows of ``panel_area_codes`` when the caller already has them.
     """
     comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
-    key = (
-        indicator["id"],
-        indicator.get("unit"),
-        indicator.get("polarity"),
-        area_code,
-        breakdown,
-        comparators,
-        str(period_from),
-        str(period_to),
-        threshold,
-    )
-    return cached_frame(
-        "series_frame",
-        key,
-        lambda: _series_frame_uncached(
-            session,
-            indicator,
-            area_code,
-            breakdown,
-            comparators,
-            period_from,
-            period_to,
-            threshold,
-            rows,
-        ),
-        session=session,
-    )
-
-
-def _series_frame_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    area_code: str,
-    breakdown: str,
-    comparators: list[str],
-    period_from: object | None,
-    period_to: object | None,
-    threshold: int,
-    rows: pd.DataFrame | None = None,
-) -> pd.DataFrame:
     names = comparator_names(session, area_code, ["england", *comparators])
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
     needed = _comparator_members(session, area, comparators)
@@ -465,32 +373,9 @@ def authority_values(
     ``period_start`` None picks the latest period with local-authority values (ending by
     ``period_to`` when given). Returns
     columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
-    band (polarity respected, ``analysis.ranks_and_quartiles``). Memoised under the data
-    version: every authority's figures are read and suppressed, the explorer map's cost.
+    band (polarity respected, ``analysis.ranks_and_quartiles``); ``AUTHORITY_VALUE_COLUMNS``.
+    Cached as a map view (``data_access.views.build_map_view``), not here.
     """
-    key = (
-        indicator["id"],
-        indicator.get("unit"),
-        indicator.get("polarity"),
-        str(period_start),
-        threshold,
-        str(period_to),
-    )
-    return cached_frame(
-        "authority_values",
-        key,
-        lambda: _authority_values_uncached(session, indicator, period_start, threshold, period_to),
-        session=session,
-    )
-
-
-def _authority_values_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    period_start: object | None,
-    threshold: int,
-    period_to: object | None,
-) -> pd.DataFrame:
     codes = set(local_authorities(session)["code"])
     columns = ["area_code", "area_name", "period_label", "period_start", "value", "status"]
     chosen = pd.DataFrame(columns=columns)
@@ -501,7 +386,7 @@ def _authority_values_uncached(
             chosen = totals[columns]
             break
     if chosen.empty:
-        return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
+        return pd.DataFrame(columns=AUTHORITY_VALUE_COLUMNS)
     chosen = chosen.reset_index(drop=True)
     ranks = ranks_and_quartiles(chosen.set_index("area_code")["value"], indicator["polarity"])
     # Plain ints and None, as rank_and_quartile gives them, for the map and the table.
