@@ -6,19 +6,28 @@ import os
 import threading
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
-from dash import Dash
+from dash import Dash, html
 from dash.fingerprint import check_fingerprint
-from flask import Flask, Request, Response, jsonify, request
+from flask import Flask, Request, Response, has_request_context, jsonify, request
+from flask_login import current_user
 from werkzeug.security import safe_join
 
 from api import init_api
 from auth import init_auth
+from auth.csrf import csrf_token
 from auth.hardening import prepare_cache_dir
 from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
-from components.shell import serve_shell
+from components.shell import (
+    PRESENT_PATH,
+    anonymous_shell,
+    nav_links,
+    page_shell,
+    present_shell,
+)
 from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
 from settings import Settings
@@ -174,6 +183,29 @@ def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
     cache_dir = Path(settings.cache_dir) / "background"
     cache_dir.mkdir(parents=True, exist_ok=True)
     return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+
+
+def _is_present_request() -> bool:
+    # Dash fetches the layout from the page itself, so the page's path is the referrer
+    # (the Referrer-Policy is same-origin).
+    return urlsplit(request.referrer or "").path.startswith(PRESENT_PATH)
+
+
+def serve_shell() -> html.Div:
+    """Dash layout function: the shell for the logged-in user of this request."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return anonymous_shell()
+    if _is_present_request():
+        return present_shell()
+    record = current_user.record
+    return page_shell(
+        user_name=record.display_name,
+        role=record.role,
+        organisation_name=record.organisation_name,
+        csrf_token=csrf_token(),
+        links=nav_links(dash.page_registry.values()),
+        content=dash.page_container,
+    )
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
 from analysis.anonymise import anonymise_frame, anonymise_text, authority_labels
 from analysis.series import latest_comparisons
@@ -28,6 +27,7 @@ from components.charts import trend_figure
 from components.panel import panel_caption, symbol_notes
 from data_access import learning_network as ln
 from data_access import views
+from data_access.db import Session
 from data_access.users import UserRecord
 from pages._panel_support import disclosure_threshold
 
