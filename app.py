@@ -15,7 +15,9 @@ from flask import Flask, Request, Response, has_request_context, jsonify, reques
 from flask_login import current_user
 from werkzeug.security import safe_join
 
-from api import init_api
+from api import annotations as api_annotations
+from api import observations as api_observations
+from api import voice as api_voice
 from auth import init_auth
 from auth.csrf import csrf_token
 from auth.hardening import prepare_cache_dir
@@ -138,7 +140,9 @@ def create_server(settings: Settings) -> Flask:
     prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
-    init_api(server)
+    # The API's collections, each its own blueprint under /api/v1.
+    for blueprint in (api_observations.blueprint, api_voice.blueprint, api_annotations.blueprint):
+        server.register_blueprint(blueprint)
     server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.after_request
@@ -208,6 +212,17 @@ def serve_shell() -> html.Div:
     )
 
 
+def register_panel_callbacks(app: Dash) -> None:
+    """The callbacks every indicator panel uses (its views, and its notes and quotes),
+    declared beside the panel's support code and registered here explicitly. Imported
+    here, once the app exists: page modules register pages when imported."""
+    from pages._panel_support import panel_callbacks
+    from pages.annotation_callbacks import annotation_callbacks
+
+    panel_callbacks.register(app)
+    annotation_callbacks.register(app)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app. Dash registers callbacks globally: build it once per process."""
     settings = settings or Settings.from_env()
@@ -231,6 +246,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         background_callback_manager=background_manager(settings),
         hooks=RENDERER_HOOKS,
     )
+    register_panel_callbacks(app)
     app.index_string = INDEX_STRING.replace("{%css%}", "{%css%}\n" + early_script_links(app))
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
     # clientside callbacks) and no other inline script.

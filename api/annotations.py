@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
 from data_access.annotations import AnnotationFilters, list_annotations
 from data_access.db import get_database
+
+blueprint = Blueprint("api_annotations", __name__, url_prefix=URL_PREFIX)
 
 API_FIELDS = [
     "id",
@@ -130,5 +132,5 @@ def annotations():  # type: ignore[no-untyped-def]
     if more:
         args = request.args.to_dict()
         args.update(offset=str(offset + limit), limit=str(limit))
-        next_url = url_for("api_v1.annotations", **args)
+        next_url = url_for("api_annotations.annotations", **args)
     return jsonify({"data": [api_item(n) for n in notes], "next": next_url})

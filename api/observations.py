@@ -24,14 +24,16 @@ from typing import Any
 
 import orjson
 import pandas as pd
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.permissions import guarded
 from data_access import indicators_query as iq
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
+
+blueprint = Blueprint("api_observations", __name__, url_prefix=URL_PREFIX)
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
@@ -156,7 +158,7 @@ def indicators():  # type: ignore[no-untyped-def]
         catalogue = indicator_catalogue(session)
     catalogue = catalogue.reindex(columns=INDICATOR_COLUMNS)
     catalogue["illustrative"] = catalogue["illustrative"].astype(bool)
-    return _envelope(catalogue, limit, offset, "api_v1.indicators")
+    return _envelope(catalogue, limit, offset, "api_observations.indicators")
 
 
 @blueprint.get("/observations")
@@ -184,7 +186,9 @@ def observations():  # type: ignore[no-untyped-def]
                 session, indicator, areas, breakdown, period_from, period_to, threshold
             )
         )
-    return _records_envelope(records, iq.API_COLUMNS, limit, offset, "api_v1.observations")
+    return _records_envelope(
+        records, iq.API_COLUMNS, limit, offset, "api_observations.observations"
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,13 +13,15 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.current import current_record
 from auth.permissions import guarded
 from data_access.db import get_database
 from data_access.voice import visible_voice_items
+
+blueprint = Blueprint("api_voice", __name__, url_prefix=URL_PREFIX)
 
 API_COLUMNS = [
     "id",
@@ -122,5 +124,5 @@ def voice_items():  # type: ignore[no-untyped-def]
     if offset + limit < total:
         args = request.args.to_dict(flat=False)
         args.update({"offset": [str(offset + limit)], "limit": [str(limit)]})
-        next_url = url_for("api_v1.voice_items", _external=False, **args)
+        next_url = url_for("api_voice.voice_items", _external=False, **args)
     return jsonify({"data": rows, "next": next_url})

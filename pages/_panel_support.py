@@ -16,12 +16,13 @@ from typing import Any
 
 import dash
 import orjson
-from dash import MATCH, Input, Output, State, callback, html
+from dash import MATCH, Input, Output, State, html
 from flask import current_app
 from plotly.io.json import to_json_plotly
 
 from analysis.panel_view import PanelView
 from auth.permissions import guarded
+from components.callbacks import CallbackSet
 from components.downloads import csv_download, download_filename, series_csv_frame
 from components.panel import (
     TABLE_PLACEHOLDER,
@@ -38,6 +39,9 @@ from components.panel import (
 from data_access import views
 from data_access.db import get_database
 from data_access.indicators_query import DEFAULT_COMPARATORS, ENGLAND
+
+# The panel's callbacks, registered on the app by the app factory.
+panel_callbacks = CallbackSet("panel")
 
 
 def disclosure_threshold() -> int:
@@ -132,7 +136,7 @@ def _view_from_state(state: dict[str, Any]) -> PanelView | None:
     )
 
 
-@callback(
+@panel_callbacks.callback(
     Output({"type": "panel-graph", "index": MATCH}, "figure"),
     Output({"type": "panel-caption", "index": MATCH}, "children"),
     Output({"type": "panel-breakdown", "index": MATCH}, "children"),
@@ -185,7 +189,7 @@ def _panel_update_outputs(view: PanelView, new_state: dict[str, Any], tab: str |
     ]
 
 
-@callback(
+@panel_callbacks.callback(
     Output({"type": "panel-breakdown", "index": MATCH}, "children", allow_duplicate=True),
     Output({"type": "panel-table", "index": MATCH}, "children", allow_duplicate=True),
     Output({"type": "panel-about", "index": MATCH}, "children"),
@@ -215,7 +219,7 @@ def _opened_tab_content(view: PanelView, tab: str | None) -> Any:
     return table_children(view.indicator, view.area.name, view)
 
 
-@callback(
+@panel_callbacks.callback(
     Output({"type": "panel-tab-chart", "index": MATCH}, "hidden"),
     Output({"type": "panel-tab-breakdown", "index": MATCH}, "hidden"),
     Output({"type": "panel-tab-table", "index": MATCH}, "hidden"),
@@ -229,7 +233,7 @@ def switch_panel_tab(tab):  # type: ignore[no-untyped-def]
     return tuple(tab != value for value, _label in TABS)
 
 
-@callback(
+@panel_callbacks.callback(
     Output({"type": "panel-download", "index": MATCH}, "data"),
     Input({"type": "panel-download-button", "index": MATCH}, "n_clicks"),
     State({"type": "panel-state", "index": MATCH}, "data"),
