@@ -12,6 +12,7 @@ import dash
 from dash import Dash, html
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response, has_request_context, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.security import safe_join
 
@@ -103,7 +104,7 @@ class StaticCompressionCache:
             self._data[key] = value
 
 
-def _permission_denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
+def _permission_denied(error: PermissionDenied) -> ResponseReturnValue:
     status = 401 if error.reason == "login required" else 403
     return jsonify({"error": "You do not have permission to do that."}), status
 
@@ -160,7 +161,7 @@ def create_server(settings: Settings) -> Flask:
         return response
 
     @server.get("/health")
-    def health():  # type: ignore[no-untyped-def]
+    def health() -> ResponseReturnValue:
         ok = server.extensions["chorus_db"].ping()
         return jsonify({"status": "ok" if ok else "degraded"}), 200 if ok else 503
 
@@ -170,7 +171,7 @@ def create_server(settings: Settings) -> Flask:
     return server
 
 
-def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
+def background_manager(settings: Settings) -> dash.CeleryManager | dash.DiskcacheManager:
     """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
     (workers on any machine; start one with `celery -A app:celery_app worker`), else
     subprocesses with a disk cache under CACHE_DIR (one machine)."""

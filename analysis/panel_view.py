@@ -72,7 +72,14 @@ class BreakdownSummary:
 
     @classmethod
     def from_dict(cls, summary: Mapping[str, Any]) -> BreakdownSummary:
-        return cls(**{f.name: summary.get(f.name) for f in fields(cls)})
+        return cls(
+            breakdown=str(summary.get("breakdown") or "total"),
+            period_label=summary.get("period_label"),
+            groups=summary.get("groups"),
+            gap=summary.get("gap"),
+            counted_gap=summary.get("counted_gap"),
+            unknown_share=summary.get("unknown_share"),
+        )
 
 
 @dataclass(frozen=True)

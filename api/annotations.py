@@ -11,8 +11,10 @@ same visibility filter the pages and exports use.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
 from api import URL_PREFIX
 from auth.current import current_record
@@ -97,9 +99,9 @@ def api_item(record: dict) -> dict:
     return out
 
 
-@blueprint.get("/annotations")
+@blueprint.get("/annotations", endpoint="annotations")
 @guarded("read")
-def annotations():  # type: ignore[no-untyped-def]
+def annotation_list() -> ResponseReturnValue:
     """Notes the caller may see, open questions first, in the {"data", "next"} envelope."""
     limit = _int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT) or DEFAULT_LIMIT
     offset = _int_arg("offset", 0)
@@ -130,7 +132,7 @@ def annotations():  # type: ignore[no-untyped-def]
         )
     next_url = None
     if more:
-        args = request.args.to_dict()
+        args: dict[str, Any] = request.args.to_dict()
         args.update(offset=str(offset + limit), limit=str(limit))
         next_url = url_for("api_annotations.annotations", **args)
     return jsonify({"data": [api_item(n) for n in notes], "next": next_url})

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 import pandas as pd
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
 from api import URL_PREFIX
 from auth.permissions import guarded
@@ -124,7 +125,7 @@ def _records_envelope(
     page = records[offset : offset + limit]
     next_url = None
     if offset + limit < len(records):
-        args = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
+        args: dict[str, Any] = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
         next_url = url_for(endpoint, _external=True, **args)
     if request.args.get("format") == "csv":
         frame = pd.DataFrame(page, columns=columns)
@@ -148,7 +149,7 @@ def _csv_frame(page: pd.DataFrame) -> pd.DataFrame:
 
 @blueprint.get("/indicators")
 @guarded("read")
-def indicators():  # type: ignore[no-untyped-def]
+def indicators() -> ResponseReturnValue:
     """The indicator catalogue (``INDICATOR_COLUMNS``), paginated."""
     try:
         limit, offset = _paging()
@@ -163,7 +164,7 @@ def indicators():  # type: ignore[no-untyped-def]
 
 @blueprint.get("/observations")
 @guarded("read")
-def observations():  # type: ignore[no-untyped-def]
+def observations() -> ResponseReturnValue:
     """Observations with intervals, England verdicts and disclosure control, paginated."""
     indicator_id = request.args.get("indicator", "").strip()
     if not indicator_id:
@@ -240,7 +241,7 @@ def _signed_area(ring: list) -> float:
 
 @blueprint.get("/boundaries/utla.geojson")
 @guarded(None, reason="public boundary file (OGL); no organisation data")
-def boundaries():  # type: ignore[no-untyped-def]
+def boundaries() -> ResponseReturnValue:
     """Upper-tier local authority boundaries for the Explore map (cached by the browser)."""
     response = Response(boundaries_geojson(), mimetype="application/geo+json")
     response.headers["Cache-Control"] = "private, max-age=86400"

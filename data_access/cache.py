@@ -263,8 +263,7 @@ def code_version(root: Path = PROJECT_ROOT) -> str:
 def _database_identity(session: Session) -> str:
     # Two databases (SQLite file and PostgreSQL, or two scratch databases) may sit at the
     # same data version; the URL (without password) keeps their entries apart.
-    bind = session.get_bind()
-    return bind.url.render_as_string(hide_password=True)
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
 # --- DataFrames <-> bytes --------------------------------------------------------------------

@@ -402,8 +402,8 @@ def _map_periods(
     """(start, end) of the periods the map may show, newest first: the period starting on
     ``period_start`` when given, else each period ending by ``period_to`` (found one at a
     time: the newest almost always has figures to show)."""
-    if period_start not in (None, ""):
-        start = _as_date(period_start)
+    start = _as_date(period_start)
+    if start is not None:
         found = newest_period(session, indicator, start + timedelta(days=1))
         if found is not None and found[0] == start:
             yield found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -234,7 +235,9 @@ def fetch_tuples(session: Session, query: Select) -> list[tuple]:
         arguments: object = tuple(parameters[name] for name in compiled.positiontup or [])
     else:
         arguments = parameters
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection always has its driver's
+    cursor = driver.cursor()
     try:
         cursor.execute(str(compiled), arguments)
         return cursor.fetchall()
@@ -247,7 +250,7 @@ def _as_dates(values: Iterable[object]) -> list[date | None]:
     values = list(values)
     # A column repeats a few dozen periods thousands of times: parse each text once.
     parsed = {v: date.fromisoformat(v[:10]) for v in set(values) if isinstance(v, str)}
-    return [parsed.get(v, v) for v in values]  # type: ignore[misc]
+    return [parsed[v] if isinstance(v, str) else cast("date | None", v) for v in values]
 
 
 def latest_totals(

@@ -151,7 +151,14 @@ def _view_from_state(state: dict[str, Any]) -> PanelView | None:
     prevent_initial_call=True,
 )
 @guarded("read")
-def update_panel(comparators, breakdown, period_from, period_to, state, tab):  # type: ignore[no-untyped-def]
+def update_panel(
+    comparators: list[str] | None,
+    breakdown: str | None,
+    period_from: str | None,
+    period_to: str | None,
+    state: dict[str, Any] | None,
+    tab: str | None,
+) -> tuple[Any, ...]:
     """Redraw a panel when its comparators, breakdown or period range change."""
     if not state:
         raise dash.exceptions.PreventUpdate
@@ -198,7 +205,7 @@ def _panel_update_outputs(view: PanelView, new_state: dict[str, Any], tab: str |
     prevent_initial_call=True,
 )
 @guarded("read")
-def draw_opened_tab(tab, state):  # type: ignore[no-untyped-def]
+def draw_opened_tab(tab: str | None, state: dict[str, Any] | None) -> tuple[Any, ...]:
     """Draw the breakdown chart, the table or the notes on the indicator when its tab is
     opened (not before: a page of panels stays light for the browser)."""
     if tab not in ("breakdown", "table", "about") or not state:
@@ -228,7 +235,7 @@ def _opened_tab_content(view: PanelView, tab: str | None) -> Any:
     prevent_initial_call=True,
 )
 @guarded(None, reason="shows one tab of a panel; reads and writes no data")
-def switch_panel_tab(tab):  # type: ignore[no-untyped-def]
+def switch_panel_tab(tab: str | None) -> tuple[bool, ...]:
     """Show the chosen tab's content and hide the others (all stay in the page)."""
     return tuple(tab != value for value, _label in TABS)
 
@@ -240,7 +247,7 @@ def switch_panel_tab(tab):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("data.export")
-def download_panel_csv(n_clicks, state):  # type: ignore[no-untyped-def]
+def download_panel_csv(n_clicks: int | None, state: dict[str, Any] | None) -> dict[str, Any]:
     """CSV of exactly the rows in the panel's table (suppression applied, symbols kept)."""
     if not n_clicks or not state:
         raise dash.exceptions.PreventUpdate

@@ -3,6 +3,8 @@ cost of each Early Help pathway."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
@@ -27,7 +29,7 @@ from components.journeys import (
 )
 from data_access import views
 from data_access.catalogue import group_members, neighbour_group_code
-from data_access.db import get_database
+from data_access.db import Session, get_database
 from data_access.indicators_query import ENGLAND
 from data_access.journeys import (
     delete_unit_cost,
@@ -62,7 +64,7 @@ def _own_area() -> tuple[str | None, str]:
     return user.organisation_code, user.organisation_name
 
 
-def _own_spend_table(session, area_code: str, area_name: str) -> html.Table:  # type: ignore[no-untyped-def]
+def _own_spend_table(session: Session, area_code: str, area_name: str) -> html.Table:
     rows = []
     for indicator, name in SPEND_LINES.items():
         table = views.spend_frame(session, indicator)
@@ -96,7 +98,7 @@ def _own_spend_table(session, area_code: str, area_name: str) -> html.Table:  # 
     )
 
 
-def _scatter_section(session, area_code: str | None) -> html.Section:  # type: ignore[no-untyped-def]
+def _scatter_section(session: Session, area_code: str | None) -> html.Section:
     years = views.spend_years(session, "family_support_spend")
     return html.Section(
         className="costs-section",
@@ -177,7 +179,7 @@ def _unit_costs_section(organisation_id: int, can_edit: bool) -> html.Section:
     return html.Section(className="costs-section", children=children)
 
 
-def _field(label: str, component) -> html.Label:  # type: ignore[no-untyped-def]
+def _field(label: str, component: Any) -> html.Label:
     return html.Label(
         className="cost-field",
         children=[html.Span(label, className="journey-control-label"), component],
@@ -223,7 +225,7 @@ def _unit_cost_form(costs: pd.DataFrame) -> html.Div:
     )
 
 
-def _pathway_section(session, area_code: str, organisation_id: int) -> html.Section:  # type: ignore[no-untyped-def]
+def _pathway_section(session: Session, area_code: str, organisation_id: int) -> html.Section:
     costs = unit_costs_frame(session, organisation_id)
     routes = pathways(EARLY_HELP)
     per_path = pathway_costs(
@@ -310,7 +312,7 @@ def layout(**_kwargs: object) -> html.Div:
     Input("costs-year", "value"),
 )
 @guarded("read")
-def show_scatter(spend_line, outcome, year):  # type: ignore[no-untyped-def]
+def show_scatter(spend_line: str | None, outcome: str | None, year: str | None) -> list[Any]:
     """Scatter of spend per child against an outcome, with the correlation in words."""
     if spend_line not in SPEND_LINES or outcome not in OUTCOMES or not year:
         raise dash.exceptions.PreventUpdate
@@ -353,7 +355,14 @@ def show_scatter(spend_line, outcome, year):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("costs.edit")
-def save_cost(n_clicks, item, description, cost, year, source):  # type: ignore[no-untyped-def]
+def save_cost(
+    n_clicks: int | None,
+    item: str | None,
+    description: str | None,
+    cost: object,
+    year: str | None,
+    source: str | None,
+) -> tuple[str, Any]:
     """Add or update one unit cost of the user's organisation (audited)."""
     user = current_record()
     problems = validate_unit_cost(item or "", description or "", cost, year or "", source or "")
@@ -372,7 +381,7 @@ def save_cost(n_clicks, item, description, cost, year, source):  # type: ignore[
     prevent_initial_call=True,
 )
 @guarded("costs.edit")
-def remove_cost(n_clicks, cost_id):  # type: ignore[no-untyped-def]
+def remove_cost(n_clicks: int | None, cost_id: object) -> tuple[str, Any]:
     """Remove one unit cost of the user's organisation (audited)."""
     user = current_record()
     if not cost_id:

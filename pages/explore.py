@@ -196,7 +196,7 @@ def _labelled(
     )
 
 
-def _options(session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:
     periods = iq.indicator_periods(session, view["indicator"], view["area"])
     breakdowns = iq.available_breakdowns(session, view["indicator"], view["area"])
     return {
@@ -315,12 +315,20 @@ def _session_link(view: dict[str, Any]) -> list:
     prevent_initial_call=True,
 )
 @guarded(None, reason="turns the address already in the browser into a link; reads no data")
-def update_session_link(search):  # type: ignore[no-untyped-def]
+def update_session_link(search: str | None) -> str:
     """Keep the session link holding the view shown."""
     return session_capture_href(search)
 
 
-def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to) -> dict:  # type: ignore[no-untyped-def]
+def _view_from_controls(
+    indicator: str | None,
+    area: str | None,
+    fixed: list[str] | None,
+    named: list[str] | None,
+    breakdown: str | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> dict[str, Any]:
     return {
         "indicator": indicator or DEFAULT_INDICATOR,
         "area": area or _default_area(),
@@ -348,7 +356,16 @@ def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, p
     prevent_initial_call=True,
 )
 @guarded("read")
-def sync_explore(search, indicator, area, fixed, named, breakdown, period_from, period_to):  # type: ignore[no-untyped-def]
+def sync_explore(
+    search: str | None,
+    indicator: str | None,
+    area: str | None,
+    fixed: list[str] | None,
+    named: list[str] | None,
+    breakdown: str | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> tuple[Any, ...]:
     """Keep URL and controls in step and redraw the panel and the map.
 
     A change of control writes the URL (a new history entry); a change of URL (back
