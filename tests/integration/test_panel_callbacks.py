@@ -12,21 +12,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from dash_requests import callback_body, dependency, id_type, post_callback
 
 from components.panel import pid
 from pages._panel_support import render_panel
 
 
 def _dependency(client, trigger_type: str) -> dict:
-    for dep in client.get("/_dash-dependencies").get_json():
-        for item in dep["inputs"]:
-            if item["id"].startswith("{") and json.loads(item["id"]).get("type") == trigger_type:
-                return dep
-    raise AssertionError(f"no callback triggered by {trigger_type}")
-
-
-def _concrete(id_text: str, index: str) -> dict:
-    return {k: (index if v == ["MATCH"] else v) for k, v in json.loads(id_text).items()}
+    return dependency(
+        client, lambda dep: any(id_type(i["id"]) == trigger_type for i in dep["inputs"])
+    )
 
 
 def call_panel(client, trigger_type: str, values: dict, index: str, dep=None):  # type: ignore[no-untyped-def]
@@ -34,33 +29,7 @@ def call_panel(client, trigger_type: str, values: dict, index: str, dep=None):  
 
     ``values`` maps id type -> value; returns the Flask response."""
     dep = dep or _dependency(client, trigger_type)
-    parts = dep["output"][2:-2].split("...") if dep["output"].startswith("..") else [dep["output"]]
-    outputs = []
-    for part in parts:
-        id_text, prop = part.rsplit(".", 1)
-        outputs.append({"id": _concrete(id_text, index), "property": prop.split("@")[0]})
-
-    def items(kind: str) -> list[dict]:
-        return [
-            {
-                "id": _concrete(item["id"], index),
-                "property": item["property"],
-                "value": values.get(json.loads(item["id"])["type"]),
-            }
-            for item in dep[kind]
-        ]
-
-    trigger = json.dumps({"index": index, "type": trigger_type}, separators=(",", ":"))
-    body = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": items("inputs"),
-        "state": items("state"),
-        "changedPropIds": [f"{trigger}.{dep['inputs'][0]['property']}"],
-    }
-    return client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+    return post_callback(client, callback_body(dep, values, trigger_type, index))
 
 
 def _props(response, type_: str) -> dict:
