@@ -217,10 +217,10 @@ def build_panel_view(session: Session, request: ViewRequest) -> PanelView:
 
 def _build_panel_view(session: Session, request: ViewRequest) -> PanelView:
     indicator_row = iq.indicator_record(session, request.indicator_id)
-    area = area_record(session, request.area_code)
-    if indicator_row is None or area is None:
+    area_row = iq.area_record(session, request.area_code)
+    if indicator_row is None or area_row is None:
         raise UnknownView(f"{request.indicator_id}, {request.area_code}")
-    indicator = IndicatorRecord.from_row(indicator_row)
+    indicator, area = IndicatorRecord.from_row(indicator_row), AreaRecord(**area_row)
     comparators = list(request.comparators)
     breakdowns = iq.available_breakdowns(session, indicator.id, area.code)
     breakdown = request.breakdown if request.breakdown in breakdowns else "total"
