@@ -8,6 +8,7 @@ import dash
 from dash import html
 
 from analysis import describe_trend
+from analysis.series import area_trend, latest_comparisons, period_changes
 from auth.current import current_record
 from components.formatting import format_value, short_value
 from components.tiles import indicator_tile, tile_details, what_changed_list
@@ -57,9 +58,9 @@ def _tile_data(session, indicator: dict, area_code: str, threshold: int) -> dict
         "area": area,
         "latest": None if latest.empty else latest.iloc[0],
         "england": england,
-        "comparisons": iq.latest_comparisons(series, indicator["polarity"]),
-        "changes": iq.period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
-        "trend": iq.area_trend(series, indicator["polarity"]),
+        "comparisons": latest_comparisons(series, indicator["polarity"]),
+        "changes": period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
+        "trend": area_trend(series, indicator["polarity"]),
     }
 
 

@@ -12,6 +12,7 @@ import json
 from datetime import date
 
 import pytest
+from dash_requests import post_callback
 from gld_panel_state import PANEL, STATE
 from sqlalchemy import select
 
@@ -39,9 +40,7 @@ def _post_slots(client, state: dict | None = None):  # type: ignore[no-untyped-d
         "state": [],
         "changedPropIds": [],
     }
-    return client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+    return post_callback(client, body)
 
 
 def _fill_slots(client, state: dict | None = None):  # type: ignore[no-untyped-def]
