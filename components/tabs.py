@@ -88,13 +88,18 @@ def tab_panel(
 
 
 def register_tabs(
-    group: str, store_type: str | None, panel_types: list[str], plain_store: str | None = None
+    group: str,
+    store_type: str | None,
+    panel_types: list[str],
+    plain_store: str | None = None,
+    callbacks: Any = None,
 ) -> None:
     """The clientside callback choosing a tab of ``group`` (no request; reads no data).
 
     Pattern-matched instances (``store_type`` with ``MATCH`` on ``index``) or one plain
     Store (``plain_store``). ``panel_types`` are the panel id types hidden or shown, in the
-    order of the tabs (empty when one panel shows whatever tab is chosen).
+    order of the tabs (empty when one panel shows whatever tab is chosen). ``callbacks``: a
+    ``CallbackSet`` to declare it on (registered with its app), else Dash's global list.
     """
     key = MATCH if store_type else ALL
     button = {"type": f"{group}-tab-button", "index": key, "tab": ALL}
@@ -105,7 +110,8 @@ def register_tabs(
         Output(button, "tabIndex"),
         *[Output({"type": t, "index": MATCH}, "hidden") for t in panel_types],
     ]
-    clientside_callback(
+    declare = callbacks.clientside_callback if callbacks is not None else clientside_callback
+    declare(
         ClientsideFunction(namespace="chorusTabs", function_name="choose"),
         *outputs,
         Input(button, "n_clicks"),
