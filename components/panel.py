@@ -549,7 +549,7 @@ def indicator_panel(
             pid("panel-tabs", panel_id),
             TABS,
             "chart",
-            label=f"Views of {indicator['title']}",
+            label=f"Views of {indicator.title}",
             controls={value: pid(f"panel-tab-{value}", panel_id) for value, _label in TABS},
             className="panel-tabs",
         ),
