@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 import threading
 from datetime import timedelta
@@ -20,7 +22,11 @@ from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
 from components.shell import serve_shell
 from data_access.db import init_database
-from settings import Settings
+from health import register_health
+from observability import configure_logging, init_observability
+from settings import Settings, production_warnings
+
+log = logging.getLogger("chorus")
 
 ROOT = Path(__file__).resolve().parent
 
@@ -144,11 +150,6 @@ def create_server(settings: Settings) -> Flask:
             response.cache_control.max_age = ONE_YEAR
         return response
 
-    @server.get("/health")
-    def health():  # type: ignore[no-untyped-def]
-        ok = server.extensions["chorus_db"].ping()
-        return jsonify({"status": "ok" if ok else "degraded"}), 200 if ok else 503
-
     from cli import register_commands
 
     register_commands(server)
@@ -157,16 +158,12 @@ def create_server(settings: Settings) -> Flask:
 
 def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
     """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
-    (workers on any machine; start one with `celery -A app:celery_app worker`), else
-    subprocesses with a disk cache under CACHE_DIR (one machine)."""
-    if settings.redis_url:
-        try:
-            from celery import Celery
-        except ImportError:
-            Celery = None  # noqa: N806 - fall back to the disk cache below
-        if Celery is not None:
-            celery = Celery("chorus", broker=settings.redis_url, backend=settings.redis_url)
-            return dash.CeleryManager(celery)
+    and Celery is installed (workers on any machine; see worker.py), else subprocesses
+    with a disk cache under CACHE_DIR (one machine; production warns at start)."""
+    if settings.redis_url and importlib.util.find_spec("celery") is not None:
+        from worker import make_celery
+
+        return dash.CeleryManager(make_celery(settings))
     import diskcache
 
     cache_dir = Path(settings.cache_dir) / "background"
@@ -177,7 +174,11 @@ def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app. Dash registers callbacks globally: build it once per process."""
     settings = settings or Settings.from_env()
+    configure_logging(settings)
+    for warning in production_warnings(settings):
+        log.warning("Production warning: %s", warning)
     server = create_server(settings)
+    manager = background_manager(settings)
     app = Dash(
         __name__,
         server=server,
@@ -194,13 +195,15 @@ def create_app(settings: Settings | None = None) -> Dash:
         # Bootstrap is vendored (no CDN) and comes in with the assets: Dash matches
         # assets_ignore against file names only, so it has always been linked from
         # assets/vendor after our own stylesheets (and its rules win ties with them).
-        background_callback_manager=background_manager(settings),
+        background_callback_manager=manager,
         hooks=RENDERER_HOOKS,
     )
     app.index_string = INDEX_STRING.replace("{%css%}", "{%css%}\n" + early_script_links(app))
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
     # clientside callbacks) and no other inline script.
     use_dash_script_hashes(server, app.csp_hashes)
+    register_health(server, settings, uses_celery=isinstance(manager, dash.CeleryManager))
+    init_observability(server, settings, lambda: app.callback_map)
     _finish_dash_setup_before_any_request(app)
     app.layout = serve_shell
     return app

@@ -18,7 +18,10 @@ from data_access.db import get_database
 from data_access.users import user_by_id
 
 # Paths anyone may fetch. Everything else needs a login (default deny).
-PUBLIC_PATHS = frozenset({"/login", "/health", "/favicon.ico"})
+# /metrics checks its own token (observability.py).
+PUBLIC_PATHS = frozenset(
+    {"/login", "/health", "/health/live", "/health/ready", "/metrics", "/favicon.ico"}
+)
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 # Machine endpoints answer 401 rather than redirecting to the login page.
 API_PREFIXES = ("/_dash-", "/api/", "/_reload-hash", "/_favicon")
