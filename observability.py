@@ -106,9 +106,11 @@ def init_observability(
         route = _route_label(callback_names())
         metrics.inc("chorus_requests_total", route=route, status=str(response.status_code))
         metrics.observe("chorus_request_seconds", duration, route=route)
-        if request.path == "/login" and request.method == "POST" and response.status_code < 300:
-            # A successful sign-in redirects; the form again (200, 4xx) is a failure.
-            metrics.inc("chorus_login_failures_total")
+        if request.path == "/login" and request.method == "POST":
+            # The form comes back with 401 for a wrong name or password, 429 when limited.
+            reason = {401: "wrong", 429: "rate_limited"}.get(response.status_code)
+            if reason:
+                metrics.inc("chorus_login_failures_total", reason=reason)
         if settings.log_format != "json":
             return response  # gunicorn's access log says it for a terminal
         request_log.info(

@@ -57,7 +57,7 @@ def test_hlt005_metrics_needs_its_own_token(client, server, monkeypatch, auth):
         assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
         metrics.reset()
         client.get("/health/live")
-        client.post("/login", data={"username": "nobody", "password": "wrong"})
+        auth.login("oldham_viewer", password="not-the-password")
         response = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
         assert response.status_code == 200
         assert response.mimetype == "text/plain"
@@ -65,7 +65,9 @@ def test_hlt005_metrics_needs_its_own_token(client, server, monkeypatch, auth):
         assert 'chorus_requests_total{process="' not in body  # every series has its labels
         assert 'route="/health/live"' in body and 'status="200"' in body
         assert any(
-            line.startswith("chorus_login_failures_total{") for line in body.splitlines()
+            line.startswith('chorus_login_failures_total{process="') is False
+            and line.startswith('chorus_login_failures_total{reason="wrong"')
+            for line in body.splitlines()
         )
     finally:
         object.__setattr__(settings, "metrics_token", None)

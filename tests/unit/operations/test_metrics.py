@@ -22,7 +22,10 @@ def test_met001_counters_and_histograms_render_in_prometheus_text_format():
     }
     assert buckets["0.05"] == "0" and buckets["0.1"] == "1" and buckets["2.5"] == "1"
     assert buckets["5"] == "2" and buckets["+Inf"] == "2"
-    assert any(x.startswith("chorus_request_seconds_count{") and x.endswith(" 2") for x in text.splitlines())
+    assert any(
+        x.startswith("chorus_request_seconds_count{") and x.endswith(" 2")
+        for x in text.splitlines()
+    )
     metrics.reset()
 
 
