@@ -52,7 +52,7 @@ def seed_demo_command(reset: bool, if_empty: bool) -> None:
                 )
                 return
     try:
-        logins = seed_demo(db, reset=reset)
+        logins = seed_demo(db, reset=reset, progress=lambda text: click.echo(f"  {text}..."))
     except AlreadySeeded as exc:
         raise click.ClickException(str(exc)) from exc
     print_logins(logins)

@@ -76,8 +76,8 @@ def configure_logging(settings: Settings) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
     root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
+    # Chorus's own lines from INFO; libraries (Alembic, Celery...) from WARNING.
+    logging.getLogger("chorus").setLevel(logging.INFO)
 
 
 def init_observability(

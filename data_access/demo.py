@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,19 +153,33 @@ def clear_all_data(db: Database) -> None:
             session.execute(delete(table))
 
 
-def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> list[DemoLogin]:
-    """Fill a migrated database with the whole demo and return the demo logins."""
+def seed_demo(
+    db: Database,
+    data_dir: Path = DATA_DIR,
+    reset: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[DemoLogin]:
+    """Fill a migrated database with the whole demo and return the demo logins.
+
+    ``progress`` is told each step as it starts (the CLI prints them)."""
+    say = progress or (lambda _text: None)
     if reset:
+        say("Deleting the existing data")
         clear_all_data(db)
     with db.read() as session:
         if is_seeded(session):
             raise AlreadySeeded("The database already has users; use --reset to start again.")
     with db.write() as session:
+        say("Loading areas, indicators and comparators")
         catalogue = load_reference_data(session, data_dir)
+        say("Loading the published and illustrative figures (the longest step)")
         load_demo_observations(session, catalogue, data_dir)
+        say("Creating the demo users")
         logins = create_demo_users(session)
         for module_name in DEMO_EXTRA_MODULES:
+            say(f"Adding the demo {module_name.rsplit('.', 1)[-1].replace('_', ' ')}")
             importlib.import_module(module_name).seed_demo_extra(session, data_dir)
+        say("Saving")
     return logins
 
 
