@@ -127,7 +127,7 @@ def init_observability(
         )
         return response
 
-    @server.get("/metrics")
+    @server.get("/metrics", endpoint="metrics")
     def _metrics():  # type: ignore[no-untyped-def]
         token = settings.metrics_token
         if not token:
