@@ -15,6 +15,7 @@ from dash.fingerprint import check_fingerprint
 from flask import Flask, Request, Response, jsonify, request
 from werkzeug.security import safe_join
 
+import metrics
 from api import init_api
 from auth import init_auth
 from auth.hardening import prepare_cache_dir
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app. Dash registers callbacks globally: build it once per process."""
     settings = settings or Settings.from_env()
     configure_logging(settings)
+    metrics.share_through(settings.redis_url)
     for warning in production_warnings(settings):
         log.warning("Production warning: %s", warning)
     server = create_server(settings)

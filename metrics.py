@@ -11,6 +11,7 @@ Importable without Flask (data_access counts its cache hits here).
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -48,10 +49,46 @@ def inc(name: str, amount: float = 1.0, **labels: str) -> None:
         _counters[name][_labels(labels)] += amount
 
 
+# Histograms recorded in Redis when it is configured: background jobs run in worker
+# processes that nobody scrapes, so their durations are kept where every web process
+# can read them (``chorus:metrics:<name>`` hashes).
+SHARED = frozenset({"chorus_job_seconds"})
+_shared: dict[str, object] = {}
+
+
+def share_through(redis_url: str | None) -> None:
+    """Keep the SHARED histograms in this Redis (None: in this process only)."""
+    _shared.clear()
+    if redis_url:
+        import redis
+
+        _shared["client"] = redis.Redis.from_url(
+            redis_url, socket_timeout=2, socket_connect_timeout=2
+        )
+
+
+def _bucket_index(bounds: tuple[float, ...], value: float) -> int:
+    return next((i for i, bound in enumerate(bounds) if value <= bound), len(bounds))
+
+
 def observe(name: str, value: float, **labels: str) -> None:
     """Record one observation (seconds) in the histogram ``name``."""
     bounds = _buckets[name]
     key = _labels(labels)
+    client = _shared.get("client")
+    if name in SHARED and client is not None:
+        try:
+            field = json.dumps(key)
+            pipe = client.pipeline()  # type: ignore[attr-defined]
+            index = _bucket_index(bounds, value)
+            if index < len(bounds):  # above the last bound: only in +Inf (the count)
+                pipe.hincrbyfloat(f"chorus:metrics:{name}", f"{field}|{index}", 1)
+            pipe.hincrbyfloat(f"chorus:metrics:{name}", f"{field}|sum", value)
+            pipe.hincrbyfloat(f"chorus:metrics:{name}", f"{field}|count", 1)
+            pipe.execute()
+            return
+        except Exception:  # noqa: BLE001, S110 - Redis down: keep the number here instead
+            pass
     with _lock:
         # counts per bucket (cumulative at render time), then sum and count
         state = _histograms[name].setdefault(key, [0.0] * (len(bounds) + 2))
@@ -64,7 +101,7 @@ def observe(name: str, value: float, **labels: str) -> None:
 
 
 def reset() -> None:
-    """Forget every number (tests)."""
+    """Forget every number of this process (tests)."""
     with _lock:
         _counters.clear()
         _histograms.clear()
@@ -79,19 +116,43 @@ def _format(labels: Labels, extra: Labels = ()) -> str:
     return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in pairs) + "}" if pairs else ""
 
 
+def _shared_histograms(name: str) -> dict[Labels, list[float]]:
+    """The SHARED histogram ``name`` as kept in Redis ({} without Redis or on failure)."""
+    client = _shared.get("client")
+    if client is None:
+        return {}
+    try:
+        raw = client.hgetall(f"chorus:metrics:{name}")  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - Redis down: show what this process has
+        return {}
+    size = len(_buckets[name])
+    found: dict[Labels, list[float]] = {}
+    for field, value in raw.items():
+        labels_text, _, slot = field.decode().rpartition("|")
+        labels = tuple(tuple(pair) for pair in json.loads(labels_text))
+        state = found.setdefault(labels, [0.0] * (size + 2))  # type: ignore[arg-type]
+        index = {"sum": size, "count": size + 1}.get(slot)
+        state[int(slot) if index is None else index] += float(value)
+    return found
+
+
 def render() -> str:
     """Every metric in Prometheus's text exposition format."""
-    process = (("process", f"{socket.gethostname()}:{os.getpid()}"),)
+    here = (("process", f"{socket.gethostname()}:{os.getpid()}"),)
+    shared = {name: _shared_histograms(name) for name in SHARED}
     lines: list[str] = []
     with _lock:
         for name, (kind, text) in HELP.items():
             lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
             if kind == "counter":
                 for labels, value in sorted(_counters.get(name, {}).items()):
-                    lines.append(f"{name}{_format(labels + process)} {value:g}")
+                    lines.append(f"{name}{_format(labels + here)} {value:g}")
                 continue
             bounds = _buckets[name]
-            for labels, state in sorted(_histograms.get(name, {}).items()):
+            series = [(labels, state, here) for labels, state in _histograms.get(name, {}).items()]
+            # Shared numbers belong to no one process.
+            series += [(labels, state, ()) for labels, state in shared.get(name, {}).items()]
+            for labels, state, process in sorted(series):
                 running = 0.0
                 for bound, count in zip(bounds, state, strict=False):
                     running += count

@@ -35,3 +35,28 @@ def test_met002_label_values_are_escaped():
     text = metrics.render()
     assert 'result="a\\"b\\\\c\\nd"' in text
     metrics.reset()
+
+
+def test_met003_job_durations_are_shared_through_redis_between_processes():
+    from dbsupport import require_redis
+
+    url = require_redis("redis://127.0.0.1:6379/12")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.delete("chorus:metrics:chorus_job_seconds")
+    try:
+        metrics.reset()
+        metrics.share_through(url)
+        metrics.observe("chorus_job_seconds", 3.0, job="commit", outcome="done")
+        metrics.observe("chorus_job_seconds", 7200.0, job="commit", outcome="done")
+        metrics.reset()  # another process: nothing of its own, the same shared numbers
+        lines = metrics.render().splitlines()
+        count = next(x for x in lines if x.startswith("chorus_job_seconds_count{"))
+        assert count == 'chorus_job_seconds_count{job="commit",outcome="done"} 2'
+        bucket = next(x for x in lines if 'le="5"' in x)
+        assert bucket.endswith(" 1")
+        assert any('le="+Inf"' in x and x.endswith(" 2") for x in lines)
+    finally:
+        metrics.share_through(None)
+        client.delete("chorus:metrics:chorus_job_seconds")
