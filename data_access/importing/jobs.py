@@ -129,13 +129,13 @@ def save_files(db: Database, token: str, folder: Path, prefix: str) -> None:
             )
         )
         for path in files:
-            session.add(
-                ImportJobFile(
-                    job_token=token,
-                    name=path.relative_to(root).as_posix(),
-                    content=path.read_bytes(),
-                )
+            # One file in memory at a time (a checked import may be hundreds of MB).
+            stored = ImportJobFile(
+                job_token=token, name=path.relative_to(root).as_posix(), content=path.read_bytes()
             )
+            session.add(stored)
+            session.flush()
+            session.expunge(stored)
         session.execute(
             update(ImportJob)
             .where(ImportJob.token == token)
