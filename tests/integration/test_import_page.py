@@ -323,3 +323,33 @@ def test_impp008_another_user_cannot_watch_or_restore_a_job(server, users, db):
         assert page.restore_job(job, None) == ("", True)
         refused = page.check_file(lambda _p: None, 1, job, "", "template")
     assert "Upload a file first" in _text(refused)
+
+
+def test_impp009_the_cache_warm_up_runs_as_its_own_job_after_the_commit(
+    server, users, db, monkeypatch
+):
+    import data_access.cache
+    import pages._panel_support
+    import worker
+    from pages import import_data as page
+
+    started = []
+    monkeypatch.setattr(data_access.cache, "describe_cache", lambda: "disk")
+    monkeypatch.setattr(worker, "start_cache_warm_up", lambda *args: started.append(args))
+
+    def not_here():  # type: ignore[no-untyped-def]
+        raise AssertionError("the commit must not warm the cache itself")
+
+    monkeypatch.setattr(pages._panel_support, "warm_areas_in_use", not_here)
+    template = (
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        f"eh_requests,{OLDHAM},Feb 2033,total,total,,,13,\n"
+    )
+    with logged_in(server, users["oldham_analyst"].username):
+        job = page.receive_upload(_upload(template), "two.csv", "template", [])[0]
+        page.check_file(lambda _p: None, 1, job, "", "template")
+        result, _ = page.commit_import(lambda _p: None, 1, job, "valid_only")
+    assert "committed" in _text(result)
+    assert len(started) == 1
+    batch_id = int(_text(result).split("Batch ")[1].split(" ")[0])
+    _rollback(db, batch_id)
