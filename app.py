@@ -161,15 +161,17 @@ def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
     """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
     and Celery is installed (workers on any machine; see worker.py), else subprocesses
     with a disk cache under CACHE_DIR (one machine; production warns at start)."""
-    if settings.redis_url and importlib.util.find_spec("celery") is not None:
-        from worker import make_celery
-
-        return dash.CeleryManager(make_celery(settings))
     import diskcache
 
     cache_dir = Path(settings.cache_dir) / "background"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    local = dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    if settings.redis_url and importlib.util.find_spec("celery") is not None:
+        from worker import make_manager
+
+        # Celery; a job runs here instead (with a warning) while Redis does not answer.
+        return make_manager(settings, local)
+    return local
 
 
 def create_app(settings: Settings | None = None) -> Dash:

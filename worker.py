@@ -110,3 +110,78 @@ def start_cache_warm_up(settings: Settings, celery) -> str:  # type: ignore[no-u
         env=dict(os.environ),
     )
     return "process"
+
+
+def make_manager(settings: Settings, local):  # type: ignore[no-untyped-def]
+    """Dash's Celery manager that runs a job on this machine (through ``local``, a
+    DiskcacheManager) when Redis does not answer, with a warning, instead of failing."""
+    import dash
+
+    class CeleryOrLocalManager(dash.CeleryManager):
+        """Celery while Redis answers; a local process when it does not.
+
+        Local jobs have process ids (digits) as job ids, Celery's are UUIDs, so every later
+        question about a job goes to the manager that started it. A local job's progress
+        and result are on this machine only: with Redis down, a page polling another
+        machine for it sees no answer (its status is still in the database).
+        """
+
+        def __init__(self, celery) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(celery)
+            self.local = local
+            # By id: Celery's task objects are lazy proxies, best left unevaluated.
+            self._local_fns: dict[int, object] = {}
+
+        def make_job_fn(self, fn, progress, key=None):  # type: ignore[no-untyped-def]
+            celery_fn = super().make_job_fn(fn, progress, key)
+            self._local_fns[id(celery_fn)] = self.local.make_job_fn(fn, progress, key)
+            return celery_fn
+
+        def call_job_fn(self, key, job_fn, args, context):  # type: ignore[no-untyped-def]
+            if broker_answers(settings.redis_url):
+                return super().call_job_fn(key, job_fn, args, context)
+            log.warning("Redis does not answer: running a background job on this machine")
+            return self.local.call_job_fn(key, self._local_fns[id(job_fn)], args, context)
+
+        def _is_local(self, job) -> bool:  # type: ignore[no-untyped-def]
+            return job is not None and str(job).isdigit()
+
+        def job_running(self, job):  # type: ignore[no-untyped-def]
+            if self._is_local(job):
+                return self.local.job_running(job)
+            return super().job_running(job)
+
+        def terminate_job(self, job):  # type: ignore[no-untyped-def]
+            if self._is_local(job):
+                return self.local.terminate_job(job)
+            return super().terminate_job(job)
+
+        def get_progress(self, key):  # type: ignore[no-untyped-def]
+            local = self.local.get_progress(key)
+            return local if local is not None else super().get_progress(key)
+
+        def result_ready(self, key):  # type: ignore[no-untyped-def]
+            return self.local.result_ready(key) or super().result_ready(key)
+
+        def get_result(self, key, job):  # type: ignore[no-untyped-def]
+            if self._is_local(job):
+                return self.local.get_result(key, job)
+            return super().get_result(key, job)
+
+        def get_updated_props(self, key):  # type: ignore[no-untyped-def]
+            return self.local.get_updated_props(key) or super().get_updated_props(key)
+
+    return CeleryOrLocalManager(make_celery(settings))
+
+
+def broker_answers(redis_url: str | None) -> bool:
+    """True when Redis (the Celery broker) answers within a second."""
+    if not redis_url:
+        return False
+    import redis
+
+    try:
+        client = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False

@@ -57,3 +57,43 @@ def test_hw001_ready_needs_a_worker_announced_within_the_last_minute():
         assert redis.Redis.from_url(url).zrange(health.WORKERS_KEY, 0, -1) == [b"machine-2"]
     finally:
         redis.Redis.from_url(url).delete(health.WORKERS_KEY)
+
+
+class FakeLocal:
+    """Stands in for the DiskcacheManager: records what it is asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def make_job_fn(self, fn, progress, key=None):  # type: ignore[no-untyped-def]
+        return ("local", fn)
+
+    def call_job_fn(self, key, job_fn, args, context):  # type: ignore[no-untyped-def]
+        self.calls.append(("call", key, job_fn))
+        return 4242
+
+    def job_running(self, job):  # type: ignore[no-untyped-def]
+        self.calls.append(("running", job))
+        return True
+
+    def get_result(self, key, job):  # type: ignore[no-untyped-def]
+        return "local result"
+
+
+def test_wrk004_with_redis_unreachable_a_job_runs_on_this_machine_and_is_followed_there(caplog):
+    pytest.importorskip("celery")
+    settings = Settings.from_env({"SECRET_KEY": "x" * 32, "REDIS_URL": "redis://127.0.0.1:1/12"})
+    local = FakeLocal()
+    manager = worker.make_manager(settings, local)
+
+    def check(value):  # type: ignore[no-untyped-def]
+        return value
+
+    celery_fn = manager.make_job_fn(check, None, "check-key")
+    with caplog.at_level("WARNING", logger="chorus.worker"):
+        job = manager.call_job_fn("cache-key", celery_fn, [1], {})
+    assert job == 4242 and local.calls == [("call", "cache-key", ("local", check))]
+    assert "Redis does not answer" in caplog.text
+    assert manager.job_running(str(job)) is True
+    assert manager.get_result("cache-key", str(job)) == "local result"
+    assert worker.broker_answers("redis://127.0.0.1:1/12") is False
