@@ -127,10 +127,11 @@ def make_manager(settings: Settings, local):  # type: ignore[no-untyped-def]
         """
 
         def __init__(self, celery) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(celery)
+            # Set before Dash's __init__, which registers the callbacks already defined.
             self.local = local
             # By id: Celery's task objects are lazy proxies, best left unevaluated.
             self._local_fns: dict[int, object] = {}
+            super().__init__(celery)
 
         def make_job_fn(self, fn, progress, key=None):  # type: ignore[no-untyped-def]
             celery_fn = super().make_job_fn(fn, progress, key)
