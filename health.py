@@ -39,10 +39,11 @@ Check = Callable[[], str | None]  # None when healthy, else a short reason
 def register_health(server: Flask, settings: Settings, uses_celery: bool) -> None:
     """Add /health, /health/live and /health/ready to ``server``."""
     checks: dict[str, Check] = {"database": lambda: database_problem(server)}
-    if settings.redis_url:
-        checks["redis"] = lambda: redis_problem(settings.redis_url)
-    if settings.redis_url and uses_celery:
-        checks["workers"] = lambda: workers_problem(settings.redis_url)
+    redis_url = settings.redis_url
+    if redis_url:
+        checks["redis"] = lambda: redis_problem(redis_url)
+        if uses_celery:
+            checks["workers"] = lambda: workers_problem(redis_url)
 
     def live():  # type: ignore[no-untyped-def]
         return jsonify({"status": "ok"}), 200

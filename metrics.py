@@ -149,7 +149,9 @@ def render() -> str:
                     lines.append(f"{name}{_format(labels + here)} {value:g}")
                 continue
             bounds = _buckets[name]
-            series = [(labels, state, here) for labels, state in _histograms.get(name, {}).items()]
+            series: list[tuple[Labels, list[float], Labels]] = [
+                (labels, state, here) for labels, state in _histograms.get(name, {}).items()
+            ]
             # Shared numbers belong to no one process.
             series += [(labels, state, ()) for labels, state in shared.get(name, {}).items()]
             for labels, state, process in sorted(series):

@@ -143,6 +143,8 @@ def _route_label(callback_names: Container[str]) -> str:
     if request.path == CALLBACK_PATH and request.method == "POST":
         body = request.get_json(silent=True, cache=True) or {}
         output = body.get("output") if isinstance(body, dict) else None
-        return "callback " + (output if output in callback_names else "unknown")
+        if isinstance(output, str) and output in callback_names:
+            return "callback " + output
+        return "callback unknown"
     rule = request.url_rule
     return rule.rule if rule is not None else "unmatched"

@@ -63,7 +63,8 @@ def make_celery(settings: Settings):  # type: ignore[no-untyped-def]
     def _announce(**_kwargs: Any) -> None:
         from health import start_worker_announcements
 
-        start_worker_announcements(settings.redis_url, f"{socket.gethostname()}")
+        if settings.redis_url:
+            start_worker_announcements(settings.redis_url, socket.gethostname())
 
     return celery
 

@@ -11,8 +11,8 @@ it notices when the worker running a step has died and says so.
 from __future__ import annotations
 
 import base64
-import functools
 import json
+import logging
 import shutil
 import time
 from pathlib import Path
@@ -21,13 +21,14 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dash_table, dcc, html, no_update
-from flask import current_app, has_request_context
 
+import settings
+from auth.background import in_caller_request
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from data_access.db import get_database
-from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
+from data_access.importing.canonical import BREAKDOWNS
 from data_access.importing.commit import (
     ALL_OR_NOTHING,
     VALID_ONLY,
@@ -62,13 +63,9 @@ BUTTON = "btn btn-outline-primary"
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    return current_app.extensions["chorus_settings"]
-
-
 def _jobs_base() -> Path:
     """This machine's copies of import jobs' files (a cache; the database holds them)."""
-    base = Path(_settings().cache_dir) / "imports"
+    base = Path(settings.current().cache_dir) / "imports"
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     return base
 
@@ -86,7 +83,7 @@ def _has_prepared(job: dict) -> bool:
 
 
 def _stopped(status: dict) -> bool:
-    return jobs.is_stale(status, _settings().job_stale_seconds)
+    return jobs.is_stale(status, settings.current().job_stale_seconds)
 
 
 BUSY = "This file is already being checked or committed. Wait for that to finish."
@@ -94,32 +91,6 @@ STOPPED = (
     "Stopped: nothing was written; try again. The background worker running this step "
     "stopped before it finished."
 )
-
-
-def in_caller_request(function):  # type: ignore[no-untyped-def]
-    """Run a background job inside a request carrying the caller's cookies.
-
-    A background job runs in another process (or a Celery worker) with no Flask request,
-    so ``guarded`` would find no user. Dash hands the job the callback's cookies; pushing
-    a request with them lets flask-login load the same user from the signed session, and
-    the permission check runs exactly as for an ordinary callback. A forked process also
-    drops the parent's database connections (they must not be shared).
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_request_context():
-            return function(*args, **kwargs)
-        database = get_database()
-        database.read_engine.dispose(close=False)
-        database.write_engine.dispose(close=False)
-        cookies = dash.callback_context.cookies or {}
-        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        server = dash.get_app().server
-        with server.test_request_context("/_dash-update-component", headers={"Cookie": header}):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
@@ -256,7 +227,7 @@ def _upload_section() -> html.Section:
                     ["Drag a file here, or ", html.Span("choose a file", className="import-link")]
                 ),
                 multiple=False,
-                max_size=_settings().import_max_mb * 1024 * 1024,
+                max_size=settings.current().import_max_mb * 1024 * 1024,
             ),
             html.Div(id="imp-file-info"),
             html.Div(id="imp-preview"),
@@ -557,7 +528,9 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     job = {"token": token, "filename": filename, "format": fmt}
     try:
         facts = inspect_file(
-            path, max_bytes=_settings().import_max_mb * 1024 * 1024, allow_xlsx=fmt == "template"
+            path,
+            max_bytes=settings.current().import_max_mb * 1024 * 1024,
+            allow_xlsx=fmt == "template",
         )
         sample = next(read_chunks(facts, 5_000)).frame
     except FileRejected as exc:
@@ -776,7 +749,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
     if fmt == "ees" and not (mapping or {}).get("indicators"):
         return _message("Choose at least one indicator column in step 2 first.", "error")
     database, token = get_database(), job["token"]
-    if jobs.claim(database, token, "validating", "Checking", _settings().job_stale_seconds):
+    if jobs.claim(database, token, "validating", "Checking", settings.current().job_stale_seconds):
         return _message(BUSY, "error")
     workdir = folder / "prepared"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -791,7 +764,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
                 workdir,
                 filename=job.get("filename"),
                 mapping_name=None,
-                max_bytes=_settings().import_max_mb * 1024 * 1024,
+                max_bytes=settings.current().import_max_mb * 1024 * 1024,
                 progress=_progress_writer(token, "validating", set_progress),
             )
             jobs.save_files(database, token, folder, "prepared")
@@ -828,7 +801,8 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
     if status.get("stage") == "committed":
         return render_result(status["result"]), no_update
     # One commit per job at a time, whichever machine or click started it.
-    if jobs.claim(database, token, "committing", "Committing", _settings().job_stale_seconds):
+    stale_after = settings.current().job_stale_seconds
+    if jobs.claim(database, token, "committing", "Committing", stale_after):
         return _message(BUSY, "error"), no_update
     prepared = PreparedImport.load(folder / "prepared")
     started = time.monotonic()
@@ -873,9 +847,9 @@ def _start_cache_warm_up() -> None:
     manager = dash.get_app()._background_manager
     celery = manager.handle if isinstance(manager, dash.CeleryManager) else None
     try:
-        start_cache_warm_up(_settings(), celery)
+        start_cache_warm_up(settings.current(), celery)
     except Exception:  # noqa: BLE001 - the import is done; a cold cache only costs time
-        current_app.logger.warning("could not start the cache warm-up", exc_info=True)
+        logging.getLogger("chorus.import").warning("could not start the warm-up", exc_info=True)
 
 
 def _stopped_notice(name: str) -> html.Div:
