@@ -103,10 +103,16 @@ def load_demo_observations(
     return counts
 
 
-def create_demo_users(session: Session) -> list[DemoLogin]:
-    """One user per role for each demo organisation, with fresh random passwords."""
-    from auth.passwords import generate_password, hash_password
+def create_demo_users(
+    session: Session,
+    hash_password: Callable[[str], str],
+    generate_password: Callable[[], str],
+) -> list[DemoLogin]:
+    """One user per role for each demo organisation, with fresh random passwords.
 
+    The password functions come from the caller (the CLI passes auth's), so the data layer
+    never imports auth.
+    """
     logins = []
     for code, name, kind, in_network, prefix in DEMO_ORGANISATIONS:
         org = get_or_create_organisation(session, code, name, kind, in_network)
@@ -138,7 +144,14 @@ def clear_all_data(db: Database) -> None:
             session.execute(delete(table))
 
 
-def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> list[DemoLogin]:
+def seed_demo(
+    db: Database,
+    *,
+    hash_password: Callable[[str], str],
+    generate_password: Callable[[], str],
+    data_dir: Path = DATA_DIR,
+    reset: bool = False,
+) -> list[DemoLogin]:
     """Fill a migrated database with the whole demo and return the demo logins."""
     if reset:
         clear_all_data(db)
@@ -148,7 +161,7 @@ def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> l
     with db.write() as session:
         catalogue = load_reference_data(session, data_dir)
         load_demo_observations(session, catalogue, data_dir)
-        logins = create_demo_users(session)
+        logins = create_demo_users(session, hash_password, generate_password)
         for seed_extra in DEMO_EXTRAS:
             seed_extra(session, data_dir)
     return logins
