@@ -46,6 +46,7 @@ def print_logins(logins: Sequence[DemoLogin]) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo_command(reset: bool, if_empty: bool) -> None:
     """Load the demo: real published figures, illustrative local figures and demo users."""
+    from auth.passwords import generate_password, hash_password
     from data_access.demo import AlreadySeeded, is_seeded, seed_demo
 
     db = get_database()
@@ -58,7 +59,13 @@ def seed_demo_command(reset: bool, if_empty: bool) -> None:
                 )
                 return
     try:
-        logins = seed_demo(db, reset=reset)
+        logins = seed_demo(
+            db,
+            hash_password=hash_password,
+            generate_password=generate_password,
+            reset=reset,
+            progress=lambda text: click.echo(f"  {text}..."),
+        )
     except AlreadySeeded as exc:
         raise click.ClickException(str(exc)) from exc
     print_logins(logins)

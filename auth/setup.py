@@ -19,7 +19,19 @@ from data_access.db import get_database
 from data_access.users import user_by_id
 
 # Paths anyone may fetch. Everything else needs a login (default deny).
-PUBLIC_PATHS = frozenset({"/login", "/health", "/favicon.ico", "/accessibility"})
+# /metrics checks its own token (observability.py). The accessibility statement is public
+# by law: it must be readable before signing in.
+PUBLIC_PATHS = frozenset(
+    {
+        "/login",
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+        "/favicon.ico",
+        "/accessibility",
+    }
+)
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 # Machine endpoints answer 401 rather than redirecting to the login page.
 API_PREFIXES = ("/_dash-", "/api/", "/_reload-hash", "/_favicon")

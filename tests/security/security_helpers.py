@@ -12,6 +12,7 @@ ORIGIN = "http://localhost"
 
 # Dash's own callbacks (page routing) and routes that must answer without a login.
 DASH_INTERNAL_CALLBACK_MARKERS = ("_pages_location", "_pages_store", "_pages_dummy")
+# Health endpoints answer without a login; /metrics checks its own token (404 without one).
 # The accessibility statement is public by law: it must be readable before signing in.
 OPEN_ENDPOINTS = {
     "auth.login_form",
@@ -19,6 +20,9 @@ OPEN_ENDPOINTS = {
     "auth.logout",
     "auth.accessibility_statement",
     "health",
+    "health_live",
+    "health_ready",
+    "metrics",
     "static",
 }
 DASH_INTERNAL_ROUTE_PREFIXES = (
