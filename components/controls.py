@@ -20,6 +20,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.aria import aria
 from components.tabs import dom_id
 
 Option = dict[str, Any]
@@ -167,6 +168,4 @@ def checkbox_menu(
 
 def scroll_region(content: Any, label: str, className: str = "import-table-wrap") -> html.Div:  # noqa: N803
     """A wide table's scrolling box: focusable, so the keyboard can scroll it, and named."""
-    return html.Div(
-        content, className=className, tabIndex=0, role="region", **{"aria-label": label}
-    )
+    return html.Div(content, className=className, tabIndex=0, role="region", **aria(label=label))

@@ -18,6 +18,8 @@ from typing import Any
 
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
+from components.aria import aria
+
 
 def dom_id(component_id: Any) -> str:
     """The id Dash gives the element in the page (a dict id becomes sorted JSON)."""
@@ -52,10 +54,10 @@ def tab_list(
             className="chorus-tab",
             n_clicks=0,
             tabIndex=0 if tab == value else -1,
-            **{
-                "aria-selected": "true" if tab == value else "false",
-                "aria-controls": dom_id(controls[tab]),
-            },
+            **aria(
+                selected="true" if tab == value else "false",
+                controls=dom_id(controls[tab]),
+            ),
         )
         for tab, text in tabs
     ]
@@ -64,7 +66,7 @@ def tab_list(
             buttons,
             role="tablist",
             className=f"chorus-tablist {className}".strip(),
-            **{"aria-label": label},
+            **aria(label=label),
         ),
         dcc.Store(id=store_id, data=value),
     ]
@@ -82,7 +84,7 @@ def tab_panel(
         hidden=hidden,
         className=f"chorus-tabpanel {className}".strip(),
         children=children,
-        **{"aria-labelledby": dom_id(tab_id(group, key, tab))},
+        **aria(labelledby=dom_id(tab_id(group, key, tab))),
         **kwargs,
     )
 
@@ -103,7 +105,11 @@ def register_tabs(
     """
     key = MATCH if store_type else ALL
     button = {"type": f"{group}-tab-button", "index": key, "tab": ALL}
-    store = {"type": store_type, "index": MATCH} if store_type else plain_store
+    store: dict[str, Any] | str | None = (
+        {"type": store_type, "index": MATCH} if store_type else plain_store
+    )
+    if store is None:
+        raise ValueError("register_tabs needs store_type or plain_store")
     outputs = [
         Output(store, "data"),
         Output(button, "aria-selected"),
