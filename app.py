@@ -128,6 +128,9 @@ def create_server(settings: Settings) -> Flask:
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
     init_api(server)
+    from pages._public_site import blueprint as public_blueprint
+
+    server.register_blueprint(public_blueprint)
     server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.after_request

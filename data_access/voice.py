@@ -46,6 +46,7 @@ from data_access.models import (
     VoiceItemIndicator,
     VoiceItemTheme,
     VoiceTheme,
+    VoiceWithdrawal,
     utcnow,
 )
 from data_access.users import UserRecord, write_audit
@@ -239,10 +240,16 @@ def _status_condition(user: UserRecord, moderation: bool):  # type: ignore[no-un
     """Approved items for everyone; pending only for the owning organisation's analysts in
     the moderation queue. Withdrawn items never."""
     approved = VoiceItem.moderation_status == "approved"
+    # A quote its speaker asked to take back is hidden at once, before an analyst confirms.
+    held = VoiceItem.id.in_(
+        select(VoiceWithdrawal.voice_item_id).where(VoiceWithdrawal.requested_at.is_not(None))
+    )
+    approved = and_(approved, ~held)
     if moderation and _is_analyst(user):
         pending = and_(
             VoiceItem.moderation_status == "pending",
             VoiceItem.organisation_id == user.organisation_id,
+            ~held,
         )
         return and_(VoiceItem.withdrawn == false(), or_(approved, pending))
     return and_(VoiceItem.withdrawn == false(), approved)

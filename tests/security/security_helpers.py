@@ -13,6 +13,15 @@ ORIGIN = "http://localhost"
 # Dash's own callbacks (page routing) and routes that must answer without a login.
 DASH_INTERNAL_CALLBACK_MARKERS = ("_pages_location", "_pages_store", "_pages_dummy")
 OPEN_ENDPOINTS = {"auth.login_form", "auth.login_submit", "auth.logout", "health", "static"}
+# The public information pages under /public/ (no sign-in, by design): the only other
+# routes the login guard lets through.
+PUBLIC_PAGE_ENDPOINTS = {
+    "public.index",
+    "public.information",
+    "public.easy_read",
+    "public.you_said_we_did",
+    "public.take_back",
+}
 DASH_INTERNAL_ROUTE_PREFIXES = (
     "/_dash-",
     "/_reload-hash",
