@@ -1,0 +1,93 @@
+"""The ethics check before anything leaves: the monthly pack cannot be downloaded without
+a named confirmation; the check is in the audit log and on the pack's last page."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from test_voice_integration import call
+
+from data_access.models import AuditEvent, EthicsCheck
+
+INDICATORS = ["gld", "eh_requests"]
+
+
+def _download(client, indicators=INDICATORS):  # type: ignore[no-untyped-def]
+    response = call(
+        client,
+        "pack-download.data",
+        {"pack-button.n_clicks": 1, "pack-indicators.value": indicators, "pack-area.data": "x"},
+        "pack-button.n_clicks",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["response"]
+
+
+def _confirm(client, name: str, indicators=INDICATORS) -> str:  # type: ignore[no-untyped-def]
+    response = call(
+        client,
+        "pack-ethics-status.children@",
+        {
+            "pack-ethics-confirm.n_clicks": 1,
+            "pack-ethics-name.value": name,
+            "pack-indicators.value": indicators,
+        },
+        "pack-ethics-confirm.n_clicks",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json()["response"])
+
+
+def test_eth001_pack_cannot_be_downloaded_without_the_check(client, auth, db):
+    auth.login("oldham_viewer")
+    outcome = _download(client)
+    assert "pack-download" not in outcome
+    assert "Before the pack can leave" in json.dumps(outcome)
+
+
+def test_eth002_a_named_check_lets_the_pack_out_and_is_on_its_last_page(client, auth, db):
+    auth.login("oldham_viewer")
+    assert "Type your name" in _confirm(client, " ")
+    assert "Reviewed by Ada Lovelace" in _confirm(client, "Ada Lovelace")
+    content = _download(client)["pack-download"]["data"]["content"]
+    last_section = content.rsplit("<section>", 1)[1]
+    assert "<h2>Ethics check</h2>" in last_section
+    assert "Reviewed by Ada Lovelace" in last_section
+    assert "Small groups are protected: counts under 5 are not shown" in last_section
+    with db.read() as s:
+        events = s.execute(
+            select(AuditEvent.username, AuditEvent.detail).where(
+                AuditEvent.action == "ethics.check"
+            )
+        ).all()
+        checks = s.execute(select(EthicsCheck.kind, EthicsCheck.reviewer_name)).all()
+    assert len(events) == 1 and events[0].username == "oldham.viewer"
+    detail = json.loads(events[0].detail)
+    assert detail["reviewer"] == "Ada Lovelace" and detail["notes"]
+    assert [tuple(c) for c in checks] == [("monthly_pack", "Ada Lovelace")]
+
+
+def test_eth003_a_check_covers_only_the_pack_it_reviewed(client, auth, db):
+    auth.login("oldham_viewer")
+    _confirm(client, "Ada Lovelace", ["gld"])
+    assert "pack-download" not in _download(client, ["gld", "eh_requests"])
+    assert "pack-download" in _download(client, ["gld"])
+
+
+def test_eth004_the_notes_name_voices_missing_groups_and_revisions(db, users):
+    from data_access.demo import DATA_DIR
+    from data_access.ethics_check import reader_notes
+    from data_access.users import user_by_username
+    from data_access.voice import seed_demo_extra
+
+    with db.write() as session:
+        seed_demo_extra(session, DATA_DIR)
+    with db.read() as session:
+        user = user_by_username(session, "oldham.viewer")
+        notes = reader_notes(session, user, [("gld", "E08000004")])
+    text = " ".join(notes)
+    assert "Small groups are protected" in text
+    assert text.count("Voices:") == 1 and "whose consent allows publication" in text
+    assert "Revisions:" in text
+    assert any(n.startswith(("Missing from the voices", "Children or young people")) for n in notes)
