@@ -27,7 +27,7 @@ def ethics_check_panel(prefix: str, notes: list[str] | None = None) -> html.Sect
                 type="text",
                 maxLength=200,
                 className="form-control",
-                **{"aria-describedby": f"{prefix}-ethics-name-hint"},
+                autoComplete="name",
             ),
             html.Button(
                 "I have reviewed this",

@@ -87,13 +87,13 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _voice_sentences(role_counts: Counter) -> list[str]:
+def _voice_sentences(role_counts: Counter, consent: str = "allows publication") -> list[str]:
     total = sum(role_counts.values())
     if not total:
         return ["Voices: no quotes are included."]
     parts = [f"{n} from {ROLE_WORDS.get(role, role)}" for role, n in role_counts.most_common() if n]
     noun = "quote" if total == 1 else "quotes"
-    lines = [f"Voices: {total} {noun} whose consent allows publication, {_join(parts)}."]
+    lines = [f"Voices: {total} {noun} whose consent {consent}, {_join(parts)}."]
     missing = [ROLE_WORDS[r] for r in SERVICE_USER_ROLES if not role_counts.get(r)]
     if missing:
         lines.append(f"Missing from the voices: no quotes from {_join(missing)}.")
@@ -107,21 +107,32 @@ def reader_notes(
     user: UserRecord,
     slices: Iterable[tuple[str, str]],
     voice_ids: Iterable[int] = (),
+    *,
+    network: bool = False,
 ) -> list[str]:
     """What a reader should know about an export of these (indicator, area) slices and
-    these chosen quotes (a session's quote steps)."""
+    these chosen quotes (a session's quote steps). ``network`` is for a Learning Network
+    record, which carries network-consent quotes too; other exports carry only quotes
+    whose consent allows publication."""
+    # The quotes an export carries: the same consent rule the export itself applies.
+    reading = (
+        {"consent_scopes": ["learning_network", "publication"], "purpose": "actions"}
+        if network
+        else {"purpose": "export"}
+    )
+    consent = "allows the Learning Network or publication" if network else "allows publication"
     slices = sorted(set(slices))
     voice_ids = sorted({int(v) for v in voice_ids})
     threshold = disclosure_threshold()
     roles: Counter = Counter()
     seen: set[int] = set()
     if voice_ids:
-        chosen = visible_voice_items(session, user, ids=voice_ids, purpose="export", audit=False)
+        chosen = visible_voice_items(session, user, ids=voice_ids, audit=False, **reading)
         for quote in chosen.to_dict("records"):
             seen.add(int(quote["id"]))
             roles[quote["speaker_role"]] += 1
     if not slices:
-        return ["There are no figures in this export.", *_voice_sentences(roles)]
+        return ["There are no figures in this export.", *_voice_sentences(roles, consent)]
     slice_match = or_(
         *[
             and_(Observation.indicator_id == indicator, Observation.area_code == area)
@@ -143,13 +154,13 @@ def reader_notes(
     ]
     for indicator, area in slices:
         quotes = visible_voice_items(
-            session, user, indicator=indicator, area_codes=[area], purpose="export", audit=False
+            session, user, indicator=indicator, area_codes=[area], audit=False, **reading
         )
         for quote in quotes.to_dict("records"):
             if int(quote["id"]) not in seen:
                 seen.add(int(quote["id"]))
                 roles[quote["speaker_role"]] += 1
-    lines += _voice_sentences(roles)
+    lines += _voice_sentences(roles, consent)
     lines.append(_revised_sentence(session, user, slices))
     return lines
 

@@ -202,7 +202,7 @@ def download_pack(n_clicks, indicator_ids, area_code):  # type: ignore[no-untype
             "your name (above)."
         )
     document = pack_document(user, own_code, area_name, chosen)
-    document["sections"].append(ethics_section(check))
+    document["ethics"] = ethics_section(check)
     content = export_html(document)
     return (
         {

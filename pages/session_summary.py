@@ -82,7 +82,7 @@ def session_notes(user, record: ln.SessionRecord) -> list[str]:  # type: ignore[
         if str(v).isdigit()
     ]
     with get_database().read() as session:
-        return reader_notes(session, user, slices, voice_ids)
+        return reader_notes(session, user, slices, voice_ids, network=True)
 
 
 def _checked(record_id: int, names: str | None):  # type: ignore[no-untyped-def]
@@ -215,7 +215,7 @@ def download_html(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
     if check is None:
         return dash.no_update, NEEDS_CHECK
     document = built[0]
-    document["sections"].append(ethics_section(check))
+    document["ethics"] = ethics_section(check)
     return {
         "content": export_html(document),
         "filename": export_filename(document["title"], "html"),
@@ -240,11 +240,13 @@ def download_csv(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
     built = _document(int(record_id), names == "anonymised")
     if built is None:
         raise dash.exceptions.PreventUpdate
-    if _checked(int(record_id), names) is None:
+    check = _checked(int(record_id), names)
+    if check is None:
         return dash.no_update, NEEDS_CHECK
     document = built[0]
+    sections = [*document["sections"], ethics_section(check)]
     return {
-        "content": export_csv(document["title"], document["sections"]),
+        "content": export_csv(document["title"], sections),
         "filename": export_filename(document["title"], "csv"),
         "type": "text/csv",
         "base64": False,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+import test_sessions
 from sqlalchemy import select
 from test_voice_integration import call
 
 from data_access.models import AuditEvent, EthicsCheck
 
 INDICATORS = ["gld", "eh_requests"]
+built = test_sessions.built  # the Learning Network session fixture
 
 
 def _download(client, indicators=INDICATORS):  # type: ignore[no-untyped-def]
@@ -91,3 +93,51 @@ def test_eth004_the_notes_name_voices_missing_groups_and_revisions(db, users):
     assert text.count("Voices:") == 1 and "whose consent allows publication" in text
     assert "Revisions:" in text
     assert any(n.startswith(("Missing from the voices", "Children or young people")) for n in notes)
+
+
+def test_eth005_the_pack_page_shows_the_check_with_a_labelled_name_field(server, db, users):
+    from test_sessions import _layout_as
+
+    page = _layout_as(server, db, "oldham_viewer", "monthly_pack")
+    assert "Before it leaves: what readers should know" in page
+    assert '"htmlFor": "pack-ethics-name"' in page and "Small groups are protected" in page
+
+
+def test_eth006_a_session_record_leaves_only_after_the_check(
+    client, auth, server, db, built, monkeypatch
+):
+    from test_sessions import TEXTS, _layout_as
+
+    summary = _layout_as(server, db, "oldham_analyst", "session_summary", id=str(built["id"]))
+    assert "Voices: 2 quotes" in summary and TEXTS["own_organisation"] not in summary
+    auth.login("oldham_analyst")
+    values = {
+        "summary-html-button.n_clicks": 1,
+        "summary-names.value": "names",
+        "summary-session.data": built["id"],
+    }
+    refused = call(client, "summary-html-download.data", values, "summary-html-button.n_clicks")
+    assert "Before the record can leave" in refused.get_data(as_text=True)
+    assert "summary-html-download" not in refused.get_json()["response"]
+    import test_voice_integration as tvi
+
+    # Several callbacks write the status line: post to the confirm button's own one.
+    call(client, "summary-ethics-status.children", {}, "x")  # loads the dependency list
+    confirm = tvi._DEPENDENCIES["summary-ethics-status.children"]
+    monkeypatch.setattr(tvi, "_dependency", lambda _client, _fragment: confirm)
+    confirmed = call(
+        client,
+        "summary-ethics-status.children",
+        {
+            "summary-ethics-confirm.n_clicks": 1,
+            "summary-ethics-name.value": "Grace Hopper",
+            "summary-names.value": "names",
+            "summary-session.data": built["id"],
+        },
+        "summary-ethics-confirm.n_clicks",
+    )
+    assert "Reviewed by Grace Hopper" in confirmed.get_data(as_text=True)
+    monkeypatch.undo()
+    sent = call(client, "summary-html-download.data", values, "summary-html-button.n_clicks")
+    content = sent.get_json()["response"]["summary-html-download"]["data"]["content"]
+    assert "Reviewed by Grace Hopper" in content.rsplit("<section>", 1)[1]
