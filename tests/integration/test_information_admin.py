@@ -7,6 +7,7 @@ import dataclasses
 import io
 import json
 
+import pytest
 from test_sessions import _layout_as
 from test_voice_integration import call
 
