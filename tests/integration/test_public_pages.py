@@ -386,11 +386,12 @@ def test_pub015_references_are_random_hashed_and_reveal_nothing(voice_demo):
     first, second = (_reference_for(voice_demo, i) for i in ids)
     assert first != second
     assert REFERENCE_PATTERN.match(normalise_reference(first))
-    assert str(ids[0]) not in first.replace("-", "")
     with voice_demo.read() as s:
         stored = set(s.scalars(select(VoiceWithdrawal.reference_hash)))
     assert first not in stored and normalise_reference(first) not in stored
     assert all(len(h) == 64 for h in stored)
+    # Nothing in a reference comes from the quote: the same quote gets a new one each time.
+    assert _reference_for(voice_demo, ids[0]) != first
 
 
 def test_pub016_the_form_is_rate_limited(client, voice_demo, monkeypatch):
@@ -409,3 +410,34 @@ def test_pub017_form_without_its_token_is_refused(client, voice_demo):
         headers={"Origin": "http://localhost"},
     )
     assert response.status_code in (400, 403)
+
+
+def test_pub018_saving_a_quote_gives_the_practitioner_a_reference_that_works(
+    client, auth, voice_demo
+):
+    from data_access.withdrawals import REFERENCE_PATTERN, normalise_reference
+
+    auth.login("oldham_practitioner")
+    values = {
+        "voice-add-save.n_clicks": 1,
+        "voice-add-text.value": "The talk group gave us words to use at home.",
+        "voice-add-role.value": "parent_carer",
+        "voice-add-age.value": "adult",
+        "voice-add-service.value": "early_years",
+        "voice-add-method.value": "interview",
+        "voice-add-themes.value": ["speech_language"],
+        "voice-add-indicators.value": ["gld"],
+        "voice-add-scope.value": "publication",
+        "voice-add-collected.date": "2026-01-10",
+        "voice-add-consent-date.date": "2026-01-10",
+        "voice-add-review-date.date": "2028-01-10",
+        "voice-add-false-alarm.value": [],
+    }
+    saved = call(client, "voice-add-result.children", values, "voice-add-save.n_clicks")
+    body = saved.get_data(as_text=True)
+    assert "Give this code to the person who said it" in body
+    reference = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", body).group(0)
+    assert REFERENCE_PATTERN.match(normalise_reference(reference))
+    auth.logout()
+    assert _take_back(client, reference)[1].startswith("Thank you.")
+    assert _take_back(client, reference, "status")[1].startswith("We have your request")
