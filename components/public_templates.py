@@ -19,7 +19,7 @@ BASE = """<!doctype html>
 </head>
 <body class="public-body">
 <a class="public-skip" href="#main">Skip to main content</a>
-<header class="public-header" role="banner">
+<header class="public-header">
   <p class="public-service">{{ authority_name }} children's services: Chorus</p>
   {% if nav %}
   <nav aria-label="Public pages">
@@ -35,7 +35,7 @@ BASE = """<!doctype html>
 <main id="main" class="public-main">
 {% block main %}{% endblock %}
 </main>
-<footer class="public-footer" role="contentinfo">
+<footer class="public-footer">
   <p>This page is made from the settings Chorus uses, so it is always up to date.</p>
   <p><a href="/login">Staff sign in</a></p>
 </footer>
