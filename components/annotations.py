@@ -18,17 +18,14 @@ from typing import Any
 
 from dash import dcc, html
 
+from rules.labels import VISIBILITY_LABELS
+
 KIND_LABELS: dict[str, str] = {
     "interpretation": "Interpretation",
     "context_event": "Context or event",
     "data_quality": "Data quality",
     "question": "Question",
     "action": "Action",
-}
-VISIBILITY_LABELS: dict[str, str] = {
-    "private": "Only me",
-    "organisation": "My organisation",
-    "learning_network": "Learning Network",
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "resolved": "Resolved"}
 

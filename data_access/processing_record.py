@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from data_access.annotations import VISIBILITIES
 from data_access.models import OrganisationSetting
 from data_access.users import UserRecord, write_audit
-from data_access.voice import CONSENT_SCOPES, SCOPE_LABELS, disclosure_threshold
+from data_access.voice import SCOPE_LABELS, disclosure_threshold
+from rules.consent import CONSENT_SCOPES
 
 RECORD_COLUMNS = [
     "information",

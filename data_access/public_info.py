@@ -1,7 +1,7 @@
 """What the public pages say, read from the live settings and rules.
 
 "How we use your information" is built from the same things Chorus enforces: the consent
-scopes (``data_access.voice.CONSENT_SCOPES``), the disclosure threshold, the retention
+scopes (``rules.consent.CONSENT_SCOPES``), the disclosure threshold, the retention
 settings and the contact the authority's admin sets. Change a setting and the page
 changes. The public "You said, we did" reads quotes through
 :func:`data_access.voice.visible_voice_items` as a reader with no organisation, so only
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.personal_details import find_personal_details
@@ -24,14 +24,15 @@ from data_access.models import (
     Organisation,
     OrganisationSetting,
     VoiceTheme,
+    VoiceWithdrawal,
 )
 from data_access.users import UserRecord, write_audit
 from data_access.voice import (
-    CONSENT_SCOPES,
     disclosure_threshold,
     hide_past_review_default,
     visible_voice_items,
 )
+from rules.consent import CONSENT_SCOPES
 
 CONTACT_KEY = "public_contact"
 MAX_CONTACT_CHARS = 500
@@ -96,6 +97,30 @@ class PublicFacts:
     hide_past_review: bool
     contact: str
     scopes: list[tuple[str, str, str]] = field(default_factory=list)  # scope, heading, words
+
+
+def public_authorities(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of every local authority, by name, for the public index."""
+    return [
+        (code, name)
+        for code, name in session.execute(
+            select(Organisation.code, Organisation.name)
+            .where(Organisation.kind == "local_authority")
+            .order_by(Organisation.name)
+        ).all()
+    ]
+
+
+def withdrawal_state(session: Session) -> tuple:
+    """How many quotes have been asked back and when last: part of the quotes page's cache
+    key, so a request empties the cache in every worker at once."""
+    return tuple(
+        session.execute(
+            select(func.count(VoiceWithdrawal.id), func.max(VoiceWithdrawal.requested_at)).where(
+                VoiceWithdrawal.requested_at.is_not(None)
+            )
+        ).one()
+    )
 
 
 def authority_for_code(session: Session, code: str) -> Authority | None:

@@ -20,7 +20,6 @@ from collections import OrderedDict
 from itertools import groupby
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import func, select
 
 from auth.csrf import csrf_token, csrf_valid
 from auth.permissions import guarded
@@ -33,13 +32,14 @@ from auth.ratelimit import (
 )
 from components.public_templates import public_nav, render_public, years_text
 from data_access.db import get_database
-from data_access.models import Organisation, VoiceWithdrawal
 from data_access.public_info import (
     authority_for_code,
     latest_publication,
     public_actions,
+    public_authorities,
     public_facts,
     settings_fingerprint,
+    withdrawal_state,
 )
 from data_access.withdrawals import STATUS_TEXT, request_withdrawal, withdrawal_status
 
@@ -120,16 +120,6 @@ def _page(html: str, status: int = 200, shared_cache: bool = False) -> Response:
     return response
 
 
-def _withdrawal_state(session) -> tuple:  # type: ignore[no-untyped-def]
-    return tuple(
-        session.execute(
-            select(func.count(VoiceWithdrawal.id), func.max(VoiceWithdrawal.requested_at)).where(
-                VoiceWithdrawal.requested_at.is_not(None)
-            )
-        ).one()
-    )
-
-
 def _not_found() -> Response:
     return _page(render_public("not_found", title="Page not found"), 404)
 
@@ -141,11 +131,7 @@ def index() -> Response:
     if _over_limit("page", PAGE_VIEWS_PER_MINUTE, 60):
         return _too_many()
     with get_database().read() as session:
-        authorities = session.execute(
-            select(Organisation.code, Organisation.name)
-            .where(Organisation.kind == "local_authority")
-            .order_by(Organisation.name)
-        ).all()
+        authorities = public_authorities(session)
     return _page(render_public("index", title="Your council", authorities=authorities))
 
 
@@ -203,7 +189,7 @@ def you_said_we_did(code: str) -> Response:
             "you_said",
             code,
             settings_fingerprint(session, authority, settings),
-            _withdrawal_state(session),
+            withdrawal_state(session),
         )
     cached = page_cache.get(key)
     if cached is not None:

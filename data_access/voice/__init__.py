@@ -41,7 +41,6 @@ from data_access.voice.csv_import import (
     ImportReport,
     import_voice_csv,
 )
-from data_access.voice.demo import DEMO_VOICE_DIR, seed_demo_extra
 from data_access.voice.errors import PersonalDetailsFound, VoiceError, VoiceNotAllowed
 from data_access.voice.library import (
     indicator_titles,
@@ -103,7 +102,6 @@ __all__ = [
     "create_voice_item",
     "delete",
     "delete_theme",
-    "DEMO_VOICE_DIR",
     "disclosure_threshold",
     "edit_voice_item",
     "has_restricted_items",
@@ -126,7 +124,6 @@ __all__ = [
     "ROLE_LABELS",
     "save_theme",
     "SCOPE_LABELS",
-    "seed_demo_extra",
     "SERVICE_LABELS",
     "SERVICE_POPULATION",
     "service_population",

@@ -116,7 +116,13 @@ def coverage_for(
     """
     threshold = disclosure_threshold() if threshold is None else threshold
     items = visible_voice_items(
-        session, user, area_codes=[area_code], services=[service], purpose="coverage", audit=False
+        session,
+        user,
+        area_codes=[area_code],
+        services=[service],
+        purpose="coverage",
+        audit=False,
+        threshold=threshold,
     )
     voices = voice_counts_by(items, dimension)
     population = service_population(session, area_code, service, dimension)

@@ -29,6 +29,7 @@ from data_access.voice.preferences import (
     hide_past_review_overrides,
 )
 from data_access.voice.vocabulary import RESTRICTED_SCOPE, VOICE_COLUMNS
+from rules.consent import DOWNLOAD_SCOPES, LEARNING_NETWORK, PUBLICATION
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -40,13 +41,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
 
 
 def _scope_condition(user: UserRecord, owner: type[Organisation]):  # type: ignore[no-untyped-def]
-    """The SQL condition for items this user's consent scope reaches (approved or not)."""
-    conditions = [VoiceItem.consent_scope == "publication"]
+    """The SQL condition for items this user's consent scope reaches (approved or not):
+    ``rules.consent.may_read`` as SQL."""
+    conditions = [VoiceItem.consent_scope == PUBLICATION]
     conditions.append(VoiceItem.organisation_id == user.organisation_id)
     if user.in_learning_network:
         conditions.append(
             and_(
-                VoiceItem.consent_scope == "learning_network",
+                VoiceItem.consent_scope == LEARNING_NETWORK,
                 owner.in_learning_network == true(),
             )
         )
@@ -96,6 +98,7 @@ def visible_voice_items(
     offset: int = 0,
     today: date | None = None,
     audit: bool = True,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
     """The voice items ``user`` may see, newest first, with the filters applied.
 
@@ -110,7 +113,8 @@ def visible_voice_items(
     Returns ``VOICE_COLUMNS`` (themes, theme_labels and indicators are lists; past_review is
     a bool; attribution is the coarse, possibly coarsened, attribution line).
     ``frame.attrs["total"]`` is the number of matching items before ``limit``/``offset``.
-    Own-organisation items returned are audited (ids only) in ``session``.
+    Own-organisation items returned are audited (ids only) in ``session``. ``threshold`` is
+    the disclosure threshold for the attribution line (None: the setting).
     """
     if user is None or not user.active:
         return _empty_frame()
@@ -125,7 +129,7 @@ def visible_voice_items(
         .where(_status_condition(user, moderation))
     )
     if purpose == "export":
-        query = query.where(VoiceItem.consent_scope == "publication")
+        query = query.where(VoiceItem.consent_scope.in_(DOWNLOAD_SCOPES))
     query = _apply_filters(
         session,
         query,
@@ -158,7 +162,8 @@ def visible_voice_items(
     frame = _attach_links(session, frame)
     # Counted for the roles and areas on this page only: a panel shows three quotes.
     counts = attribution_counts(session, for_rows=frame)
-    frame = add_attribution(frame, counts, disclosure_threshold())
+    threshold = disclosure_threshold() if threshold is None else threshold
+    frame = add_attribution(frame, counts, threshold)
     if audit:
         audit_restricted_reads(session, user, frame, purpose)
     frame.attrs["total"] = total

@@ -3,6 +3,11 @@ and the columns of a voice frame."""
 
 from __future__ import annotations
 
+from rules.consent import CONSENT_SCOPES as CONSENT_SCOPES
+from rules.consent import RESTRICTED_SCOPE as RESTRICTED_SCOPE
+from rules.labels import CONSENT_SCOPE_LABELS
+from rules.roles import ANALYST, roles_at_least
+
 SPEAKER_ROLES = ("child", "young_person", "parent_carer", "practitioner", "community")
 SERVICES = ("early_years", "early_help", "care_leavers")
 METHODS = (
@@ -14,10 +19,8 @@ METHODS = (
     "app_statement",
     "complaint_compliment",
 )
-CONSENT_SCOPES = ("own_organisation", "learning_network", "publication")
 AGE_BANDS = ("under 5", "5-10", "11-15", "16-17", "18-21", "22-25", "adult")
 MODERATION_STATUSES = ("pending", "approved", "withdrawn")
-RESTRICTED_SCOPE = "own_organisation"
 HIDE_PAST_REVIEW_KEY = "hide_voice_past_review"
 
 ROLE_LABELS = {
@@ -36,12 +39,8 @@ METHOD_LABELS = {m: m.replace("_", " ") for m in METHODS} | {
     "complaint_compliment": "complaint or compliment",
     "app_statement": "app statement",
 }
-SCOPE_LABELS = {
-    "own_organisation": "own organisation only",
-    "learning_network": "Learning Network",
-    "publication": "may be published",
-}
-_ANALYST_ROLES = ("analyst", "admin")
+SCOPE_LABELS = CONSENT_SCOPE_LABELS
+_ANALYST_ROLES = roles_at_least(ANALYST)
 
 VOICE_COLUMNS = [
     "id",

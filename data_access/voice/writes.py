@@ -31,6 +31,7 @@ from data_access.voice.vocabulary import (
     SERVICES,
     SPEAKER_ROLES,
 )
+from rules.roles import roles_for
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def create_voice_item(
     saves it as not de-identified, and it cannot be approved until an analyst marks it.
     Raises VoiceError for invalid fields and PermissionDenied below practitioner.
     """
-    _require_role(user, ("practitioner", "analyst", "admin"), "voice.write")
+    _require_role(user, roles_for("voice.write"), "voice.write")
     problems = validate_voice_input(session, data)
     if problems:
         raise VoiceError(" ".join(problems))

@@ -79,9 +79,9 @@ def test_eth003_a_check_covers_only_the_pack_it_reviewed(client, auth, db):
 
 def test_eth004_the_notes_name_voices_missing_groups_and_revisions(db, users):
     from data_access.demo import DATA_DIR
+    from data_access.demo.voice import seed_demo_extra
     from data_access.ethics_check import reader_notes
     from data_access.users import user_by_username
-    from data_access.voice import seed_demo_extra
 
     with db.write() as session:
         seed_demo_extra(session, DATA_DIR)

@@ -28,7 +28,7 @@ OLDHAM = "E08000004"
 @pytest.fixture
 def voice_demo(db, users):  # type: ignore[no-untyped-def]
     from data_access.demo import DATA_DIR
-    from data_access.voice import seed_demo_extra
+    from data_access.demo.voice import seed_demo_extra
 
     with db.write() as session:
         seed_demo_extra(session, DATA_DIR)
@@ -129,7 +129,7 @@ def test_pub001_information_page_answers_without_sign_in_and_names_oldham(client
 
 def test_pub002_every_consent_scope_has_plain_words():
     from data_access.public_info import SCOPE_HEADINGS, SCOPE_PLAIN_WORDS
-    from data_access.voice import CONSENT_SCOPES
+    from rules.consent import CONSENT_SCOPES
 
     assert set(SCOPE_PLAIN_WORDS) == set(CONSENT_SCOPES) == set(SCOPE_HEADINGS)
 
