@@ -84,7 +84,7 @@ def _read_name_file(path: Path) -> frozenset[str]:
 
 def _read_diminutives(path: Path) -> frozenset[str]:
     """Every name and short form in a "name: short forms" file ("david: dave davey")."""
-    names = set()
+    names: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:

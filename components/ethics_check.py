@@ -38,7 +38,6 @@ def ethics_check_panel(prefix: str, notes: list[str] | None = None) -> html.Sect
             html.P(id=f"{prefix}-ethics-status", role="status", className="sessions-message"),
         ],
         className="ethics-check",
-        **{"aria-labelledby": f"{prefix}-ethics-heading"},
     )
 
 

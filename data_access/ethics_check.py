@@ -233,7 +233,7 @@ def public_page_notes(session: Session, authority) -> list[str]:  # type: ignore
 
 def record_ethics_check(
     session: Session,
-    user: UserRecord,
+    user: UserRecord | None,
     kind: str,
     subject: str,
     reviewer_name: str,
@@ -271,8 +271,12 @@ def record_ethics_check(
     return _record(check)
 
 
-def recent_check(session: Session, user: UserRecord, kind: str, subject: str) -> CheckRecord | None:
+def recent_check(
+    session: Session, user: UserRecord | None, kind: str, subject: str
+) -> CheckRecord | None:
     """The user's latest confirmation for this export, if still fresh."""
+    if user is None:
+        return None
     check = session.scalar(
         select(EthicsCheck)
         .where(

@@ -214,7 +214,7 @@ def processing_record(session: Session, user: UserRecord, settings) -> pd.DataFr
     return pd.DataFrame(rows, columns=["kind_id", *RECORD_COLUMNS])
 
 
-def set_lawful_bases(session: Session, user: UserRecord, chosen: dict[str, str]) -> str:
+def set_lawful_bases(session: Session, user: UserRecord | None, chosen: dict[str, str]) -> str:
     """An admin chooses the lawful basis of each kind; '' when saved, else the problem."""
     if user is None or not user.active or user.role != "admin":
         return "Only an administrator can choose lawful bases."

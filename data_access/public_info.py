@@ -140,7 +140,7 @@ def public_contact(session: Session, organisation_id: int) -> str:
     return row.value if row else ""
 
 
-def set_public_contact(session: Session, user: UserRecord, contact: str) -> str:
+def set_public_contact(session: Session, user: UserRecord | None, contact: str) -> str:
     """An admin sets whom the public page names for questions (plain text, kept as typed).
 
     Returns '' when saved, else the problem in plain words.

@@ -172,7 +172,7 @@ def pending_withdrawals(session: Session, user: UserRecord) -> list[WithdrawalRe
     return [
         WithdrawalRequest(
             voice_item_id=item.id,
-            requested_at=request.requested_at,
+            requested_at=request.requested_at or item.updated_at,
             text=item.text,
             speaker_role=item.speaker_role,
             service=item.service,

@@ -63,7 +63,7 @@ def _record_table(frame) -> html.Table:  # type: ignore[no-untyped-def]
     header = html.Tr([html.Th(COLUMN_HEADINGS[c], scope="col") for c in RECORD_COLUMNS])
     rows = []
     for row in frame.to_dict("records"):
-        cells = []
+        cells: list[Any] = []
         for column in RECORD_COLUMNS:
             if column == "lawful_basis":
                 chosen = row["lawful_basis"] if row["lawful_basis"] != NOT_CHOSEN else None
@@ -201,6 +201,8 @@ def publish_public_page(n_clicks, name):  # type: ignore[no-untyped-def]
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     user = current_record()
+    if user is None:
+        raise dash.exceptions.PreventUpdate
     try:
         with get_database().write() as session:
             authority = authority_for_code(session, user.organisation_code)
@@ -248,6 +250,8 @@ def download_record(n_clicks):  # type: ignore[no-untyped-def]
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     user = current_record()
+    if user is None:
+        raise dash.exceptions.PreventUpdate
     frame = _record_frame(user)[RECORD_COLUMNS]
     code = "".join(ch for ch in user.organisation_code if ch.isalnum()).lower()
     return csv_download(frame, f"record_of_processing_{code}.csv")

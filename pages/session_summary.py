@@ -70,7 +70,7 @@ def _subject(record_id: int, names: str | None) -> str:
 def session_notes(user, record: ln.SessionRecord) -> list[str]:  # type: ignore[no-untyped-def]
     """What readers of the session record should know (see data_access.ethics_check)."""
     slices = [
-        (step.config.get("indicator"), step.config.get("area"))
+        (str(step.config["indicator"]), str(step.config["area"]))
         for step in record.steps
         if step.kind == "indicator" and step.config.get("indicator") and step.config.get("area")
     ]
