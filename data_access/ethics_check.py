@@ -35,6 +35,8 @@ from data_access.voice import (
     disclosure_threshold,
     visible_voice_items,
 )
+from rules.consent import LEARNING_NETWORK_SCOPES
+from rules.roles import role_may
 
 KINDS = {
     "monthly_pack": "monthly pack",
@@ -52,8 +54,7 @@ ROLE_WORDS = {
     "community": "community members",
 }
 # Who may confirm: anyone who may download for the exports; an admin for the public page.
-_ROLES_FOR = {"public_page": ("admin",)}
-_ANY_ROLE = ("viewer", "practitioner", "analyst", "admin")
+_ACTION_FOR = {"public_page": "settings.edit"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def reader_notes(
     whose consent allows publication."""
     # The quotes an export carries: the same consent rule the export itself applies.
     reading = (
-        {"consent_scopes": ["learning_network", "publication"], "purpose": "actions"}
+        {"consent_scopes": list(LEARNING_NETWORK_SCOPES), "purpose": "actions"}
         if network
         else {"purpose": "export"}
     )
@@ -242,7 +243,11 @@ def record_ethics_check(
     """Keep a named person's confirmation (and audit it). Raises EthicsCheckError."""
     if kind not in KINDS:
         raise EthicsCheckError("That is not something Chorus exports.")
-    if user is None or not user.active or user.role not in _ROLES_FOR.get(kind, _ANY_ROLE):
+    if (
+        user is None
+        or not user.active
+        or not role_may(user.role, _ACTION_FOR.get(kind, "data.export"))
+    ):
         raise EthicsCheckError("Your role does not allow this.")
     name = " ".join((reviewer_name or "").split())
     if len(name) < 2:

@@ -27,6 +27,7 @@ from data_access.models import VoiceItem, VoiceWithdrawal, utcnow
 from data_access.users import UserRecord, write_audit
 from data_access.voice import VoiceError, withdraw_voice_item
 from data_access.voice.guards import _require_owner, _require_role
+from rules.roles import ANALYST, PRACTITIONER, roles_at_least
 
 # No 0/O, 1/I/L, 5/S, 2/Z: easy to read out and to copy from a slip.
 ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
@@ -44,8 +45,8 @@ STATUS_TEXT = {
     "received": "We have your request. The quote is hidden while a member of staff takes it out.",
     "withdrawn": "The quote has been withdrawn. It is no longer kept or shown anywhere.",
 }
-_WITHDRAW_ROLES = ("practitioner", "analyst", "admin")
-_ANALYST_ROLES = ("analyst", "admin")
+_WITHDRAW_ROLES = roles_at_least(PRACTITIONER)
+_ANALYST_ROLES = roles_at_least(ANALYST)
 
 
 def new_reference() -> str:
