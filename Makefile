@@ -12,12 +12,17 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: install browser run test test-fast lint format bench audit clean
 
 $(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)/"
 	$(PYTHON) -m venv $(VENV)
 
+# Editable, with the jobs extra (Celery), so `import app` always finds this checkout.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
-	touch $@
+	@echo "==> Updating pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> Installing Chorus and its dependencies (a few minutes the first time)"
+	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[test,dev,jobs]'
+	@echo "==> Installed"
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -27,11 +32,27 @@ browser:
 		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; \
 	fi
 
+# gunicorn runs in the background while the shell waits for /health/live, so the ready
+# line appears only once Chorus answers; Ctrl+C stops gunicorn (the trap) and make.
 run: install
-	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty
-	@echo "Chorus is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
+	@echo "==> Bringing the database up to date"
+	@$(FLASK) init-db
+	@echo "==> Loading the demo if the database is empty (about a minute the first time)"
+	@$(FLASK) seed-demo --if-empty
+	@echo "==> Starting the web server on http://$(HOST):$(PORT)"
+	@$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server & \
+	pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
+	waited=0; \
+	until $(BIN)/python -c "import urllib.request as u; u.urlopen('http://$(HOST):$(PORT)/health/live', timeout=2)" 2>/dev/null; do \
+		if ! kill -0 $$pid 2>/dev/null; then echo "The web server stopped: see the messages above."; exit 1; fi; \
+		waited=$$((waited + 1)); \
+		if [ $$((waited % 10)) -eq 0 ]; then echo "    still starting ($$((waited / 2)) s)"; fi; \
+		sleep 0.5; \
+	done; \
+	$(BIN)/python -c "import urllib.request as u; u.urlopen('http://$(HOST):$(PORT)/login', timeout=60)" >/dev/null 2>&1; \
+	echo "Chorus is ready at http://$(HOST):$(PORT) (Ctrl+C to stop)"; \
+	wait $$pid
 
 # The whole suite: lint (ruff and the mypy type check), then everything on SQLite (data_access on PostgreSQL too),
 # then the app-level integration and security tests again with the app on PostgreSQL.

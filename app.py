@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 import threading
 from datetime import timedelta
@@ -16,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.security import safe_join
 
+import metrics
 from api import annotations as api_annotations
 from api import observations as api_observations
 from api import voice as api_voice
@@ -33,7 +36,11 @@ from components.shell import (
 )
 from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
-from settings import Settings
+from health import register_health
+from observability import configure_logging, init_observability
+from settings import Settings, production_warnings
+
+log = logging.getLogger("chorus")
 
 ROOT = Path(__file__).resolve().parent
 
@@ -164,11 +171,6 @@ def create_server(settings: Settings) -> Flask:
             response.cache_control.max_age = ONE_YEAR
         return response
 
-    @server.get("/health")
-    def health() -> ResponseReturnValue:
-        ok = server.extensions["chorus_db"].ping()
-        return jsonify({"status": "ok" if ok else "degraded"}), 200 if ok else 503
-
     from cli import register_commands
 
     register_commands(server)
@@ -177,21 +179,19 @@ def create_server(settings: Settings) -> Flask:
 
 def background_manager(settings: Settings) -> dash.CeleryManager | dash.DiskcacheManager:
     """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
-    (workers on any machine; start one with `celery -A app:celery_app worker`), else
-    subprocesses with a disk cache under CACHE_DIR (one machine)."""
-    if settings.redis_url:
-        try:
-            from celery import Celery
-        except ImportError:
-            Celery = None  # noqa: N806 - fall back to the disk cache below
-        if Celery is not None:
-            celery = Celery("chorus", broker=settings.redis_url, backend=settings.redis_url)
-            return dash.CeleryManager(celery)
+    and Celery is installed (workers on any machine; see worker.py), else subprocesses
+    with a disk cache under CACHE_DIR (one machine; production warns at start)."""
     import diskcache
 
     cache_dir = Path(settings.cache_dir) / "background"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    local = dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    if settings.redis_url and importlib.util.find_spec("celery") is not None:
+        from worker import make_manager
+
+        # Celery; a job runs here instead (with a warning) while Redis does not answer.
+        return make_manager(settings, local)
+    return local
 
 
 def _is_present_request() -> bool:
@@ -231,7 +231,12 @@ def register_panel_callbacks(app: Dash) -> None:
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app. Dash registers callbacks globally: build it once per process."""
     settings = settings or Settings.from_env()
+    configure_logging(settings)
+    metrics.share_through(settings.redis_url)
+    for warning in production_warnings(settings):
+        log.warning("Production warning: %s", warning)
     server = create_server(settings)
+    manager = background_manager(settings)
     app = Dash(
         __name__,
         server=server,
@@ -248,7 +253,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         # Bootstrap is vendored (no CDN) and comes in with the assets: Dash matches
         # assets_ignore against file names only, so it has always been linked from
         # assets/vendor after our own stylesheets (and its rules win ties with them).
-        background_callback_manager=background_manager(settings),
+        background_callback_manager=manager,
         hooks=RENDERER_HOOKS,
     )
     register_panel_callbacks(app)
@@ -256,6 +261,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
     # clientside callbacks) and no other inline script.
     use_dash_script_hashes(server, app.csp_hashes)
+    register_health(server, settings, uses_celery=isinstance(manager, dash.CeleryManager))
+    init_observability(server, settings, lambda: app.callback_map)
     _finish_dash_setup_before_any_request(app)
     app.layout = serve_shell
     return app

@@ -60,7 +60,11 @@ def seed_demo_command(reset: bool, if_empty: bool) -> None:
                 return
     try:
         logins = seed_demo(
-            db, hash_password=hash_password, generate_password=generate_password, reset=reset
+            db,
+            hash_password=hash_password,
+            generate_password=generate_password,
+            reset=reset,
+            progress=lambda text: click.echo(f"  {text}..."),
         )
     except AlreadySeeded as exc:
         raise click.ClickException(str(exc)) from exc

@@ -6,6 +6,7 @@ Every setting has a default that works for a newcomer on one machine (SQLite und
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ class Settings:
     audit_retention_days: int = 2190
     voice_retention_days_past_review: int = 90
     import_max_mb: int = 100
+    # Operations (see the README's Deployment section).
+    metrics_token: str | None = None  # CHORUS_METRICS_TOKEN: /metrics answers 404 without it
+    log_format: str = "text"  # CHORUS_LOG_FORMAT: json (production default) or text
+    job_stale_seconds: int = 30  # a running import silent this long has lost its worker
+    web_concurrency: int = 1  # WEB_CONCURRENCY: gunicorn workers per machine (the Procfile)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -85,6 +91,12 @@ class Settings:
                 env_vars.get("CHORUS_VOICE_RETENTION_DAYS_PAST_REVIEW", "90")
             ),
             import_max_mb=int(env_vars.get("CHORUS_IMPORT_MAX_MB", "100")),
+            metrics_token=env_vars.get("CHORUS_METRICS_TOKEN") or None,
+            log_format=_log_format(
+                env_vars.get("CHORUS_LOG_FORMAT", "json" if env == "production" else "text")
+            ),
+            job_stale_seconds=int(env_vars.get("CHORUS_JOB_STALE_SECONDS", "30")),
+            web_concurrency=int(env_vars.get("WEB_CONCURRENCY", "1") or "1"),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -92,6 +104,49 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def production_warnings(settings: Settings) -> list[str]:
+    """What a production start-up should tell the operator (plain sentences; empty if none).
+
+    Nothing here stops Chorus: each is a setting that works but is unsafe or will not scale.
+    Outside production there is nothing to say.
+    """
+    if settings.env != "production":
+        return []
+    found = []
+    if not settings.secure_cookies:
+        found.append(
+            "Session cookies are sent without the Secure flag (insecure cookies were allowed): "
+            "serve Chorus over HTTPS and remove CHORUS_ALLOW_INSECURE_COOKIES."
+        )
+    if settings.redis_url and importlib.util.find_spec("celery") is None:
+        found.append(
+            "REDIS_URL is set but Celery is not installed: background jobs run as local "
+            "processes on each web machine. Install the jobs extra and start a worker."
+        )
+    if len(settings.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+        found.append(
+            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes: use a long random value "
+            "(for example `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    if settings.is_sqlite and (settings.web_concurrency > 1 or settings.redis_url):
+        found.append(
+            "The database is SQLite but several workers or machines are configured "
+            "(WEB_CONCURRENCY above 1 or REDIS_URL set): SQLite lets one writer at a time and "
+            "lives on one disk. Set DATABASE_URL to PostgreSQL."
+        )
+    return found
+
+
+def _log_format(text: str) -> str:
+    choice = text.strip().lower()
+    if choice not in ("json", "text"):
+        raise SettingsError(f"CHORUS_LOG_FORMAT must be json or text, not {text!r}")
+    return choice
 
 
 def _cache_choice(text: str) -> str:

@@ -19,8 +19,11 @@ from data_access.db import get_database
 from data_access.users import user_by_id
 
 # Paths anyone may fetch. Everything else needs a login (default deny).
-PUBLIC_PATHS = frozenset({"/login", "/health", "/favicon.ico", "/public"})
-# /public/ holds the public information pages (pages/_public_site.py), and nothing else.
+# /metrics checks its own token (observability.py). /public/ holds the public information
+# pages (pages/_public_site.py), and nothing else.
+PUBLIC_PATHS = frozenset(
+    {"/login", "/health", "/health/live", "/health/ready", "/metrics", "/favicon.ico", "/public"}
+)
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/public/")
 # Machine endpoints answer 401 rather than redirecting to the login page.
 API_PREFIXES = ("/_dash-", "/api/", "/_reload-hash", "/_favicon")

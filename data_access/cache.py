@@ -42,6 +42,7 @@ import orjson
 import pandas as pd
 from sqlalchemy.orm import Session
 
+import metrics
 from data_access.data_state import current_data_version
 from settings import Settings
 
@@ -396,10 +397,13 @@ def _read_shared(backend: CacheBackend, key: str, decode: Callable[[bytes], Any]
     kept here too when small); ``_MISSING`` when neither has it. A backend failure raises."""
     value = _local.get(key)
     if value is not None:
+        metrics.inc("chorus_cache_requests_total", result="hit", tier="process")
         return value
     payload = backend.get(key)
     if payload is None:
+        metrics.inc("chorus_cache_requests_total", result="miss", tier=backend.name)
         return _MISSING
+    metrics.inc("chorus_cache_requests_total", result="hit", tier=backend.name)
     value = decode(payload)
     if len(payload) <= LOCAL_MAX_BYTES:
         _local.put(key, value)

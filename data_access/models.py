@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -427,6 +428,37 @@ class UnitCost(Base):
     cost_gbp: Mapped[float] = mapped_column(Float)
     price_year: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(Text)
+
+
+class ImportJob(Base):
+    """An import started in the browser: its owner, where it stands, and its heartbeat.
+
+    Kept in the database (not on one machine's disk) so that any web server and any worker
+    can carry on with it. ``status`` is JSON (stage, fraction, text, and the result or the
+    host and process running it); ``files_version`` changes whenever its files do.
+    """
+
+    __tablename__ = "import_jobs"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(Text, default="{}")
+    files_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float)
+
+
+class ImportJobFile(Base):
+    """One file of an import job: the upload, or a piece of the checked (prepared) import."""
+
+    __tablename__ = "import_job_files"
+
+    job_token: Mapped[str] = mapped_column(
+        ForeignKey("import_jobs.token", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --- ethics: taking words back and the check before anything leaves ------------------------

@@ -1,16 +1,20 @@
 """Import data: upload a file, map it, check it, then commit the valid rows (analysts only).
 
 Checking and committing run as Dash background callbacks (a subprocess with the disk
-cache on one machine, Celery when REDIS_URL is set) with a progress bar. Each upload has a
-work folder whose status the job keeps up to date, and the page remembers the folder in
-session storage, so an analyst can leave the page and come back to the same import.
+cache on one machine, Celery when REDIS_URL is set) with a progress bar. Each upload is a
+job kept in the database (``data_access.importing.jobs``): its files and status reach
+every web server and worker, whatever machine took the upload. The page remembers the job
+in session storage, so an analyst can leave the page and come back to the same import, and
+it notices when the worker running a step has died and says so.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +42,6 @@ from data_access.importing.safety import FileRejected, inspect_file, read_chunks
 from data_access.importing.service import commit_file, validate_file
 from data_access.observations import indicator_catalogue
 from data_access.users import write_audit
-from pages._panel_support import warm_areas_in_use
 
 dash.register_page(
     __name__, path="/import", name="Import data", title="Import data - Chorus", order=80
@@ -61,16 +64,33 @@ BUTTON = "btn btn-outline-primary"
 
 
 def _jobs_base() -> Path:
+    """This machine's copies of import jobs' files (a cache; the database holds them)."""
     base = Path(settings.current().cache_dir) / "imports"
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     return base
 
 
 def _folder(job: dict | None) -> Path | None:
+    """The job's local work folder (copied from the database) if it is the user's."""
     user = current_record()
     if not job or user is None:
         return None
-    return jobs.job_folder(_jobs_base(), job.get("token"), user.id)
+    return jobs.job_folder(get_database(), _jobs_base(), job.get("token"), user.id)
+
+
+def _has_prepared(job: dict) -> bool:
+    return jobs.has_file(get_database(), job["token"], "prepared/summary.json")
+
+
+def _stopped(status: dict) -> bool:
+    return jobs.is_stale(status, settings.current().job_stale_seconds)
+
+
+BUSY = "This file is already being checked or committed. Wait for that to finish."
+STOPPED = (
+    "Stopped: nothing was written; try again. The background worker running this step "
+    "stopped before it finished."
+)
 
 
 def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
@@ -117,6 +137,8 @@ def layout(**_kwargs: object) -> html.Div:
             dcc.Store(id="imp-job", storage_type="session"),
             dcc.Store(id="imp-indicators", data=indicators),
             dcc.Interval(id="imp-poll", interval=1500, disabled=True),
+            # On while a check or commit runs: notices a worker that died (watch_job).
+            dcc.Interval(id="imp-watch", interval=2000, disabled=True),
             html.H1("Import data"),
             html.P(
                 "Load a national publication or your own monthly figures. Chorus checks every "
@@ -497,12 +519,12 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
         return (no_update, *nothing)
     filename = Path(filename or "upload.csv").name[:200]
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    token = jobs.new_job(_jobs_base(), user.id, filename)
-    folder = jobs.job_folder(_jobs_base(), token, user.id)
-    assert folder is not None
-    path = folder / f"upload{suffix}"
     _, _, encoded = contents.partition(",")
-    path.write_bytes(base64.b64decode(encoded))
+    database = get_database()
+    token = jobs.new_job(database, user.id, filename, f"upload{suffix}", base64.b64decode(encoded))
+    folder = jobs.job_folder(database, _jobs_base(), token, user.id)
+    assert folder is not None
+    path = jobs.upload_path(folder)
     job = {"token": token, "filename": filename, "format": fmt}
     try:
         facts = inspect_file(
@@ -670,12 +692,36 @@ def _mapping_from_text(text: str | None) -> dict | None:
     return json.loads(text)
 
 
-def _progress_writer(folder: Path, stage: str, set_progress):  # type: ignore[no-untyped-def]
+def _progress_writer(token: str, stage: str, set_progress, stored: bool = True):  # type: ignore[no-untyped-def]
+    """Progress to the page and (when ``stored``) to the job's status for other pages.
+
+    A commit on SQLite holds the only write lock, so its progress is not stored.
+    """
+    here = jobs.runner()
+
     def report(fraction: float, text: str) -> None:
-        jobs.write_status(folder, {"stage": stage, "fraction": fraction, "text": text})
+        if stored:
+            status = {"stage": stage, "fraction": fraction, "text": text, **here}
+            jobs.write_status(get_database(), token, status)
         set_progress((str(round(fraction * 100)), text))
 
     return report
+
+
+def _watch_running(*outputs: tuple) -> list[tuple]:
+    """Running outputs: the buttons off, and the dead-worker watch on, while a job runs."""
+    return [
+        (Output("imp-validate", "disabled"), True, False),
+        (Output("imp-commit", "disabled"), True, False),
+        (Output("imp-watch", "disabled"), False, True),
+        *outputs,
+    ]
+
+
+def _record_job(name: str, started: float, outcome: str) -> None:
+    import metrics
+
+    metrics.observe("chorus_job_seconds", time.monotonic() - started, job=name, outcome=outcome)
 
 
 @callback(
@@ -686,10 +732,7 @@ def _progress_writer(folder: Path, stage: str, set_progress):  # type: ignore[no
     State("imp-format", "value"),
     background=True,
     progress=[Output("imp-progress", "value"), Output("imp-progress-text", "children")],
-    running=[
-        (Output("imp-validate", "disabled"), True, False),
-        (Output("imp-commit", "disabled"), True, False),
-    ],
+    running=_watch_running(),
     prevent_initial_call=True,
 )
 @in_caller_request
@@ -705,20 +748,32 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
         return _message(f"The mapping is not valid JSON: {exc}", "error")
     if fmt == "ees" and not (mapping or {}).get("indicators"):
         return _message("Choose at least one indicator column in step 2 first.", "error")
+    database, token = get_database(), job["token"]
+    if jobs.claim(database, token, "validating", "Checking", settings.current().job_stale_seconds):
+        return _message(BUSY, "error")
     workdir = folder / "prepared"
     shutil.rmtree(workdir, ignore_errors=True)
-    prepared = validate_file(
-        get_database(),
-        jobs.upload_path(folder),
-        fmt,
-        mapping,
-        workdir,
-        filename=job.get("filename"),
-        mapping_name=None,
-        max_bytes=settings.current().import_max_mb * 1024 * 1024,
-        progress=_progress_writer(folder, "validating", set_progress),
-    )
-    jobs.write_status(folder, {"stage": "validated", "fraction": 1.0, "text": "Checked"})
+    started = time.monotonic()
+    try:
+        with jobs.heartbeat(database, token):
+            prepared = validate_file(
+                database,
+                jobs.upload_path(folder),
+                fmt,
+                mapping,
+                workdir,
+                filename=job.get("filename"),
+                mapping_name=None,
+                max_bytes=settings.current().import_max_mb * 1024 * 1024,
+                progress=_progress_writer(token, "validating", set_progress),
+            )
+            jobs.save_files(database, token, folder, "prepared")
+    except BaseException:
+        jobs.write_status(database, token, {"stage": "failed", "text": "Checking failed"})
+        _record_job("check", started, "failed")
+        raise
+    jobs.write_status(database, token, {"stage": "validated", "fraction": 1.0, "text": "Checked"})
+    _record_job("check", started, "done")
     return render_report(prepared)
 
 
@@ -730,10 +785,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
     State("imp-mode", "value"),
     background=True,
     progress=[Output("imp-progress", "value"), Output("imp-progress-text", "children")],
-    running=[
-        (Output("imp-validate", "disabled"), True, False),
-        (Output("imp-commit", "disabled"), True, False),
-    ],
+    running=_watch_running(),
     prevent_initial_call=True,
 )
 @in_caller_request
@@ -744,28 +796,87 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
     folder = _folder(job)
     if folder is None or not (folder / "prepared" / "summary.json").exists():
         return _message("Check the file before committing it.", "error"), no_update
-    status = jobs.read_status(folder)
+    database, token = get_database(), job["token"]
+    status = jobs.read_status(database, token)
     if status.get("stage") == "committed":
         return render_result(status["result"]), no_update
+    # One commit per job at a time, whichever machine or click started it.
+    stale_after = settings.current().job_stale_seconds
+    if jobs.claim(database, token, "committing", "Committing", stale_after):
+        return _message(BUSY, "error"), no_update
     prepared = PreparedImport.load(folder / "prepared")
-    result = commit_file(
-        get_database(),
-        prepared,
-        mode if mode in (VALID_ONLY, ALL_OR_NOTHING) else VALID_ONLY,
-        user=user,
-        progress=_progress_writer(folder, "committing", set_progress),
-    )
+    started = time.monotonic()
+    try:
+        with jobs.heartbeat(database, token):
+            result = commit_file(
+                database,
+                prepared,
+                mode if mode in (VALID_ONLY, ALL_OR_NOTHING) else VALID_ONLY,
+                user=user,
+                progress=_progress_writer(
+                    token, "committing", set_progress, stored=not database.is_sqlite
+                ),
+            )
+    except BaseException:
+        text = "Committing failed: nothing was written"
+        jobs.write_status(database, token, {"stage": "failed", "text": text})
+        _record_job("commit", started, "failed")
+        raise
     jobs.write_status(
-        folder,
+        database,
+        token,
         {"stage": "committed", "fraction": 1.0, "text": "Committed", "result": result.as_dict()},
     )
+    _record_job("commit", started, "done")
     if result.rows_inserted + result.rows_changed:
-        # New figures: render the default panels now, so nobody waits for them later.
-        set_progress(("100", "Committed. Preparing the charts of the authorities in use..."))
-        warm_areas_in_use()
-    with get_database().read() as session:
+        # New figures: the default panels are rendered by a job of their own, so this
+        # import reports now and nobody waits for the charts later.
+        _start_cache_warm_up()
+    with database.read() as session:
         batches = recent_batches(session, organisation_id=user.organisation_id)
     return render_result(result.as_dict()), _batches_table(batches)
+
+
+def _start_cache_warm_up() -> None:
+    from data_access.cache import describe_cache
+
+    if describe_cache() == "off":
+        return
+    from worker import start_cache_warm_up
+
+    manager = dash.get_app()._background_manager
+    celery = manager.handle if isinstance(manager, dash.CeleryManager) else None
+    try:
+        start_cache_warm_up(settings.current(), celery)
+    except Exception:  # noqa: BLE001 - the import is done; a cold cache only costs time
+        logging.getLogger("chorus.import").warning("could not start the warm-up", exc_info=True)
+
+
+def _stopped_notice(name: str) -> html.Div:
+    return html.Div(
+        [html.H2(f"Your import: {name}"), _message(STOPPED, "error")], className="import-step"
+    )
+
+
+@callback(
+    Output("imp-restored", "children", allow_duplicate=True),
+    Output("imp-validate", "disabled", allow_duplicate=True),
+    Output("imp-commit", "disabled", allow_duplicate=True),
+    Output("imp-watch", "disabled", allow_duplicate=True),
+    Input("imp-watch", "n_intervals"),
+    State("imp-job", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.import")
+def watch_job(_ticks: int | None, job: dict | None):  # type: ignore[no-untyped-def]
+    """While a step runs: if its worker has died, say so and give the buttons back."""
+    user = current_record()
+    if not job or user is None or not jobs.owns(get_database(), job.get("token"), user.id):
+        return no_update, no_update, no_update, no_update
+    status = jobs.read_status(get_database(), job["token"])
+    if not _stopped(status):
+        return no_update, no_update, no_update, no_update
+    return _stopped_notice(job.get("filename", "your file")), False, False, True
 
 
 @callback(
@@ -776,13 +887,16 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
 )
 @guarded("data.import")
 def restore_job(job: dict | None, _ticks: int | None):  # type: ignore[no-untyped-def]
-    """On return to the page: show the last import's progress, report or result."""
-    folder = _folder(job)
-    if folder is None:
+    """On return to the page: show the last import's progress, report or result, or that
+    its worker stopped."""
+    user = current_record()
+    if not job or user is None or not jobs.owns(get_database(), job.get("token"), user.id):
         return "", True
-    status = jobs.read_status(folder)
+    status = jobs.read_status(get_database(), job["token"])
     stage = status.get("stage")
     name = job.get("filename", "your file")
+    if _stopped(status):
+        return _stopped_notice(name), True
     if stage in ("validating", "committing"):
         percent = round(100 * float(status.get("fraction", 0)))
         verb = "Checking" if stage == "validating" else "Committing"
@@ -801,7 +915,9 @@ def restore_job(job: dict | None, _ticks: int | None):  # type: ignore[no-untype
         )
     if stage == "committed":
         body = render_result(status["result"])
-    elif stage == "validated" and (folder / "prepared" / "summary.json").exists():
+    elif stage == "validated" and _has_prepared(job):
+        folder = _folder(job)
+        assert folder is not None
         body = render_report(PreparedImport.load(folder / "prepared"))
     else:
         return "", True

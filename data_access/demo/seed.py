@@ -151,19 +151,30 @@ def seed_demo(
     generate_password: Callable[[], str],
     data_dir: Path = DATA_DIR,
     reset: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> list[DemoLogin]:
-    """Fill a migrated database with the whole demo and return the demo logins."""
+    """Fill a migrated database with the whole demo and return the demo logins.
+
+    ``progress`` is told each step as it starts (the CLI prints them)."""
+    say = progress or (lambda _text: None)
     if reset:
+        say("Deleting the existing data")
         clear_all_data(db)
     with db.read() as session:
         if is_seeded(session):
             raise AlreadySeeded("The database already has users; use --reset to start again.")
     with db.write() as session:
+        say("Loading areas, indicators and comparators")
         catalogue = load_reference_data(session, data_dir)
+        say("Loading the published and illustrative figures (the longest step)")
         load_demo_observations(session, catalogue, data_dir)
+        say("Creating the demo users")
         logins = create_demo_users(session, hash_password, generate_password)
         for seed_extra in DEMO_EXTRAS:
+            # demo_voice.seed_demo_extra -> "voice"
+            say(f"Adding the demo {seed_extra.__module__.rsplit('.', 1)[-1].replace('_', ' ')}")
             seed_extra(session, data_dir)
+        say("Saving")
     return logins
 
 

@@ -1,44 +1,116 @@
-"""Work folders for imports started in the browser: one per upload, owned by one user.
+"""Imports started in the browser: one job per upload, owned by one user, kept in the database.
 
-The folder (under CACHE_DIR/imports) holds the uploaded file, the prepared import and a
-``status.json`` the background job keeps up to date, so the page can be left and come
-back (it polls the status) and any worker can answer for it.
+The job's row (``import_jobs``) holds its status and heartbeat; its files
+(``import_job_files``) hold the upload and the checked (prepared) import. Any web server or
+worker, on any machine, can carry a job on: :func:`job_folder` copies the files into a
+local work folder (under that machine's CACHE_DIR) when they are missing or out of date, and
+:func:`save_files` stores what a step produced. The local folder is only a cache.
+
+A running step (checking, committing) records the host and process running it and beats
+every ``HEARTBEAT_SECONDS``. :func:`is_stale` says when it has stopped: its process is gone
+(same host), or it has not beaten for ``stale_seconds`` (another host). On SQLite (one
+machine) the commit holds the only write lock, so its progress and beats are not written
+and the process check alone decides.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import re
 import secrets
 import shutil
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+from sqlalchemy import delete, select, update
+
+from data_access.db import Database
+from data_access.models import ImportJob, ImportJobFile
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_SECONDS = 7 * 24 * 3600
+HEARTBEAT_SECONDS = 5
+RUNNING = ("validating", "committing")
+VERSION_FILE = ".files_version"
+STOPPED_TEXT = "Stopped: nothing was written; try again."
 
 
-def new_job(base: Path, user_id: int, filename: str) -> str:
-    """Create a folder for a new upload; returns its token."""
+def new_job(db: Database, user_id: int, filename: str, upload_name: str, content: bytes) -> str:
+    """Store a new upload as a job; returns its token."""
     token = secrets.token_hex(16)
-    folder = Path(base) / token
-    folder.mkdir(parents=True, mode=0o700)
-    (folder / "owner.json").write_text(json.dumps({"user_id": user_id, "filename": filename}))
-    write_status(folder, {"stage": "uploaded", "fraction": 0.0, "text": "Uploaded"})
-    _remove_old_jobs(Path(base))
+    now = time.time()
+    status = {"stage": "uploaded", "fraction": 0.0, "text": "Uploaded", "updated": now}
+    with db.write() as session:
+        session.add(
+            ImportJob(
+                token=token,
+                user_id=user_id,
+                filename=filename[:300],
+                status=json.dumps(status),
+                files_version=1,
+                created_at=now,
+                heartbeat_at=now,
+            )
+        )
+        session.flush()
+        session.add(ImportJobFile(job_token=token, name=upload_name, content=content))
+    remove_old_jobs(db)
     return token
 
 
-def job_folder(base: Path, token: object, user_id: int) -> Path | None:
-    """The folder for ``token`` if it exists and belongs to ``user_id``, else None."""
+def owns(db: Database, token: object, user_id: int) -> bool:
+    """True when ``token`` names a job of ``user_id``."""
     if not isinstance(token, str) or not _TOKEN.match(token):
+        return False
+    with db.read() as session:
+        owner = session.scalar(select(ImportJob.user_id).where(ImportJob.token == token))
+    return owner is not None and owner == user_id
+
+
+def job_folder(db: Database, base: Path, token: object, user_id: int) -> Path | None:
+    """A local folder holding the job's files if ``token`` belongs to ``user_id``, else None.
+
+    The files are copied from the database when this machine's copy is missing or older.
+    """
+    if not owns(db, token, user_id):
         return None
+    assert isinstance(token, str)
     folder = Path(base) / token
+    with db.read() as session:
+        version = session.scalar(select(ImportJob.files_version).where(ImportJob.token == token))
+        if _local_version(folder) == version:
+            return folder
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, mode=0o700)
+        names = session.scalars(
+            select(ImportJobFile.name).where(ImportJobFile.job_token == token)
+        ).all()
+        for name in names:
+            content = session.scalar(
+                select(ImportJobFile.content).where(
+                    ImportJobFile.job_token == token, ImportJobFile.name == name
+                )
+            )
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content or b"")
+    (folder / VERSION_FILE).write_text(str(version))
+    return folder
+
+
+def _local_version(folder: Path) -> int | None:
     try:
-        owner = json.loads((folder / "owner.json").read_text())
+        return int((folder / VERSION_FILE).read_text())
     except (OSError, ValueError):
         return None
-    return folder if owner.get("user_id") == user_id else None
 
 
 def upload_path(folder: Path) -> Path:
@@ -46,25 +118,159 @@ def upload_path(folder: Path) -> Path:
     return matches[0] if matches else folder / "upload.csv"
 
 
-def write_status(folder: Path, status: dict) -> None:
-    """Replace status.json atomically (readers never see half a file)."""
-    temporary = folder / "status.json.tmp"
-    temporary.write_text(json.dumps({**status, "updated": time.time()}, default=str))
-    temporary.replace(folder / "status.json")
+def save_files(db: Database, token: str, folder: Path, prefix: str) -> None:
+    """Replace the job's stored files under ``prefix/`` with those in ``folder/prefix``."""
+    root = Path(folder)
+    files = sorted(p for p in (root / prefix).rglob("*") if p.is_file())
+    with db.write() as session:
+        session.execute(
+            delete(ImportJobFile).where(
+                ImportJobFile.job_token == token, ImportJobFile.name.like(f"{prefix}/%")
+            )
+        )
+        for path in files:
+            # One file in memory at a time (a checked import may be hundreds of MB).
+            stored = ImportJobFile(
+                job_token=token, name=path.relative_to(root).as_posix(), content=path.read_bytes()
+            )
+            session.add(stored)
+            session.flush()
+            session.expunge(stored)
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.token == token)
+            .values(files_version=ImportJob.files_version + 1)
+        )
+        version = session.scalar(select(ImportJob.files_version).where(ImportJob.token == token))
+    (root / VERSION_FILE).write_text(str(version))
 
 
-def read_status(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "status.json").read_text())
-    except (OSError, ValueError):
+def has_file(db: Database, token: str, name: str) -> bool:
+    with db.read() as session:
+        found = session.scalar(
+            select(ImportJobFile.name).where(
+                ImportJobFile.job_token == token, ImportJobFile.name == name
+            )
+        )
+    return found is not None
+
+
+def write_status(db: Database, token: str, status: dict) -> None:
+    """Replace the job's status (and count it as a heartbeat)."""
+    now = time.time()
+    with db.write() as session:
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.token == token)
+            .values(status=json.dumps({**status, "updated": now}, default=str), heartbeat_at=now)
+        )
+
+
+def read_status(db: Database, token: str) -> dict:
+    """The job's status, with ``heartbeat`` (seconds since the epoch); {} for no job."""
+    with db.read() as session:
+        row = session.execute(
+            select(ImportJob.status, ImportJob.heartbeat_at).where(ImportJob.token == token)
+        ).first()
+    if row is None:
         return {}
+    try:
+        status = json.loads(row.status)
+    except ValueError:
+        status = {}
+    return {**status, "heartbeat": row.heartbeat_at}
 
 
-def _remove_old_jobs(base: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for folder in base.iterdir():
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
+def beat(db: Database, token: str) -> None:
+    with db.write() as session:
+        session.execute(
+            update(ImportJob).where(ImportJob.token == token).values(heartbeat_at=time.time())
+        )
+
+
+def runner() -> dict:
+    """Who is running a step: this host and process."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(status: dict, stale_seconds: float, now: float | None = None) -> bool:
+    """True when a running step has lost its process (see the module docstring)."""
+    if status.get("stage") not in RUNNING:
+        return False
+    now = time.time() if now is None else now
+    if status.get("host") == socket.gethostname() and isinstance(status.get("pid"), int):
+        return not _process_alive(status["pid"])
+    return now - float(status.get("heartbeat") or 0) > stale_seconds
+
+
+def claim(db: Database, token: str, stage: str, text: str, stale_seconds: float) -> dict | None:
+    """Mark the job as running ``stage`` here, unless a live step already runs it.
+
+    Returns None when claimed, else the status that stands in the way (so one commit per
+    job runs at a time, however many clicks or machines). Row-locked on PostgreSQL; the
+    write transaction is exclusive on SQLite.
+    """
+    with db.write() as session:
+        row = session.execute(
+            select(ImportJob.status, ImportJob.heartbeat_at)
+            .where(ImportJob.token == token)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return {}
+        current = {**json.loads(row.status or "{}"), "heartbeat": row.heartbeat_at}
+        if current.get("stage") in RUNNING and not is_stale(current, stale_seconds):
+            return current
+        now = time.time()
+        status = {"stage": stage, "fraction": 0.0, "text": text, "updated": now, **runner()}
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.token == token)
+            .values(status=json.dumps(status), heartbeat_at=now)
+        )
+    return None
+
+
+@contextlib.contextmanager
+def heartbeat(db: Database, token: str, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """Beat for the job every ``every`` seconds while the block runs (not on SQLite)."""
+    if db.is_sqlite:
+        yield
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                beat(db, token)
+            except Exception as exc:  # noqa: BLE001 - a missed beat is retried next time
+                log.warning("import heartbeat failed: %s", exc.__class__.__name__)
+
+    thread = threading.Thread(target=run, name="chorus-import-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 1)
+
+
+def remove_old_jobs(db: Database, now: float | None = None) -> int:
+    """Delete jobs (and their files) older than MAX_AGE_SECONDS; returns how many."""
+    cutoff = (time.time() if now is None else now) - MAX_AGE_SECONDS
+    with db.write() as session:
+        old = session.scalars(select(ImportJob.token).where(ImportJob.created_at < cutoff)).all()
+        if old:
+            session.execute(delete(ImportJobFile).where(ImportJobFile.job_token.in_(old)))
+            session.execute(delete(ImportJob).where(ImportJob.token.in_(old)))
+    return len(old)

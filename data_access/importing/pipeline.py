@@ -72,6 +72,8 @@ class PreparedImport:
         folder = Path(directory)
         data = json.loads((folder / "summary.json").read_text())
         prepared = cls(**data)
+        # The folder may have been copied from another machine: read the chunks from here.
+        prepared.directory = str(folder)
         prepared.problems = ProblemLog.from_json((folder / "problems.json").read_text())
         return prepared
 

@@ -13,6 +13,7 @@ import io
 import json
 from datetime import date
 
+import dash
 import pandas as pd
 import pytest
 from plotly.utils import PlotlyJSONEncoder
@@ -261,3 +262,94 @@ def test_impp006_cli_refuses_bad_mappings_clearly(server, db, tmp_path, fmt):
         args=["import-data", str(path), "--format", fmt, "--mapping", "{not json"]
     )
     assert result.exit_code != 0 and "not valid JSON" in result.output
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_impp007_a_step_whose_worker_died_is_shown_as_stopped_with_the_buttons_back(
+    server, users, db
+):
+    from data_access.importing import jobs
+    from pages import import_data as page
+
+    template = (
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        f"eh_requests,{OLDHAM},Jan 2033,total,total,,,12,\n"
+    )
+    with logged_in(server, users["oldham_analyst"].username):
+        job = page.receive_upload(_upload(template), "one.csv", "template", [])[0]
+        page.check_file(lambda _p: None, 1, job, "", "template")
+        # Still running: the watch says nothing and leaves the buttons off.
+        status = jobs.read_status(db, job["token"])
+        running = {**status, "stage": "committing", **jobs.runner()}
+        jobs.write_status(db, job["token"], running)
+        assert page.watch_job(1, job) == (dash.no_update,) * 4
+        # A second commit while the first runs is refused (one at a time).
+        busy, _ = page.commit_import(lambda _p: None, 1, job, "valid_only")
+        assert "already being checked or committed" in _text(busy)
+        # Its process dies: the watch and a reload both say so; the buttons come back.
+        jobs.write_status(db, job["token"], {**running, "pid": _dead_pid()})
+        notice, validate_off, commit_off, watch_off = page.watch_job(2, job)
+        restored, poll_disabled = page.restore_job(job, None)
+        # The retry commits.
+        result, _ = page.commit_import(lambda _p: None, 2, job, "valid_only")
+    assert "Stopped: nothing was written; try again" in _text(notice)
+    assert (validate_off, commit_off, watch_off) == (False, False, True)
+    assert "Stopped: nothing was written; try again" in _text(restored) and poll_disabled
+    assert "committed" in _text(result)
+    batch_id = int(_text(result).split("Batch ")[1].split(" ")[0])
+    assert _future_rows(db, "eh_requests")["value"].tolist() == [12.0]
+    _rollback(db, batch_id)
+
+
+def test_impp008_another_user_cannot_watch_or_restore_a_job(server, users, db):
+    from pages import import_data as page
+
+    template = (
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        f"eh_requests,{OLDHAM},Jan 2033,total,total,,,12,\n"
+    )
+    with logged_in(server, users["oldham_analyst"].username):
+        job = page.receive_upload(_upload(template), "one.csv", "template", [])[0]
+    with logged_in(server, users["rochdale_analyst"].username):
+        assert page.watch_job(1, job) == (dash.no_update,) * 4
+        assert page.restore_job(job, None) == ("", True)
+        refused = page.check_file(lambda _p: None, 1, job, "", "template")
+    assert "Upload a file first" in _text(refused)
+
+
+def test_impp009_the_cache_warm_up_runs_as_its_own_job_after_the_commit(
+    server, users, db, monkeypatch
+):
+    import data_access.cache
+    import pages._panel_support
+    import worker
+    from pages import import_data as page
+
+    started = []
+    monkeypatch.setattr(data_access.cache, "describe_cache", lambda: "disk")
+    monkeypatch.setattr(worker, "start_cache_warm_up", lambda *args: started.append(args))
+
+    def not_here():  # type: ignore[no-untyped-def]
+        raise AssertionError("the commit must not warm the cache itself")
+
+    monkeypatch.setattr(pages._panel_support, "warm_areas_in_use", not_here)
+    template = (
+        "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
+        f"eh_requests,{OLDHAM},Feb 2033,total,total,,,13,\n"
+    )
+    with logged_in(server, users["oldham_analyst"].username):
+        job = page.receive_upload(_upload(template), "two.csv", "template", [])[0]
+        page.check_file(lambda _p: None, 1, job, "", "template")
+        result, _ = page.commit_import(lambda _p: None, 1, job, "valid_only")
+    assert "committed" in _text(result)
+    assert len(started) == 1
+    batch_id = int(_text(result).split("Batch ")[1].split(" ")[0])
+    _rollback(db, batch_id)

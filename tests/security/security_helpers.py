@@ -12,7 +12,17 @@ ORIGIN = "http://localhost"
 
 # Dash's own callbacks (page routing) and routes that must answer without a login.
 DASH_INTERNAL_CALLBACK_MARKERS = ("_pages_location", "_pages_store", "_pages_dummy")
-OPEN_ENDPOINTS = {"auth.login_form", "auth.login_submit", "auth.logout", "health", "static"}
+# Health endpoints answer without a login; /metrics checks its own token (404 without one).
+OPEN_ENDPOINTS = {
+    "auth.login_form",
+    "auth.login_submit",
+    "auth.logout",
+    "health",
+    "health_live",
+    "health_ready",
+    "metrics",
+    "static",
+}
 # The public information pages under /public/ (no sign-in, by design): the only other
 # routes the login guard lets through.
 PUBLIC_PAGE_ENDPOINTS = {

@@ -1,14 +1,14 @@
 """voice_withdrawals (withdrawal references, stored hashed) and ethics_checks
 
 Revision ID: 0003_ethics
-Revises: 0002_audit_append_only
+Revises: 0003_production
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_ethics"
-down_revision = "0002_audit_append_only"
+down_revision = "0003_production"
 branch_labels = None
 depends_on = None
 
