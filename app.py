@@ -151,6 +151,10 @@ def create_server(settings: Settings) -> Flask:
     # The API's collections, each its own blueprint under /api/v1.
     for blueprint in (api_observations.blueprint, api_voice.blueprint, api_annotations.blueprint):
         server.register_blueprint(blueprint)
+    # The public information pages under /public/ (no sign-in; see pages/_public_site.py).
+    from pages._public_site import blueprint as public_blueprint
+
+    server.register_blueprint(public_blueprint)
     server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.after_request

@@ -27,6 +27,7 @@ from pathlib import Path
 NAME_LIST_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 GIVEN_NAMES_FILE = NAME_LIST_DIR / "given_names.txt"
 SURNAMES_FILE = NAME_LIST_DIR / "surnames.txt"
+DIMINUTIVES_FILE = NAME_LIST_DIR / "given_name_diminutives.txt"
 
 KIND_ORDER = (
     "nhs_number",
@@ -81,13 +82,25 @@ def _read_name_file(path: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+def _read_diminutives(path: Path) -> frozenset[str]:
+    """Every name and short form in a "name: short forms" file ("david: dave davey")."""
+    names: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.update(_fold(w) for w in line.replace(":", " ").split())
+    return frozenset(names)
+
+
 @lru_cache(maxsize=1)
 def load_name_lists() -> tuple[frozenset[str], frozenset[str]]:
     """Return (given_names, surnames) from the reference files, folded to lower case.
 
-    Read once per process; the files are small hand-written lists of common names.
+    Given names include their short forms (Dave, Becky, Jo). Read once per process; the
+    files are small hand-written lists of common names.
     """
-    return _read_name_file(GIVEN_NAMES_FILE), _read_name_file(SURNAMES_FILE)
+    given = _read_name_file(GIVEN_NAMES_FILE) | _read_diminutives(DIMINUTIVES_FILE)
+    return given, _read_name_file(SURNAMES_FILE)
 
 
 # Names that are also everyday words. Flagged alone only when capitalised mid-sentence and not
@@ -99,7 +112,10 @@ _COMMON_WORD_NAMES = frozenset(
     day dean faith favour florin foster fox gill grace grant gray green hall harry hill holly
     hope hunt ivy jack jade john joy khan king knight lane lee lily long mark marsh martin mason
     max may mills patience peter phoebe pickles poppy precious price rogers rose ruby shah sheikh
-    smith stone summer terry turner walker ward white will willow wood wright yaw young islam
+    smith     stone summer terry turner walker ward white will willow wood wright yaw young islam
+    pat rob bob bill dot don ray kit sandy frank penny rich dick nick pip sue sal val tel
+    court con ant cat em jay gail chan shan kay fred ed ted teddy ron len leo trace vic
+    april june august january drew chuck hank barb joey patsy marge mick jan tina dai
     """.split()
 )
 
@@ -111,7 +127,9 @@ _WORDS_FIRST = frozenset(
     for w in """
     may will white black brown green church islam day long young price hunt fox cook bell hill
     hall wood stone lane marsh grant king mark booth ward mills walker butler bishop knight
-    summer comfort favour
+    summer comfort favour april june august january pat rob bob bill dot don ray kit sandy
+    frank penny rich dick nick pip sue sal val court con ant cat em jay chan kay trace vic
+    drew chuck hank barb jan
     """.split()
 )
 _WORD_NAMES = _COMMON_WORD_NAMES | _WORDS_FIRST
@@ -125,12 +143,13 @@ _PLACE_WORDS = frozenset(
     square walk row mews parade rise view park centre center school academy college university
     hub nursery surgery hospital church chapel mosque temple gurdwara library house hall estate
     primary infants juniors trust foundation group project service services team carers club
-    partnership council ward clinic practice unit bank party
+    partnership council ward clinic practice unit bank party children family families
+    community youth health medical
     """.split()
 )
 
 _NAMING_PHRASE = re.compile(
-    r"(?:\b(?:called|named|name\s+is|name's|names\s+are|known\s+as)\s+)$", re.IGNORECASE
+    r"(?:\b(?:called|named|name\s+is|name's|names\s+are|known\s+as|ask\s+for)\s+)$", re.IGNORECASE
 )
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+$", re.IGNORECASE)
 
@@ -376,6 +395,101 @@ def nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+# --------------------------------------------------------------------------- context rules
+
+# People named by their relation or role: "my foster carer Dave", "our social worker, Jo",
+# "Auntie Bernie". The name after the role is flagged even when it is an everyday word
+# ("my carer Will"): the role says it is a person.
+_ROLES = (
+    r"(?i:foster\s+(?:carer|mum|mam|mom|dad|mother|father|sister|brother|family)|carer|"
+    r"social\s+worker|key\s?worker|key\s+person|support\s+worker|youth\s+worker|"
+    r"family\s+worker|link\s+worker|care\s+worker|worker|personal\s+adviser|PA|IRO|"
+    r"advocate|mentor|teacher|tutor|health\s+visitor|midwife|nurse|school\s+nurse|doctor|GP|"
+    r"childminder|counsellor|therapist|manager|coach|mum|mam|mom|mummy|mother|dad|daddy|"
+    r"father|step-?(?:mum|dad|mother|father|brother|sister)|nan|nana|nanna|gran|granny|"
+    r"grandma|grandad|grandpa|grandmother|grandfather|auntie|aunty|aunt|uncle|cousin|"
+    r"brother|sister|little\s+(?:brother|sister)|big\s+(?:brother|sister)|twin|son|daughter|"
+    r"baby|husband|wife|partner|boyfriend|girlfriend|friend|best\s+friend|mate|neighbour)"
+)
+_ROLE_THEN_NAME = re.compile(
+    r"\b(?i:my|our|his|her|their|your|me\s+and\s+my)\s+" + _ROLES + r"(?:'s)?\s*,?\s+"
+    r"([A-Z][a-z][\w'\u2019\-]*)",
+)
+_FAMILY_TITLE_THEN_NAME = re.compile(
+    r"\b(?:Auntie|Aunty|Aunt|Uncle|Nanna|Nana|Nan|Grandad|Grandma|Cousin)\s+"
+    r"([A-Z][a-z][\w'\u2019\-]*)"
+)
+_NAME_THEN_ROLE = re.compile(r"\b([A-Z][a-z][\w'\u2019\-]*),?\s+(?i:my|our)\s+" + _ROLES + r"\b")
+# Self-introductions: "I'm Jordan", "I am Kofi", "this is me, Ellie".
+_SELF_INTRODUCTION = re.compile(
+    r"\b(?:I'm|I\u2019m|I\s+am|Im|call\s+me|they\s+call\s+me|it's\s+me,?)\s+"
+    r"([A-Z][a-z][\w'\u2019\-]*)"
+)
+# Capitalised words after "I'm" or a role that describe, not name ("I'm Muslim", "my mum
+# Monday"?): nationalities, faiths, identities, days and months.
+_NOT_A_NAME = frozenset(
+    """
+    english british scottish welsh irish polish romanian muslim christian catholic jewish sikh
+    hindu buddhist black white asian mixed deaf autistic dyslexic gay lesbian bi trans roma
+    traveller gypsy african caribbean pakistani bangladeshi indian somali kurdish chinese
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december christmas easter eid ramadan
+    ok okay fine sorry here not so just really still also very glad happy sad scared proud
+    """.split()
+)
+_STREET_ONLY_TYPES = (
+    r"(?:Street|Road|Avenue|Lane|Close|Drive|Crescent|Terrace|Grove|Gardens|Mews|Row|Way|Walk)"
+)
+# A named street without a house number: "the house on Union Street". Not when the street
+# starts a longer proper name ("Church Street Surgery", "Hope Street Family Centre": a
+# service's place), nor the streets every town has ("the High Street").
+_NAMED_STREET = re.compile(
+    r"(?<![\w'\u2019])((?:[A-Z][a-z][\w'\u2019\-]*\s+){1,2}" + _STREET_ONLY_TYPES + r")\b"
+    r"(?!\s+[A-Z])"
+)
+_GENERIC_STREETS = frozenset({"high", "main", "ring", "back", "front", "the", "a", "this"})
+
+
+def _candidate_name(word: str) -> bool:
+    return _fold(word) not in _NOT_A_NAME and _fold(word) not in _PLACE_WORDS
+
+
+def _find_context_findings(text: str, given: frozenset[str]) -> list[Finding]:
+    """Names that a role, a family title or a self-introduction points at, and named
+    streets without a number."""
+    findings: list[Finding] = []
+    for pattern, reason in (
+        (_ROLE_THEN_NAME, "a name after a role such as 'my foster carer'"),
+        (_FAMILY_TITLE_THEN_NAME, "a name after Auntie, Uncle, Nan or similar"),
+        (_NAME_THEN_ROLE, "a name before a role such as 'my sister'"),
+    ):
+        for m in pattern.finditer(text):
+            word = m.group(1)
+            if _candidate_name(word) and (pattern is not _NAME_THEN_ROLE or _fold(word) in given):
+                findings.append(Finding("name", m.start(1), m.end(1), word, reason))
+    for m in _SELF_INTRODUCTION.finditer(text):
+        word = m.group(1)
+        after = text[m.end(1) : m.end(1) + 1]
+        known = _fold(word) in given
+        # An unknown word counts when the sentence pauses after it ("I'm Kofi, I...").
+        if _candidate_name(word) and (known or after in ("", ",", ".", "!", ";")):
+            findings.append(
+                Finding("name", m.start(1), m.end(1), word, "a name after 'I'm' or 'I am'")
+            )
+    for m in _NAMED_STREET.finditer(text):
+        first = m.group(1).split()[0]
+        if (
+            _fold(first) in _GENERIC_STREETS
+            or _is_sentence_start(text, m.start(1))
+            and (_fold(first) in _NOT_A_NAME)
+        ):
+            continue
+        findings.append(
+            Finding("address", m.start(1), m.end(1), m.group(1), "a street named without a number")
+        )
+    return findings
+
+
 def _find_pattern_findings(text: str) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -434,7 +548,11 @@ def find_personal_details(
     default_given, default_surnames = load_name_lists()
     given = default_given if given_names is None else frozenset(_fold(n) for n in given_names)
     family = default_surnames if surnames is None else frozenset(_fold(n) for n in surnames)
-    findings = _find_pattern_findings(text) + _find_names(text, given, family)
+    findings = (
+        _find_pattern_findings(text)
+        + _find_names(text, given, family)
+        + _find_context_findings(text, given)
+    )
     return _resolve_overlaps(findings)
 
 

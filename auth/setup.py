@@ -20,7 +20,8 @@ from data_access.users import user_by_id
 
 # Paths anyone may fetch. Everything else needs a login (default deny).
 # /metrics checks its own token (observability.py). The accessibility statement is public
-# by law: it must be readable before signing in.
+# by law: it must be readable before signing in. /public/ holds the public information
+# pages (pages/_public_site.py), and nothing else.
 PUBLIC_PATHS = frozenset(
     {
         "/login",
@@ -30,9 +31,10 @@ PUBLIC_PATHS = frozenset(
         "/metrics",
         "/favicon.ico",
         "/accessibility",
+        "/public",
     }
 )
-PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/public/")
 # Machine endpoints answer 401 rather than redirecting to the login page.
 API_PREFIXES = ("/_dash-", "/api/", "/_reload-hash", "/_favicon")
 

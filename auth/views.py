@@ -42,6 +42,7 @@ LOGIN_TEMPLATE = """<!doctype html>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
     <button type="submit">Sign in</button>
   </form>
+  <p class="login-public"><a href="/public">How we use your information</a></p>
 </main>
 <footer class="login-footer"><a href="/accessibility">Accessibility statement</a></footer>
 </body>

@@ -693,6 +693,10 @@ def render_markdown(report: dict) -> str:
                 f"({outcome['importer']}) | {outcome['seconds']} s, peak "
                 f"{outcome['peak_rss_mb']:.0f} MiB, {outcome.get('rows')} rows written |"
             )
+    if report.get("personal_details"):
+        from bench.personal_details import markdown_lines
+
+        lines += ["", *markdown_lines(report["personal_details"])]
     return "\n".join(lines) + "\n"
 
 
@@ -742,6 +746,14 @@ def main(argv: list[str] | None = None) -> None:
         "runs": [],
         "imports": {},
     }
+    from bench.personal_details import run_personal_details
+
+    report["personal_details"] = run_personal_details()
+    checked = report["personal_details"]
+    log(
+        f"== personal-details check: recall {checked['recall']:.1%}, "
+        f"false alarms {checked['false_alarm_rate']:.1%}"
+    )
     kinds = [k.strip() for k in args.databases.split(",")]
     plan = [(scale, kind) for scale in _scales(args.scales) for kind in kinds]
     if "runs" in args.skip:

@@ -11,7 +11,8 @@ Both exports take plain data built by the page (already anonymised when asked); 
 here reads the database.
 
 ``document`` keys: ``title``, ``lines`` (sentences under the title), ``generated_at``
-(datetime), ``sections`` (list), ``open_questions`` (list of str), ``footer`` (str).
+(datetime), ``sections`` (list), ``open_questions`` (list of str), ``ethics`` (a text
+section, printed last), ``footer`` (str).
 A section: ``heading``, ``kind`` (indicator, quotes, question, text, notes), and by kind
 ``figure`` (plotly Figure or dict), ``caption``, ``table`` (DataFrame of ``SERIES_COLUMNS``),
 ``unit``, ``quotes`` ([{"text", "attribution"}]), ``text``; every section may carry
@@ -225,6 +226,9 @@ def export_html(document: dict[str, Any]) -> str:
         else:
             body.append("<p class=meta>None.</p>")
         body.append("</section>")
+    if document.get("ethics"):
+        # The ethics check (who reviewed what readers should know) closes the record.
+        body.append(_section_html(document["ethics"], 0, scripts))
     if document.get("footer"):
         body.append(f"<p class=meta>{escape(document['footer'])}</p>")
     script_tags = []

@@ -123,7 +123,7 @@ def purge_voice_past_review(
     )
     if not ids:
         return 0
-    for link in ("VoiceItemTheme", "VoiceItemIndicator", "AnnotationVoiceLink"):
+    for link in ("VoiceItemTheme", "VoiceItemIndicator", "AnnotationVoiceLink", "VoiceWithdrawal"):
         table = getattr(models, link, None)
         if table is not None:
             session.execute(delete(table).where(table.voice_item_id.in_(ids)))

@@ -459,3 +459,41 @@ class ImportJobFile(Base):
     )
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- ethics: taking words back and the check before anything leaves ------------------------
+
+
+class VoiceWithdrawal(Base):
+    """A withdrawal reference given when a quote is collected, and its request if made.
+
+    Only a hash of the reference is kept (the person holds the reference itself). A
+    request hides the quote at once (``requested_at`` set); an analyst of the owning
+    organisation then confirms, which tombstones the quote (``confirmed_at``).
+    """
+
+    __tablename__ = "voice_withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    voice_item_id: Mapped[int] = mapped_column(ForeignKey("voice_items.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class EthicsCheck(Base):
+    """A named person's confirmation that they reviewed what an export tells its reader."""
+
+    __tablename__ = "ethics_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # monthly_pack, session_export, public_page
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    reviewer_name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,10 +18,18 @@ from dash import Input, Output, State, callback, dcc, html
 from auth.current import current_record
 from auth.permissions import guarded
 from components.controls import checkboxes
+from components.ethics_check import ethics_check_panel, notes_list
 from components.ln_export import export_html
 from data_access import indicators_query as iq
 from data_access.annotations import AnnotationFilters, list_annotations
 from data_access.db import get_database
+from data_access.ethics_check import (
+    EthicsCheckError,
+    ethics_section,
+    reader_notes,
+    recent_check,
+    record_ethics_check,
+)
 from data_access.voice import visible_voice_items
 from pages._ln_support import ILLUSTRATIVE_FOOTER, export_filename, indicator_payload
 from pages.overview import KEY_INDICATORS
@@ -43,6 +51,21 @@ def _area(user) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         code = user.organisation_code if user else iq.ENGLAND
         area = iq.area_record(session, code) or iq.area_record(session, iq.ENGLAND)
     return area["code"], area["name"]
+
+
+def _chosen(indicator_ids) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i for i in (indicator_ids or []) if isinstance(i, str)][:15]
+
+
+def _subject(area_code: str, indicator_ids: list[str]) -> str:
+    """What one ethics check covers: this area and exactly these indicators."""
+    return f"{area_code}:" + ",".join(sorted(indicator_ids))
+
+
+def pack_notes(user, area_code: str, indicator_ids: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """What readers of the pack should know (see data_access.ethics_check)."""
+    with get_database().read() as session:
+        return reader_notes(session, user, [(i, area_code) for i in indicator_ids])
 
 
 def pack_document(user, area_code: str, area_name: str, indicator_ids: list[str]) -> dict:  # type: ignore[no-untyped-def]
@@ -137,6 +160,8 @@ def layout(**_kwargs: Any) -> html.Div:
                 className="chorus-scroll-group",
             ),
             html.P(),
+            ethics_check_panel("pack", pack_notes(user, area_code, default)),
+            html.P(),
             html.Button(
                 "Download the pack (HTML)",
                 id="pack-button",
@@ -164,10 +189,18 @@ def download_pack(n_clicks, indicator_ids, area_code):  # type: ignore[no-untype
         raise dash.exceptions.PreventUpdate
     user = current_record()
     own_code, area_name = _area(user)  # never another authority's pack: the area is the user's
-    chosen = [i for i in (indicator_ids or []) if isinstance(i, str)][:15]
+    chosen = _chosen(indicator_ids)
     if not chosen:
         return dash.no_update, "Choose at least one indicator."
+    with get_database().read() as session:
+        check = recent_check(session, user, "monthly_pack", _subject(own_code, chosen))
+    if check is None:
+        return dash.no_update, (
+            "Before the pack can leave, read what readers should know and confirm with "
+            "your name (above)."
+        )
     document = pack_document(user, own_code, area_name, chosen)
+    document["ethics"] = ethics_section(check)
     content = export_html(document)
     return (
         {
@@ -178,3 +211,46 @@ def download_pack(n_clicks, indicator_ids, area_code):  # type: ignore[no-untype
         },
         f"The pack has {len(document['sections'])} indicators.",
     )
+
+
+@callback(
+    Output("pack-ethics-notes", "children"),
+    Output("pack-ethics-status", "children"),
+    Input("pack-indicators", "value"),
+    prevent_initial_call=True,
+)
+@guarded("data.export")
+def refresh_pack_notes(indicator_ids):  # type: ignore[no-untyped-def]
+    """A changed choice of indicators needs a fresh review."""
+    user = current_record()
+    own_code, _ = _area(user)
+    return notes_list(pack_notes(user, own_code, _chosen(indicator_ids))), ""
+
+
+@callback(
+    Output("pack-ethics-status", "children", allow_duplicate=True),
+    Input("pack-ethics-confirm", "n_clicks"),
+    State("pack-ethics-name", "value"),
+    State("pack-indicators", "value"),
+    prevent_initial_call=True,
+)
+@guarded("data.export")
+def confirm_pack_check(n_clicks, name, indicator_ids):  # type: ignore[no-untyped-def]
+    """Record the named review of exactly this pack (audited)."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    own_code, _ = _area(user)
+    chosen = _chosen(indicator_ids)
+    if not chosen:
+        return "Choose at least one indicator."
+    notes = pack_notes(user, own_code, chosen)
+    try:
+        with get_database().write() as session:
+            check = record_ethics_check(
+                session, user, "monthly_pack", _subject(own_code, chosen), name or "", notes
+            )
+            reviewer = check.reviewer_name
+    except EthicsCheckError as exc:
+        return str(exc)
+    return f"Reviewed by {reviewer}. You can download the pack now."

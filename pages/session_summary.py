@@ -16,10 +16,18 @@ from dash import Input, Output, State, callback, dcc, html
 from auth.current import current_record
 from auth.permissions import guarded
 from components.controls import radios
+from components.ethics_check import ethics_check_panel
 from components.ln_export import export_csv, export_html
 from components.present import summary_step
 from data_access import learning_network as ln
 from data_access.db import get_database
+from data_access.ethics_check import (
+    EthicsCheckError,
+    ethics_section,
+    reader_notes,
+    recent_check,
+    record_ethics_check,
+)
 from pages._ln_support import export_filename, session_document
 
 dash.register_page(
@@ -53,6 +61,34 @@ def _document(record_id: int, anonymised: bool) -> tuple[dict, list, ln.SessionR
             return None
         document, payloads = session_document(session, user, record, anonymised)
     return document, payloads, record
+
+
+def _subject(record_id: int, names: str | None) -> str:
+    """One ethics check covers one session, by name or anonymised."""
+    return f"session:{int(record_id)}:{'anonymised' if names == 'anonymised' else 'names'}"
+
+
+def session_notes(user, record: ln.SessionRecord) -> list[str]:  # type: ignore[no-untyped-def]
+    """What readers of the session record should know (see data_access.ethics_check)."""
+    slices = [
+        (str(step.config["indicator"]), str(step.config["area"]))
+        for step in record.steps
+        if step.kind == "indicator" and step.config.get("indicator") and step.config.get("area")
+    ]
+    voice_ids = [
+        int(v)
+        for step in record.steps
+        if step.kind == "quotes"
+        for v in step.config.get("voice_ids") or []
+        if str(v).isdigit()
+    ]
+    with get_database().read() as session:
+        return reader_notes(session, user, slices, voice_ids, network=True)
+
+
+def _checked(record_id: int, names: str | None):  # type: ignore[no-untyped-def]
+    with get_database().read() as session:
+        return recent_check(session, current_record(), "session_export", _subject(record_id, names))
 
 
 def summary_children(document: dict[str, Any], payloads: list[dict[str, Any]]) -> list:
@@ -107,6 +143,7 @@ def layout(**kwargs: Any) -> html.Div:
                 ],
                 className="summary-names",
             ),
+            ethics_check_panel("summary", session_notes(current_record(), record)),
             html.Div(
                 [
                     html.Button(
@@ -156,8 +193,14 @@ def switch_names(names, record_id):  # type: ignore[no-untyped-def]
     return summary_children(document, payloads), f"Summary: {document['title']}"
 
 
+NEEDS_CHECK = (
+    "Before the record can leave, read what readers should know and confirm with your name (above)."
+)
+
+
 @callback(
     Output("summary-html-download", "data"),
+    Output("summary-ethics-status", "children", allow_duplicate=True),
     Input("summary-html-button", "n_clicks"),
     State("summary-names", "value"),
     State("summary-session", "data"),
@@ -165,23 +208,28 @@ def switch_names(names, record_id):  # type: ignore[no-untyped-def]
 )
 @guarded("data.export")
 def download_html(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
-    """The self-contained HTML record of the session."""
+    """The self-contained HTML record of the session, after the ethics check."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     built = _document(int(record_id), names == "anonymised")
     if built is None:
         raise dash.exceptions.PreventUpdate
+    check = _checked(int(record_id), names)
+    if check is None:
+        return dash.no_update, NEEDS_CHECK
     document = built[0]
+    document["ethics"] = ethics_section(check)
     return {
         "content": export_html(document),
         "filename": export_filename(document["title"], "html"),
         "type": "text/html",
         "base64": False,
-    }
+    }, dash.no_update
 
 
 @callback(
     Output("summary-csv-download", "data"),
+    Output("summary-ethics-status", "children", allow_duplicate=True),
     Input("summary-csv-button", "n_clicks"),
     State("summary-names", "value"),
     State("summary-session", "data"),
@@ -195,10 +243,44 @@ def download_csv(n_clicks, names, record_id):  # type: ignore[no-untyped-def]
     built = _document(int(record_id), names == "anonymised")
     if built is None:
         raise dash.exceptions.PreventUpdate
+    check = _checked(int(record_id), names)
+    if check is None:
+        return dash.no_update, NEEDS_CHECK
     document = built[0]
+    sections = [*document["sections"], ethics_section(check)]
     return {
-        "content": export_csv(document["title"], document["sections"]),
+        "content": export_csv(document["title"], sections),
         "filename": export_filename(document["title"], "csv"),
         "type": "text/csv",
         "base64": False,
-    }
+    }, dash.no_update
+
+
+@callback(
+    Output("summary-ethics-status", "children"),
+    Input("summary-ethics-confirm", "n_clicks"),
+    State("summary-ethics-name", "value"),
+    State("summary-names", "value"),
+    State("summary-session", "data"),
+    prevent_initial_call=True,
+)
+@guarded("data.export")
+def confirm_session_check(n_clicks, name, names, record_id):  # type: ignore[no-untyped-def]
+    """Record the named review of this session's record (audited)."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    with get_database().read() as session:
+        record = ln.get_session(session, user, int(record_id))
+    if record is None:
+        raise dash.exceptions.PreventUpdate
+    notes = session_notes(user, record)
+    try:
+        with get_database().write() as session:
+            check = record_ethics_check(
+                session, user, "session_export", _subject(record.id, names), name or "", notes
+            )
+            reviewer = check.reviewer_name
+    except EthicsCheckError as exc:
+        return str(exc)
+    return f"Reviewed by {reviewer}. You can download the record now."

@@ -35,6 +35,7 @@ from data_access.voice import (
     indicator_titles,
     voice_filter_options,
 )
+from data_access.withdrawals import issue_reference
 
 dash.register_page(
     __name__, path="/voice/add", name="Add a quote", title="Add a quote - Chorus", order=21
@@ -346,6 +347,7 @@ def save_quote(  # type: ignore[no-untyped-def]
         with get_database().write() as session:
             item = create_voice_item(session, user, data, false_alarm=bool(false_alarm))
             item_id, checked = item.id, item.deidentified
+            reference = issue_reference(session, user, item_id)
     except PersonalDetailsFound as exc:
         view, _ = _findings_view(text)
         message = html.P(
@@ -360,11 +362,36 @@ def save_quote(  # type: ignore[no-untyped-def]
         else "An analyst must confirm the marked words are not personal details, then approve it."
     )
     return (
-        html.P(
-            f"Saved as quote {item_id}, pending approval. {note}",
-            className="voice-result-ok",
-            id="voice-add-saved",
+        html.Div(
+            [
+                html.P(
+                    f"Saved as quote {item_id}, pending approval. {note}",
+                    className="voice-result-ok",
+                    id="voice-add-saved",
+                ),
+                _reference_slip(reference, user.organisation_code),
+            ]
         ),
         None,
         "",
+    )
+
+
+def _reference_slip(reference: str, area_code: str) -> html.Div:
+    """The withdrawal reference to give the speaker: shown once, never kept in clear."""
+    return html.Div(
+        [
+            html.H2("Give this code to the person who said it", className="voice-slip-heading"),
+            html.P(reference, className="voice-slip-reference", id="voice-add-reference"),
+            html.P(
+                [
+                    "Write it on a slip or read it out. With it, they can take their words back "
+                    "at any time on the public page ",
+                    html.Code(f"/public/{area_code}/take-back"),
+                    ". Chorus does not keep the code, so it is shown only now.",
+                ],
+                className="voice-hint",
+            ),
+        ],
+        className="voice-slip",
     )

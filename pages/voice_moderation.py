@@ -33,6 +33,7 @@ from data_access.voice import (
     tombstones,
     withdraw_voice_item,
 )
+from data_access.withdrawals import confirm_withdrawal, pending_withdrawals
 
 dash.register_page(
     __name__,
@@ -46,6 +47,7 @@ ACTIONS = {
     "voice-mod-approve": (approve_voice_item, "approved"),
     "voice-mod-false-alarm": (mark_false_alarm, "marked a false alarm"),
     "voice-mod-withdraw": (withdraw_voice_item, "withdrawn; only a tombstone is kept"),
+    "voice-mod-take-back": (confirm_withdrawal, "withdrawn as its speaker asked"),
 }
 
 
@@ -61,6 +63,7 @@ def layout(**_kwargs: object) -> html.Div:
     tabs = [
         ("pending", "Waiting for approval"),
         ("approved", "Approved (withdraw)"),
+        ("take_back", "Asked to take back"),
         ("withdrawn", "Withdrawn"),
         ("import", "Import from CSV"),
         ("codebook", "Codebook"),
@@ -161,6 +164,37 @@ def _queue_view(status: str) -> list:
             )
         )
     return [html.P(f"{len(frame)} quotes.", className="voice-summary"), *cards]
+
+
+def _take_back_view() -> list:
+    """Quotes whose speaker asked (with their reference) to take them back: hidden
+    everywhere already; confirming withdraws them for good."""
+    with get_database().read() as session:
+        requests = pending_withdrawals(session, current_record())
+    if not requests:
+        return [html.P("Nobody has asked to take words back.", className="voice-empty")]
+    cards = [
+        html.Div(
+            [
+                html.Blockquote(request.text, className="voice-quote-text"),
+                html.P(
+                    f"Asked on {request.requested_at:%d %B %Y at %H:%M}. "
+                    f"{request.speaker_role.replace('_', ' ').capitalize()}, "
+                    f"{request.service.replace('_', ' ')}. Hidden everywhere until you confirm.",
+                    className="voice-meta",
+                ),
+                html.Button(
+                    "Confirm: withdraw this quote",
+                    id={"type": "voice-mod-take-back", "index": request.voice_item_id},
+                    className="btn btn-danger",
+                ),
+            ],
+            className="voice-card",
+            id=f"voice-take-back-{request.voice_item_id}",
+        )
+        for request in requests
+    ]
+    return [html.P(f"{len(requests)} requests.", className="voice-summary"), *cards]
 
 
 def _tombstone_view() -> list:
@@ -320,6 +354,8 @@ def show_tab(tab, _version):  # type: ignore[no-untyped-def]
     """The chosen tab's content."""
     if tab in ("pending", "approved"):
         return _queue_view(tab)
+    if tab == "take_back":
+        return _take_back_view()
     if tab == "withdrawn":
         return _tombstone_view()
     if tab == "import":
@@ -337,11 +373,12 @@ def show_tab(tab, _version):  # type: ignore[no-untyped-def]
     Input({"type": "voice-mod-approve", "index": ALL}, "n_clicks"),
     Input({"type": "voice-mod-false-alarm", "index": ALL}, "n_clicks"),
     Input({"type": "voice-mod-withdraw", "index": ALL}, "n_clicks"),
+    Input({"type": "voice-mod-take-back", "index": ALL}, "n_clicks"),
     State("voice-mod-version", "data"),
     prevent_initial_call=True,
 )
 @guarded("voice.approve")
-def moderate(_approve, _false_alarm, _withdraw, version):  # type: ignore[no-untyped-def]
+def moderate(_approve, _false_alarm, _withdraw, _take_back, version):  # type: ignore[no-untyped-def]
     """Approve, mark a false alarm or withdraw the item whose button was pressed."""
     trigger = ctx.triggered_id
     if not trigger or not ctx.triggered or not ctx.triggered[0].get("value"):

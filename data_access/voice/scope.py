@@ -18,6 +18,7 @@ from data_access.models import (
     VoiceItemIndicator,
     VoiceItemTheme,
     VoiceTheme,
+    VoiceWithdrawal,
 )
 from data_access.users import UserRecord, write_audit
 from data_access.voice.attribution import add_attribution, attribution_counts
@@ -56,12 +57,18 @@ def _scope_condition(user: UserRecord, owner: type[Organisation]):  # type: igno
 
 def _status_condition(user: UserRecord, moderation: bool):  # type: ignore[no-untyped-def]
     """Approved items for everyone; pending only for the owning organisation's analysts in
-    the moderation queue. Withdrawn items never."""
+    the moderation queue. Withdrawn items never, nor items whose withdrawal has been requested."""
     approved = VoiceItem.moderation_status == "approved"
+    # A quote its speaker asked to take back is hidden at once, before an analyst confirms.
+    held = VoiceItem.id.in_(
+        select(VoiceWithdrawal.voice_item_id).where(VoiceWithdrawal.requested_at.is_not(None))
+    )
+    approved = and_(approved, ~held)
     if moderation and _is_analyst(user):
         pending = and_(
             VoiceItem.moderation_status == "pending",
             VoiceItem.organisation_id == user.organisation_id,
+            ~held,
         )
         return and_(VoiceItem.withdrawn == false(), or_(approved, pending))
     return and_(VoiceItem.withdrawn == false(), approved)

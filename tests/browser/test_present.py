@@ -270,6 +270,10 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     _wait(driver, lambda d: "Our rise began with speech checks." in _text(d, "summary-body"))
     violations = session_browser.axe_violations()
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    # The record leaves only after a named person confirms the ethics check.
+    driver.find_element(By.ID, "summary-ethics-name").send_keys("Browser Tester")
+    driver.find_element(By.ID, "summary-ethics-confirm").click()
+    _wait_text(driver, "summary-ethics-status", "Reviewed by Browser Tester")
     driver.find_element(By.ID, "summary-html-button").click()
     exported = _wait(driver, lambda d: list(tmp_path.glob("browser-session.html")))[0]
     _wait(driver, lambda d: exported.stat().st_size > 1_000_000)
@@ -295,3 +299,4 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     assert QUOTES[1] in text
     assert "Questions still open" in text and "What changed the year the rise began?" in text
     assert traces[:2] == ["Oldham", "England"]
+    assert "Ethics check" in text and "Reviewed by Browser Tester" in text

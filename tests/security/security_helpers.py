@@ -25,6 +25,15 @@ OPEN_ENDPOINTS = {
     "metrics",
     "static",
 }
+# The public information pages under /public/ (no sign-in, by design): the only other
+# routes the login guard lets through.
+PUBLIC_PAGE_ENDPOINTS = {
+    "public.index",
+    "public.information",
+    "public.easy_read",
+    "public.you_said_we_did",
+    "public.take_back",
+}
 DASH_INTERNAL_ROUTE_PREFIXES = (
     "/_dash-",
     "/_reload-hash",

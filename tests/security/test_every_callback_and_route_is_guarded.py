@@ -3,14 +3,18 @@
 ``@guarded("<action>")`` enforces a check before the function runs; ``@guarded(None,
 reason=...)`` declares that it reads no organisation data and writes nothing. A new
 callback or route without either fails this test. Exempt: Dash's own page-routing
-callbacks and internal routes, the login/logout forms and the health check.
+callbacks and internal routes, the login/logout forms and the health check. The public
+information pages under /public/ are the only other routes the login guard lets through.
 """
 
 from __future__ import annotations
 
+import re
+
 from security_helpers import (
     DASH_INTERNAL_ROUTE_PREFIXES,
     OPEN_ENDPOINTS,
+    PUBLIC_PAGE_ENDPOINTS,
     permission_marker,
 )
 
@@ -79,3 +83,31 @@ def test_sec004_the_walk_sees_a_callback_added_without_a_marker(app):
         dash_callback.GLOBAL_CALLBACK_LIST[:] = [
             c for c in dash_callback.GLOBAL_CALLBACK_LIST if "sec004" not in str(c.get("output"))
         ]
+
+
+def _sample_path(rule) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "E08000004", rule.rule)
+
+
+def test_sec005_the_public_pages_are_the_only_routes_open_without_sign_in(server):
+    from auth.setup import is_public_path
+
+    open_routes = {
+        rule.endpoint
+        for rule in server.url_map.iter_rules()
+        if is_public_path(_sample_path(rule))
+        and not rule.rule.startswith(DASH_INTERNAL_ROUTE_PREFIXES)
+    }
+    assert open_routes - OPEN_ENDPOINTS == PUBLIC_PAGE_ENDPOINTS
+    for endpoint in PUBLIC_PAGE_ENDPOINTS:
+        kind, reason = permission_marker(server.view_functions[endpoint])
+        assert kind == "public" and "public" in reason
+    # The allowance is the /public/ folder, not every path that starts with the word.
+    assert not is_public_path("/publications") and not is_public_path("/public-data")
+
+
+def test_sec006_the_public_pages_answer_without_sign_in(plain_client, server):
+    for rule in server.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_PAGE_ENDPOINTS:
+            response = plain_client.get(_sample_path(rule))
+            assert response.status_code == 200, rule.rule

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from security_helpers import (
     OPEN_ENDPOINTS,
+    PUBLIC_PAGE_ENDPOINTS,
     body_with,
     callback_body,
     permission_marker,
@@ -22,7 +23,9 @@ def _data_routes(server) -> list[str]:  # type: ignore[no-untyped-def]
     """GET-able routes that are not the open login/health endpoints, with sample arguments."""
     paths = []
     for rule in server.url_map.iter_rules():
-        if rule.endpoint in OPEN_ENDPOINTS or "GET" not in (rule.methods or ()):
+        if rule.endpoint in OPEN_ENDPOINTS | PUBLIC_PAGE_ENDPOINTS:
+            continue
+        if "GET" not in (rule.methods or ()):
             continue
         if rule.rule.startswith(("/assets/", "/_dash-component-suites/", "/static/")):
             continue

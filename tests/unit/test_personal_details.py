@@ -17,7 +17,13 @@ from analysis.personal_details import (
 CASES = [
     # names
     ("pii001_given_and_surname", "My worker Sarah Church helped me.", [("name", "Sarah Church")]),
-    ("pii002_street_named_like_surname", "We live near Church Street now.", []),
+    # Church is not flagged as a surname; since streets named without a number count as an
+    # address (where someone lives), the street itself is flagged.
+    (
+        "pii002_street_named_like_surname",
+        "We live near Church Street now.",
+        [("address", "Church Street")],
+    ),
     ("pii003_title_and_surname", "Mr Church came round on Tuesday.", [("name", "Church")]),
     (
         "pii004_title_with_dot_unknown_name",
