@@ -49,6 +49,7 @@ from data_access.models import (
     utcnow,
 )
 from data_access.users import UserRecord, write_audit
+from rules.ownership import owns_area
 
 SPEAKER_ROLES = ("child", "young_person", "parent_carer", "practitioner", "community")
 SERVICES = ("early_years", "early_help", "care_leavers")
@@ -1115,7 +1116,7 @@ def import_voice_csv(
         row = {(k or "").strip(): v for k, v in row.items()}
         try:
             data = _row_to_input(row)
-            if data.area_code and data.area_code != user.organisation_code:
+            if data.area_code and not owns_area(user.organisation_code, data.area_code):
                 raise VoiceError("area_code must be your own organisation's area.")
             with session.begin_nested():
                 item = create_voice_item(session, user, data, batch_id=batch.id)

@@ -140,7 +140,9 @@ def layout(**_kwargs: object) -> html.Div:
         )
     with get_database().read() as session:
         indicators = indicator_catalogue(session)["id"].tolist()
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     return html.Div(
         className="import-page",
         children=[
@@ -792,7 +794,9 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
         set_progress(("100", "Committed. Preparing the charts of the authorities in use..."))
         warm_areas_in_use()
     with get_database().read() as session:
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     return render_result(result.as_dict()), _batches_table(batches)
 
 
@@ -868,12 +872,18 @@ def roll_back(_clicks: int | None, batch_id: int | str | None):  # type: ignore[
     try:
         with get_database().write() as session:
             result = rollback_batch(
-                session, int(text), user=user, organisation_id=user.organisation_id
+                session,
+                int(text),
+                user=user,
+                organisation_id=user.organisation_id,
+                area_code=user.organisation_code,
             )
     except RollbackRefused as exc:
         return _message(str(exc), "error"), no_update
     with get_database().read() as session:
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     text = (
         f"Batch {result.batch_id} rolled back: {result.deleted:,} figures removed, "
         f"{result.restored:,} restored to their previous values."

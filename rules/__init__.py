@@ -1,0 +1,1 @@
+"""Chorus's rules, each defined once and importable without Flask."""
