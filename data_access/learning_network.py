@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from data_access.annotations import (
     WriteResult,
     clean_body,
     create_annotation,
+    get_thread,
     list_annotations,
 )
 from data_access.models import (
@@ -732,11 +733,16 @@ def add_contribution(
         "ln_step_title": step.title,
         "ln_attribution": said_by,
     }
+    body = clean_body(body)
+    if record.anonymised:  # stored anonymised: no later reader can undo it
+        from data_access.ln_anonymity import anonymised_contribution
+
+        body, view_state = anonymised_contribution(session, record, body, said_by, view_state)
     new = NewAnnotation(
         indicator=config["indicator"],
         area_code=config["area"],
         kind=contribution_kind(step),
-        body=clean_body(body),
+        body=body,
         visibility="learning_network",
         breakdown=breakdown,
         period_start=start,
@@ -745,7 +751,22 @@ def add_contribution(
         view_state=view_state,
         ln_session_id=record.id,
     )
-    return create_annotation(session, user, new)
+    result = create_annotation(session, user, new)
+    if record.anonymised and result.outcome == "saved" and result.annotation is not None:
+        _hold_by_session(session, user, result.annotation.id, record.id)
+        result = replace(result, annotation=get_thread(session, user, result.annotation.id))
+    return result
+
+
+def _hold_by_session(session: Session, user: UserRecord, note_id: int, session_id: int) -> None:
+    """Make an anonymised session's contribution the facilitator's and the session's
+    organisation's, so the note's author and organisation name no participant."""
+    owner = session.get(LnSession, session_id)
+    session.execute(
+        Annotation.__table__.update()
+        .where(Annotation.id == note_id)
+        .values(author_id=owner.facilitator_id, organisation_id=owner.organisation_id)
+    )
 
 
 def session_contributions(

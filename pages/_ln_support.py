@@ -18,16 +18,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.anonymise import anonymise_frame, anonymise_text, authority_labels
+from analysis.anonymise import anonymise_frame, anonymise_text
 from components.annotations import KIND_LABELS, STATUS_LABELS
 from components.charts import trend_figure
 from components.panel import panel_caption, symbol_notes
 from data_access import indicators_query as iq
 from data_access import learning_network as ln
-from data_access.models import Area, Organisation
+from data_access.ln_anonymity import authority_mapping
 from data_access.users import UserRecord
 from pages._panel_support import build_view, disclosure_threshold
 
@@ -36,40 +35,6 @@ ILLUSTRATIVE_FOOTER = (
     "Published figures: Department for Education and Office for National Statistics, Open "
     "Government Licence v3.0. Local monthly figures and quotes in the demo are illustrative."
 )
-
-
-def _is_authority(session: Session, code: str) -> bool:
-    area = session.get(Area, code)
-    if area is not None:
-        return area.area_type == "la"
-    kind = session.scalar(select(Organisation.kind).where(Organisation.code == code))
-    return kind == "local_authority"
-
-
-def _name_of(session: Session, code: str) -> str:
-    return ln.participant_names(session, [code])[code]
-
-
-def authority_mapping(session: Session, record: ln.SessionRecord) -> dict[str, str]:
-    """Codes and names of every authority the session touches -> "Authority A" ..."""
-    codes: list[str] = [c for c in record.participants if _is_authority(session, c)]
-    for step in record.steps:
-        if step.kind != "indicator":
-            continue
-        for code in [step.config.get("area"), *(step.config.get("compare") or [])]:
-            if code and code not in iq.FIXED_COMPARATORS and _is_authority(session, code):
-                codes.append(code)
-    unique = list(dict.fromkeys(codes))
-    pairs = [(code, _name_of(session, code)) for code in unique]
-    # An authority's other code (North Yorkshire before 2023) shares its name and label.
-    for code, name in list(pairs):
-        area = session.get(Area, code)
-        if area is not None and area.la_number is not None:
-            for other in session.scalars(
-                select(Area.code).where(Area.la_number == area.la_number, Area.code != code)
-            ):
-                pairs.append((other, name))
-    return authority_labels(pairs)
 
 
 def anonymise_series(series: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
