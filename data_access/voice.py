@@ -50,6 +50,8 @@ from data_access.models import (
     utcnow,
 )
 from data_access.users import UserRecord, write_audit
+from rules.consent import DOWNLOAD_SCOPES
+from rules.files import csv_text
 from rules.ownership import owns_area
 
 SPEAKER_ROLES = ("child", "young_person", "parent_carer", "practitioner", "community")
@@ -302,8 +304,8 @@ def visible_voice_items(
         .where(_scope_condition(user, owner))
         .where(_status_condition(user, moderation))
     )
-    if purpose == "export":
-        query = query.where(VoiceItem.consent_scope == "publication")
+    if purpose == "export":  # a file leaving Chorus: rules.consent
+        query = query.where(VoiceItem.consent_scope.in_(DOWNLOAD_SCOPES))
     query = _apply_filters(
         session,
         query,
@@ -1473,4 +1475,4 @@ def voice_export_csv(frame: pd.DataFrame) -> str:
     out = frame.reindex(columns=columns).copy()
     for column in ("themes", "indicators"):
         out[column] = [";".join(v) if isinstance(v, list) else "" for v in out[column]]
-    return out.to_csv(index=False)
+    return csv_text(out)

@@ -853,7 +853,7 @@ def download_report(_clicks: int | None, job: dict | None):  # type: ignore[no-u
         return no_update
     prepared = PreparedImport.load(folder / "prepared")
     stem = Path(prepared.filename).stem[:80] or "import"
-    return dcc.send_string(prepared.problems.to_csv(), f"{stem}_report.csv")
+    return dcc.send_string(prepared.problems.csv_report(), f"{stem}_report.csv")
 
 
 @callback(

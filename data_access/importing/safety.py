@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,12 @@ import numpy as np
 import pandas as pd
 
 from data_access.importing.distinct import map_distinct
+from rules.files import (  # noqa: F401 - is_formula and neutralise_frame re-exported here
+    FORMULA_PATTERN,
+    is_formula,
+    neutralise_cell,
+    neutralise_frame,
+)
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 500
@@ -44,7 +49,7 @@ _SIGNATURES = (
 # A cell a spreadsheet would run as a formula: starts with = or @ (or a tab or carriage
 # return that hides one), or + / - followed by anything that is not a plain number.
 # A bare "-" is LAIT's symbol for "not available" and "-5.2" is a number: both are fine.
-_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\s*$)(?!\s*\d[\d,]*(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$))")
+_FORMULA = FORMULA_PATTERN
 
 
 class FileRejected(ValueError):
@@ -69,29 +74,9 @@ class FileFacts:
     notes: list[str] = field(default_factory=list)
 
 
-def is_formula(value: object) -> bool:
-    """True for text a spreadsheet would treat as a formula (``=HYPERLINK(...)``, ``@SUM``)."""
-    return isinstance(value, str) and bool(_FORMULA.match(value))
-
-
 def neutralise_formula(value: object) -> object:
-    """Make a cell safe to open in a spreadsheet: formula-like text gets a leading quote.
-
-    Numbers and ordinary text pass through unchanged, so "-5.2" and "-" stay as they are.
-    """
-    if is_formula(value):
-        return "'" + str(value)
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with ``neutralise_formula`` applied to every text cell."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(c) for c in out.columns]
-    return out
+    """Make a cell safe to open in a spreadsheet (the rule is ``rules.files``)."""
+    return neutralise_cell(value)
 
 
 def formula_mask(frame: pd.DataFrame) -> pd.DataFrame:
