@@ -11,12 +11,13 @@ few tags in them.
 
 from __future__ import annotations
 
-import html as html_lib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from dash import dcc, html
+
+from components.figure_text import plot_text
 
 KIND_LABELS: dict[str, str] = {
     "interpretation": "Interpretation",
@@ -69,11 +70,8 @@ def pid(kind: str, panel_id: str) -> dict[str, str]:
 
 
 def _plot_text(text: str, limit: int = 160) -> str:
-    """Short, entity-escaped text for plotly (which reads <b>, <a href> ... in labels)."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return html_lib.escape(text, quote=True)
+    """Short, entity-escaped text for plotly (the one helper: components.figure_text)."""
+    return plot_text(text, limit)
 
 
 def _period_x(periods: Sequence[dict[str, Any]]) -> tuple[dict[str, str], timedelta]:
