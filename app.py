@@ -124,6 +124,13 @@ def create_server(settings: Settings) -> Flask:
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
+    if settings.trusted_proxies:
+        # Behind N proxies: the client's address, scheme and host come from the headers
+        # those proxies set (the rate limit and the audit log need the real address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
