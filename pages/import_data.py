@@ -32,7 +32,7 @@ from data_access.importing.commit import (
     recent_batches,
     rollback_batch,
 )
-from data_access.importing.mappings import list_mappings, load_mapping, save_mapping
+from data_access.importing.mappings import json_problem, list_mappings, load_mapping, save_mapping
 from data_access.importing.pipeline import PreparedImport
 from data_access.importing.safety import FileRejected, inspect_file, read_chunks
 from data_access.importing.service import commit_file, validate_file
@@ -543,8 +543,10 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
         sample = next(read_chunks(facts, 5_000)).frame
     except FileRejected as exc:
         return (job, _message(f"{filename}: {exc.message}", "error"), *nothing[1:])
-    except (ValueError, StopIteration) as exc:
-        return (job, _message(f"{filename} could not be read: {exc}", "error"), *nothing[1:])
+    except (ValueError, StopIteration):
+        # Never the exception's text: it can name a server path or a library's internals.
+        text = f"{filename} could not be read as a table. Check it opens in a spreadsheet."
+        return (job, _message(text, "error"), *nothing[1:])
     info = _message(
         f"{filename}: {facts.size / 1024:,.0f} KB, {len(facts.columns)} columns, about "
         f"{max(facts.line_count - 1, 0):,} rows. " + " ".join(facts.notes)
@@ -676,7 +678,7 @@ def save_mapping_clicked(_clicks: int | None, name: str | None, text: str, fmt: 
     try:
         mapping = json.loads(text or "")
     except json.JSONDecodeError as exc:
-        return _message(f"The mapping is not valid JSON: {exc}", "error")
+        return _message(json_problem(exc), "error")
     if not (name or "").strip():
         return _message("Give the mapping a name first.", "error")
     with get_database().write() as session:
@@ -732,7 +734,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
     try:
         mapping = _mapping_from_text(text)
     except json.JSONDecodeError as exc:
-        return _message(f"The mapping is not valid JSON: {exc}", "error")
+        return _message(json_problem(exc), "error")
     if fmt == "ees" and not (mapping or {}).get("indicators"):
         return _message("Choose at least one indicator column in step 2 first.", "error")
     workdir = folder / "prepared"

@@ -231,7 +231,12 @@ def _inspect_xlsx(path: Path, size: int, max_columns: int) -> FileFacts:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken zip or a workbook openpyxl cannot read
-        raise FileRejected("binary", f"This workbook cannot be read ({exc}).") from exc
+        # The library's text can hold a server path or class names: say it plainly.
+        raise FileRejected(
+            "binary",
+            "This workbook cannot be read: it may be damaged or not really an Excel file. "
+            "Open it in Excel and save it again as .xlsx, or save it as 'CSV UTF-8'.",
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
