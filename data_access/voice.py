@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from analysis.coverage import voice_coverage
 from analysis.personal_details import Finding, find_personal_details, summarise_findings
 from data_access.annotations import visible_note_clause
+from data_access.codebook_owners import record_theme_owner, theme_change_allowed
 from data_access.models import (
     Annotation,
     AnnotationVoiceLink,
@@ -47,6 +48,7 @@ from data_access.models import (
     VoiceItemIndicator,
     VoiceItemTheme,
     VoiceTheme,
+    VoiceThemeOwner,
     utcnow,
 )
 from data_access.users import UserRecord, write_audit
@@ -137,6 +139,12 @@ class VoiceError(ValueError):
 class VoiceNotAllowed(PermissionError):
     """The user's role or organisation does not allow this change (checked again here,
     behind the guard on every callback and route)."""
+
+
+NO_SUCH_ITEM = "There is no such quote in your organisation's library."
+THEME_NOT_YOURS = (
+    "Only admins change the shared codebook; analysts change their own organisation's themes."
+)
 
 
 class PersonalDetailsFound(VoiceError):
@@ -746,9 +754,13 @@ def _replace_links(
 def _moderated_item(session: Session, user: UserRecord, item_id: int, action: str) -> VoiceItem:
     _require_role(user, _ANALYST_ROLES, action)
     item = session.get(VoiceItem, int(item_id))
+    # The same answer for no such item and another organisation's: ids reveal nothing.
     if item is None:
-        raise VoiceError(f"There is no voice item {item_id}.")
-    _require_owner(session, user, item, action)
+        raise VoiceNotAllowed(NO_SUCH_ITEM)
+    try:
+        _require_owner(session, user, item, action)
+    except VoiceNotAllowed:
+        raise VoiceNotAllowed(NO_SUCH_ITEM) from None
     return item
 
 
@@ -976,6 +988,8 @@ def save_theme(
         theme = session.get(VoiceTheme, theme_id)
         if theme is None:
             raise VoiceError(f"There is no theme {theme_id!r}.")
+        if not theme_change_allowed(session, user, theme_id):
+            raise VoiceNotAllowed(THEME_NOT_YOURS)
         action = "codebook.update"
     else:
         new_id = _theme_id(label)
@@ -988,6 +1002,8 @@ def save_theme(
     theme.description = (description or "").strip() or None
     theme.examples = (examples or "").strip() or None
     session.flush()
+    if action == "codebook.create":
+        record_theme_owner(session, user, theme.id)
     write_audit(session, action, user=user, object_type="voice_theme", object_id=theme.id)
     return theme
 
@@ -1000,6 +1016,9 @@ def delete_theme(session: Session, user: UserRecord, theme_id: str) -> None:
     )
     if in_use:
         raise VoiceError(f"The theme is used by {in_use} items; recode them first.")
+    if not theme_change_allowed(session, user, theme_id):
+        raise VoiceNotAllowed(THEME_NOT_YOURS)
+    session.execute(delete(VoiceThemeOwner).where(VoiceThemeOwner.theme_id == theme_id))
     session.execute(delete(VoiceTheme).where(VoiceTheme.id == theme_id))
     write_audit(
         session, "codebook.delete", user=user, object_type="voice_theme", object_id=theme_id

@@ -33,3 +33,21 @@ REFUSED_AREA_MESSAGE = (
     "{count:,} rows were not written: they are local figures for another authority's area. "
     "Only that authority can import its own local figures."
 )
+
+
+def may_change_theme(
+    role: str, organisation_id: int | None, owner_organisation_id: int | None
+) -> bool:
+    """Whether a user may edit or delete a codebook theme.
+
+    The shared codebook (no owner) is everyone's, so only admins change it; a theme an
+    analyst created belongs to their organisation, whose analysts (and any admin) may
+    change it. Any analyst may create a theme (it becomes their organisation's).
+    """
+    if role == "admin":
+        return True
+    return (
+        role == "analyst"
+        and owner_organisation_id is not None
+        and owner_organisation_id == organisation_id
+    )
