@@ -20,6 +20,7 @@ from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
 from components.shell import serve_shell
 from data_access.db import init_database
+from data_access.importing.limits import request_limit_bytes
 from settings import Settings
 
 ROOT = Path(__file__).resolve().parent
@@ -106,7 +107,8 @@ def create_server(settings: Settings) -> Flask:
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_NAME="chorus_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
-        MAX_CONTENT_LENGTH=250 * 1024 * 1024,
+        # Refused before the body is read: the import limit, base64-encoded, plus the form.
+        MAX_CONTENT_LENGTH=request_limit_bytes(settings.import_max_mb),
         # Compression (Dash compress=True) for JSON, scripts and styles, not for HTML pages:
         # those carry the CSRF token beside reflected input (BREACH).
         COMPRESS_MIMETYPES=[

@@ -8,7 +8,6 @@ session storage, so an analyst can leave the page and come back to the same impo
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import shutil
@@ -32,6 +31,7 @@ from data_access.importing.commit import (
     recent_batches,
     rollback_batch,
 )
+from data_access.importing.limits import write_base64_limited
 from data_access.importing.mappings import json_problem, list_mappings, load_mapping, save_mapping
 from data_access.importing.pipeline import PreparedImport
 from data_access.importing.safety import FileRejected, inspect_file, read_chunks
@@ -534,16 +534,17 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     assert folder is not None
     path = folder / f"upload{suffix}"
     _, _, encoded = contents.partition(",")
-    path.write_bytes(base64.b64decode(encoded))
     job = {"token": token, "filename": filename, "format": fmt}
+    max_bytes = _settings().import_max_mb * 1024 * 1024
     try:
-        facts = inspect_file(
-            path, max_bytes=_settings().import_max_mb * 1024 * 1024, allow_xlsx=fmt == "template"
-        )
+        write_base64_limited(encoded, path, max_bytes)
+        facts = inspect_file(path, max_bytes=max_bytes, allow_xlsx=fmt == "template")
         sample = next(read_chunks(facts, 5_000)).frame
     except FileRejected as exc:
+        shutil.rmtree(folder, ignore_errors=True)  # a refused file is not kept
         return (job, _message(f"{filename}: {exc.message}", "error"), *nothing[1:])
     except (ValueError, StopIteration):
+        shutil.rmtree(folder, ignore_errors=True)
         # Never the exception's text: it can name a server path or a library's internals.
         text = f"{filename} could not be read as a table. Check it opens in a spreadsheet."
         return (job, _message(text, "error"), *nothing[1:])

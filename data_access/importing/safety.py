@@ -208,6 +208,9 @@ def inspect_file(
         head = handle.read(8192)
     _reject_signatures(head, allow_xlsx)
     if allow_xlsx and head.startswith(b"PK\x03\x04"):
+        from data_access.importing.limits import check_xlsx_archive
+
+        check_xlsx_archive(path, max_bytes)  # from the zip directory, before parsing
         return _inspect_xlsx(path, size, max_columns)
     encoding = detect_encoding(path)
     notes = []
