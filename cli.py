@@ -181,7 +181,7 @@ def import_data_command(
         _warm_cache()
     if report_path:
         with open(report_path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(prepared.problems.to_csv())
+            handle.write(prepared.problems.csv_report())
     if prepared.problems.counts:
         click.echo(prepared.problems.grouped().to_string(index=False))
     if prepared.problems.has_errors or result.status == "rejected":
