@@ -33,20 +33,20 @@ run: install
 	@echo "Chorus is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server
 
-# The whole suite: lint, then everything on SQLite (data_access on PostgreSQL too),
+# The whole suite: lint (ruff and the mypy type check), then everything on SQLite (data_access on PostgreSQL too),
 # then the app-level integration and security tests again with the app on PostgreSQL.
-test: install browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/pytest -p no:cacheprovider
-	CHORUS_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider tests/integration tests/security
+test: lint browser
+	$(BIN)/pytest -p no:cacheprovider --durations=15
+	CHORUS_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider --durations=15 tests/integration tests/security
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not browser" -x
 
+# Types: strict on analysis/ and the view service (see [tool.mypy] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -6,19 +6,32 @@ import os
 import threading
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
-from dash import Dash
+from dash import Dash, html
 from dash.fingerprint import check_fingerprint
-from flask import Flask, Request, Response, jsonify, request
+from flask import Flask, Request, Response, has_request_context, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.security import safe_join
 
-from api import init_api
+from api import annotations as api_annotations
+from api import observations as api_observations
+from api import voice as api_voice
 from auth import init_auth
+from auth.csrf import csrf_token
 from auth.hardening import prepare_cache_dir
 from auth.headers import use_dash_script_hashes
 from auth.permissions import PermissionDenied
-from components.shell import serve_shell
+from components.shell import (
+    PRESENT_PATH,
+    anonymous_shell,
+    nav_links,
+    page_shell,
+    present_shell,
+)
+from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
 from data_access.importing.limits import request_limit_bytes
 from settings import Settings
@@ -92,7 +105,7 @@ class StaticCompressionCache:
             self._data[key] = value
 
 
-def _permission_denied(error: PermissionDenied):  # type: ignore[no-untyped-def]
+def _permission_denied(error: PermissionDenied) -> ResponseReturnValue:
     status = 401 if error.reason == "login required" else 403
     return jsonify({"error": "You do not have permission to do that."}), status
 
@@ -126,6 +139,7 @@ def create_server(settings: Settings) -> Flask:
         TESTING=settings.env == "test",
     )
     server.extensions["chorus_settings"] = settings
+    use_cache_settings(settings)
     if settings.trusted_proxies:
         # Behind N proxies: the client's address, scheme and host come from the headers
         # those proxies set (the rate limit and the audit log need the real address).
@@ -136,7 +150,9 @@ def create_server(settings: Settings) -> Flask:
     prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
-    init_api(server)
+    # The API's collections, each its own blueprint under /api/v1.
+    for blueprint in (api_observations.blueprint, api_voice.blueprint, api_annotations.blueprint):
+        server.register_blueprint(blueprint)
     server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.after_request
@@ -154,7 +170,7 @@ def create_server(settings: Settings) -> Flask:
         return response
 
     @server.get("/health")
-    def health():  # type: ignore[no-untyped-def]
+    def health() -> ResponseReturnValue:
         ok = server.extensions["chorus_db"].ping()
         return jsonify({"status": "ok" if ok else "degraded"}), 200 if ok else 503
 
@@ -164,7 +180,7 @@ def create_server(settings: Settings) -> Flask:
     return server
 
 
-def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
+def background_manager(settings: Settings) -> dash.CeleryManager | dash.DiskcacheManager:
     """Runs long callbacks (imports) off the request: Celery on Redis when REDIS_URL is set
     (workers on any machine; start one with `celery -A app:celery_app worker`), else
     subprocesses with a disk cache under CACHE_DIR (one machine)."""
@@ -181,6 +197,40 @@ def background_manager(settings: Settings):  # type: ignore[no-untyped-def]
     cache_dir = Path(settings.cache_dir) / "background"
     cache_dir.mkdir(parents=True, exist_ok=True)
     return dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+
+
+def _is_present_request() -> bool:
+    # Dash fetches the layout from the page itself, so the page's path is the referrer
+    # (the Referrer-Policy is same-origin).
+    return urlsplit(request.referrer or "").path.startswith(PRESENT_PATH)
+
+
+def serve_shell() -> html.Div:
+    """Dash layout function: the shell for the logged-in user of this request."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return anonymous_shell()
+    if _is_present_request():
+        return present_shell()
+    record = current_user.record
+    return page_shell(
+        user_name=record.display_name,
+        role=record.role,
+        organisation_name=record.organisation_name,
+        csrf_token=csrf_token(),
+        links=nav_links(dash.page_registry.values()),
+        content=dash.page_container,
+    )
+
+
+def register_panel_callbacks(app: Dash) -> None:
+    """The callbacks every indicator panel uses (its views, and its notes and quotes),
+    declared beside the panel's support code and registered here explicitly. Imported
+    here, once the app exists: page modules register pages when imported."""
+    from pages._panel_support import panel_callbacks
+    from pages.annotation_callbacks import annotation_callbacks
+
+    panel_callbacks.register(app)
+    annotation_callbacks.register(app)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -206,6 +256,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         background_callback_manager=background_manager(settings),
         hooks=RENDERER_HOOKS,
     )
+    register_panel_callbacks(app)
     app.index_string = INDEX_STRING.replace("{%css%}", "{%css%}\n" + early_script_links(app))
     # The CSP allows Dash's inline scripts by hash (the renderer start-up and any
     # clientside callbacks) and no other inline script.

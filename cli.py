@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from data_access.db import get_database
+from data_access.db import Session, get_database
+from settings import Settings
+
+if TYPE_CHECKING:
+    from data_access.demo import DemoLogin
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     return current_app.extensions["chorus_settings"]
 
 
@@ -25,7 +31,7 @@ def init_db_command() -> None:
     click.echo("Database is up to date.")
 
 
-def print_logins(logins) -> None:  # type: ignore[no-untyped-def]
+def print_logins(logins: Sequence[DemoLogin]) -> None:
     click.echo("\nDemo logins (shown once; only hashes are stored):")
     click.echo(f"  {'username':<26} {'password':<22} {'role':<13} organisation")
     for login in logins:
@@ -192,16 +198,17 @@ def import_data_command(
 def _warm_cache() -> None:
     import time
 
-    from pages._panel_support import warm_areas_in_use
+    from data_access.views import warm_areas_in_use
 
     started = time.perf_counter()
-    warmed = warm_areas_in_use()
+    with get_database().read() as session:
+        warmed = warm_areas_in_use(session, _settings().disclosure_threshold)
     if warmed is None:
         click.echo("The cache is off (CHORUS_CACHE=off): nothing to warm.")
         return
     panels, areas, maps = warmed
     click.echo(
-        f"Cache warmed: {panels:,} panels for {areas} authorities and the Explore maps of "
+        f"Cache warmed: {panels:,} panel views for {areas} authorities and the Explore maps of "
         f"{maps} indicators in {time.perf_counter() - started:.1f} s."
     )
 
@@ -239,7 +246,7 @@ def export_data_command(indicator: str, areas: tuple[str, ...], out_path: str) -
     click.echo(f"Wrote {len(frame):,} rows to {out_path}.")
 
 
-def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
+def _user_id(session: Session, username: str) -> int:
     from data_access.users import user_by_username
 
     record = user_by_username(session, username)
@@ -332,7 +339,7 @@ def apply_retention_command(audit_days: int | None, voice_days_past_review: int 
 @click.option("--journey", default="early_help", show_default=True, help="Journey name.")
 def import_journeys_command(path: str, area_code: str | None, journey: str) -> None:
     """Load journey counts (cohort, step, next_step, breakdown, breakdown_value, count)."""
-    from data_access.importers.journeys import JourneyImportError
+    from data_access.importing.journeys import JourneyImportError
     from data_access.journeys import import_journey_file
 
     refused: JourneyImportError | None = None

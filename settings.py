@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
 ENVIRONMENTS = ("development", "test", "production")
+# The key under which the app factory keeps its Settings in ``Flask.extensions``.
+APP_EXTENSION = "chorus_settings"
 
 
 class SettingsError(RuntimeError):
@@ -151,3 +153,20 @@ def _development_secret(instance_dir: Path) -> str:
         return path.read_text().strip()
     except OSError:
         return secrets.token_hex(32)
+
+
+def current() -> Settings:
+    """The settings in force: the running app's inside a Flask app context, else the
+    environment's (the command line outside the app, scripts, unit tests).
+
+    The one accessor for code below the app factory; nothing else reads the environment.
+    Flask is imported here only when installed and in use, so settings stays importable by
+    the Flask-free layers (rules/, data_access/).
+    """
+    try:
+        from flask import current_app, has_app_context
+    except ImportError:  # pragma: no cover - flask is a dependency of the app
+        return Settings.from_env()
+    if has_app_context() and APP_EXTENSION in current_app.extensions:
+        return current_app.extensions[APP_EXTENSION]  # type: ignore[no-any-return]
+    return Settings.from_env()

@@ -84,7 +84,9 @@ def aggregate_group(
     out.loc[~out["complete"], ["numerator", "denominator"]] = np.nan
     out = _add_value_and_interval(out, unit)
     # Object dtype keeps None (no symbol) as None rather than a missing-string marker.
-    out["status"] = pd.Series(np.where(out["complete"], None, "x"), index=out.index, dtype=object)
+    out["status"] = pd.Series(
+        [None if complete else "x" for complete in out["complete"]], index=out.index, dtype=object
+    )
     out["area_code"] = group_code
     out["area_name"] = group_name
     return out[OUTPUT_COLUMNS]

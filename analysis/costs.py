@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -314,3 +315,25 @@ def correlation_summary(
         f"Pearson's r = {r:.2f}). {caution}"
     )
     return CorrelationSummary(n, r, float(pearson.pvalue), rho, float(spearman.pvalue), statement)
+
+
+# Too few children for a per-child figure to compare with anyone else's.
+EXCLUDED_AREAS = {"E09000001": "City of London", "E06000053": "Isles of Scilly"}
+# GSS prefixes of upper-tier local authorities: unitaries, metropolitan districts, London
+# boroughs and counties.
+AUTHORITY_PREFIXES = ("E06", "E08", "E09", "E10")
+
+
+def is_comparable_authority(code: str) -> bool:
+    """An upper-tier local authority whose spend per child can be compared with others'."""
+    return code[:3] in AUTHORITY_PREFIXES and code not in EXCLUDED_AREAS
+
+
+def financial_year_start(label: str) -> date:
+    """1 April of a financial year labelled like "2024-25"."""
+    return date(int(label[:4]), 4, 1)
+
+
+def financial_year_end(start: date) -> date:
+    """31 March after a financial year's ``start``."""
+    return date(start.year + 1, 3, 31)

@@ -82,7 +82,8 @@ def _has_no_number_symbol(status: pd.Series) -> np.ndarray:
     codes, symbols = pd.factorize(status)
     flags = [isinstance(s, str) and s.strip() in NO_NUMBER_SYMBOLS for s in symbols]
     # Missing statuses get code -1, which picks the trailing False.
-    return np.array([*flags, False], dtype=bool)[codes]
+    known: np.ndarray = np.array([*flags, False], dtype=bool)[codes]
+    return known
 
 
 class _SuppressionState:
@@ -144,7 +145,8 @@ class _SuppressionState:
         self.denominator[positions] = np.nan
 
     def denominator_is_hidden(self) -> np.ndarray:
-        return np.isnan(self.denominator) & self.denominator_known
+        hidden: np.ndarray = np.isnan(self.denominator) & self.denominator_known
+        return hidden
 
     def apply_secondary(self, groups: _BreakdownGroups) -> None:
         """Suppress extra cells until no breakdown has exactly one hidden cell."""

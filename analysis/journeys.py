@@ -28,7 +28,7 @@ cells that add up to 2 must both be 1. The threshold is a setting for that reaso
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -511,7 +511,9 @@ class _Protector:
         vector = self.fine.vector(_table(totals, cohort, TOTAL))
         return vector, protect_linked_cells(vector, self.fine.relations(0), self.threshold)
 
-    def _months_and_season(self, cohorts: list[date]):  # type: ignore[no-untyped-def]
+    def _months_and_season(
+        self, cohorts: list[date]
+    ) -> tuple[np.ndarray, list[Relation], np.ndarray, np.ndarray]:
         """Cells, relations and fixed pattern of the months' tables and their sum."""
         months = [self.month_total(c) for c in cohorts]
         n = len(months)
@@ -968,7 +970,10 @@ def align_cohorts(
     return pd.DataFrame(rows)
 
 
-def _fsm_gap(here: pd.DataFrame, newcombe_difference) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _fsm_gap(
+    here: pd.DataFrame,
+    newcombe_difference: Callable[..., tuple[float, float, float]],
+) -> dict[str, object]:
     fsm = here[here["breakdown"] == "fsm"].set_index("breakdown_value")
     if not {"eligible", "not_eligible"} <= set(fsm.index):
         return {"gap_note": "No figure by free school meals for this year."}

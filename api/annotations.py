@@ -11,15 +11,19 @@ same visibility filter the pages and exports use.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
 from data_access.annotations import AnnotationFilters, list_annotations
 from data_access.db import get_database
+
+blueprint = Blueprint("api_annotations", __name__, url_prefix=URL_PREFIX)
 
 API_FIELDS = [
     "id",
@@ -95,9 +99,9 @@ def api_item(record: dict) -> dict:
     return out
 
 
-@blueprint.get("/annotations")
+@blueprint.get("/annotations", endpoint="annotations")
 @guarded("read")
-def annotations():  # type: ignore[no-untyped-def]
+def annotation_list() -> ResponseReturnValue:
     """Notes the caller may see, open questions first, in the {"data", "next"} envelope."""
     limit = _int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT) or DEFAULT_LIMIT
     offset = _int_arg("offset", 0)
@@ -128,7 +132,7 @@ def annotations():  # type: ignore[no-untyped-def]
         )
     next_url = None
     if more:
-        args = request.args.to_dict()
+        args: dict[str, Any] = request.args.to_dict()
         args.update(offset=str(offset + limit), limit=str(limit))
-        next_url = url_for("api_v1.annotations", **args)
+        next_url = url_for("api_annotations.annotations", **args)
     return jsonify({"data": [api_item(n) for n in notes], "next": next_url})

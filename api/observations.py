@@ -24,16 +24,18 @@ from typing import Any
 
 import orjson
 import pandas as pd
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.permissions import guarded
 from data_access import indicators_query as iq
-from data_access.cache import cached_json
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
 from rules.files import csv_text
+
+blueprint = Blueprint("api_observations", __name__, url_prefix=URL_PREFIX)
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
@@ -124,7 +126,7 @@ def _records_envelope(
     page = records[offset : offset + limit]
     next_url = None
     if offset + limit < len(records):
-        args = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
+        args: dict[str, Any] = {**request.args.to_dict(), "offset": offset + limit, "limit": limit}
         next_url = url_for(endpoint, _external=True, **args)
     if request.args.get("format") == "csv":
         frame = pd.DataFrame(page, columns=columns)
@@ -148,7 +150,7 @@ def _csv_frame(page: pd.DataFrame) -> pd.DataFrame:
 
 @blueprint.get("/indicators")
 @guarded("read")
-def indicators():  # type: ignore[no-untyped-def]
+def indicators() -> ResponseReturnValue:
     """The indicator catalogue (``INDICATOR_COLUMNS``), paginated."""
     try:
         limit, offset = _paging()
@@ -158,12 +160,12 @@ def indicators():  # type: ignore[no-untyped-def]
         catalogue = indicator_catalogue(session)
     catalogue = catalogue.reindex(columns=INDICATOR_COLUMNS)
     catalogue["illustrative"] = catalogue["illustrative"].astype(bool)
-    return _envelope(catalogue, limit, offset, "api_v1.indicators")
+    return _envelope(catalogue, limit, offset, "api_observations.indicators")
 
 
 @blueprint.get("/observations")
 @guarded("read")
-def observations():  # type: ignore[no-untyped-def]
+def observations() -> ResponseReturnValue:
     """Observations with intervals, England verdicts and disclosure control, paginated."""
     indicator_id = request.args.get("indicator", "").strip()
     if not indicator_id:
@@ -179,20 +181,16 @@ def observations():  # type: ignore[no-untyped-def]
         indicator = iq.indicator_record(session, indicator_id)
         if indicator is None:
             return _error(f"unknown indicator {indicator_id!r}", 404)
-        # The whole answer (every page) is memoised under the data version: paging through
-        # it, or many users asking for the same slice, reads and suppresses it once.
-        key = (indicator_id, areas, breakdown, str(period_from), str(period_to), threshold)
-        records = cached_json(
-            "api-observations",
-            key,
-            lambda: _json_safe(
-                iq.api_observation_rows(
-                    session, indicator, areas, breakdown, period_from, period_to, threshold
-                )
-            ),
-            session=session,
+        # The observations come through their cache (data_access.observations); the
+        # suppression and rounding are redone for each page asked for.
+        records = _json_safe(
+            iq.api_observation_rows(
+                session, indicator, areas, breakdown, period_from, period_to, threshold
+            )
         )
-    return _records_envelope(records, iq.API_COLUMNS, limit, offset, "api_v1.observations")
+    return _records_envelope(
+        records, iq.API_COLUMNS, limit, offset, "api_observations.observations"
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -244,7 +242,7 @@ def _signed_area(ring: list) -> float:
 
 @blueprint.get("/boundaries/utla.geojson")
 @guarded(None, reason="public boundary file (OGL); no organisation data")
-def boundaries():  # type: ignore[no-untyped-def]
+def boundaries() -> ResponseReturnValue:
     """Upper-tier local authority boundaries for the Explore map (cached by the browser)."""
     response = Response(boundaries_geojson(), mimetype="application/geo+json")
     response.headers["Cache-Control"] = "private, max-age=86400"

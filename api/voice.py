@@ -10,15 +10,19 @@ paging with ``limit`` (default 100, at most 1000) and ``offset``. Every item com
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
-from api import blueprint
+from api import URL_PREFIX
 from auth.current import current_record
 from auth.permissions import guarded
 from data_access.db import get_database
 from data_access.voice import visible_voice_items
 from rules.files import csv_text
+
+blueprint = Blueprint("api_voice", __name__, url_prefix=URL_PREFIX)
 
 API_COLUMNS = [
     "id",
@@ -86,7 +90,7 @@ def _csv(rows: list[dict]) -> Response:
 
 @blueprint.get("/voice")
 @guarded("read")
-def voice_items():  # type: ignore[no-untyped-def]
+def voice_items() -> ResponseReturnValue:
     """Voice items the caller may see, newest first, in the {"data", "next"} envelope."""
     limit = _int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT) or DEFAULT_LIMIT
     offset = _int_arg("offset", 0)
@@ -117,7 +121,7 @@ def voice_items():  # type: ignore[no-untyped-def]
     total = frame.attrs.get("total", len(rows))
     next_url = None
     if offset + limit < total:
-        args = request.args.to_dict(flat=False)
+        args: dict[str, Any] = request.args.to_dict(flat=False)
         args.update({"offset": [str(offset + limit)], "limit": [str(limit)]})
-        next_url = url_for("api_v1.voice_items", _external=False, **args)
+        next_url = url_for("api_voice.voice_items", _external=False, **args)
     return jsonify({"data": rows, "next": next_url})

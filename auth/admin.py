@@ -13,7 +13,8 @@ from auth.passwords import generate_password, hash_password
 from auth.permissions import PermissionDenied, check_same_organisation
 from auth.policy import password_problems
 from data_access import users as repo
-from data_access.users import ROLES, UserRecord
+from data_access.users import UserRecord
+from rules.roles import ADMIN, ROLES
 
 USERNAME_MAX = 150
 
@@ -114,7 +115,7 @@ def change_role(
     target = _target(session, actor, user_id, "users.manage")
     if role not in ROLES:
         raise AdminError(f"Role must be one of {', '.join(ROLES)}.")
-    if actor is not None and target.id == actor.id and role != "admin":
+    if actor is not None and target.id == actor.id and role != ADMIN:
         raise AdminError("You cannot remove your own admin role; ask another admin.")
     repo.set_role(session, user_id, role)
     _audit(session, actor, "user.role", user_id, address, {"from": target.role, "to": role})

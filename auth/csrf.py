@@ -14,7 +14,9 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Request, Response, current_app, jsonify, request, session
+from flask import Request, Response, jsonify, request, session
+
+import settings as chorus_settings
 
 SESSION_KEY = "csrf_token"
 COOKIE_NAME = "_csrf_token"  # Dash's default csrf_token_name
@@ -98,7 +100,7 @@ def set_csrf_cookie(response: Response) -> Response:
         return response
     token = csrf_token()
     if request.cookies.get(COOKIE_NAME) != token:
-        settings = current_app.extensions["chorus_settings"]
+        settings = chorus_settings.current()
         response.set_cookie(
             COOKIE_NAME,
             token,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_login import UserMixin, current_user
 
-from data_access.users import ROLES, UserRecord
-
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+from data_access.users import UserRecord
+from rules.roles import is_at_least
 
 
 class CurrentUser(UserMixin):
@@ -28,7 +27,7 @@ class CurrentUser(UserMixin):
 
     def has_role(self, minimum: str) -> bool:
         """True when the user's role is at least ``minimum`` (viewer < practitioner < ...)."""
-        return ROLE_RANK[self.record.role] >= ROLE_RANK[minimum]
+        return is_at_least(self.record.role, minimum)
 
 
 def current_record() -> UserRecord | None:

@@ -1,7 +1,8 @@
 """One permission check for every write and every sensitive read.
 
 Callbacks, Flask routes and the API all call :func:`check` (directly or through
-:func:`guarded`), so the rules live here and nowhere else. A refusal is audited.
+:func:`guarded`), so the checks live here and nowhere else; the roles and the smallest role
+each action needs are defined once in ``rules.roles``. A refusal is audited.
 """
 
 from __future__ import annotations
@@ -10,27 +11,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from auth.current import ROLE_RANK, current_record
+from auth.current import current_record
 from data_access.users import UserRecord
-
-# The smallest role allowed to do each action. "read" covers organisation data.
-PERMISSIONS: dict[str, str] = {
-    "read": "viewer",
-    "annotation.write": "practitioner",
-    "annotation.moderate": "analyst",
-    "voice.write": "practitioner",
-    "voice.approve": "analyst",
-    "voice.false_alarm": "analyst",
-    "codebook.edit": "analyst",
-    "catalogue.edit": "analyst",
-    "data.import": "analyst",
-    "data.export": "viewer",
-    "costs.edit": "analyst",
-    "session.facilitate": "analyst",
-    "users.manage": "admin",
-    "audit.read": "admin",
-    "settings.edit": "admin",
-}
+from rules.roles import PERMISSIONS, role_may
 
 
 class PermissionDenied(Exception):
@@ -46,8 +29,7 @@ def allowed(user: UserRecord | None, action: str) -> bool:
     """True when ``user`` holds at least the role the action needs."""
     if user is None or not user.active:
         return False
-    minimum = PERMISSIONS[action]
-    return ROLE_RANK[user.role] >= ROLE_RANK[minimum]
+    return role_may(user.role, action)
 
 
 def check(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+import settings as chorus_settings
 from auth import clock
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,6 @@ def current_limiter() -> LoginLimiter:
 
     limiter = current_app.extensions.get("chorus_login_limiter")
     if limiter is None:
-        limiter = limiter_for(current_app.extensions["chorus_settings"])
+        limiter = limiter_for(chorus_settings.current())
         current_app.extensions["chorus_login_limiter"] = limiter
     return limiter

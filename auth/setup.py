@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, jsonify, redirect, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 
+import settings as chorus_settings
 from auth import clock
 from auth.csrf import refuse_cross_site_requests, rotate_csrf_token, set_csrf_cookie
 from auth.current import CurrentUser
@@ -88,9 +89,8 @@ def _session_still_fresh() -> bool:
 
 
 def session_settings() -> dict[str, int]:
-    from flask import current_app
 
-    chorus = current_app.extensions["chorus_settings"]
+    chorus = chorus_settings.current()
     return {
         "idle_seconds": chorus.session_idle_minutes * 60,
         "absolute_seconds": chorus.session_absolute_hours * 3600,

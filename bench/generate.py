@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from data_access.importers.canonical import annual_period, month_period
-from data_access.reference import ENGLAND
+from data_access.importing.canonical import annual_period, month_period
+from rules.areas import ENGLAND
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "instance" / "bench"

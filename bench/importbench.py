@@ -3,7 +3,7 @@
 ``write_lait_file`` makes the file (synthetic Short Descs mapped to the benchmark's
 indicators and breakdown cells, every area, ten years); ``run_import`` imports it into a
 fresh scratch database with the project's importer (data_access.importing's pipeline when
-present, else data_access.importers.lait) and reports seconds, rows and peak memory.
+present, else data_access.importing.lait) and reports seconds, rows and peak memory.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def _import_with_pipeline(url: str, path: Path, mapping: dict) -> dict:
 
 def _import_with_legacy(url: str, path: Path, mapping: dict) -> dict:
     from data_access.db import Database
-    from data_access.importers.lait import lait_to_canonical, read_lait_long
+    from data_access.importing.lait import lait_to_canonical, read_lait_long
     from data_access.observations import bump_data_version, insert_observations
     from data_access.reference import code_aliases, la_number_to_code
 
@@ -143,7 +143,7 @@ def _import_with_legacy(url: str, path: Path, mapping: dict) -> dict:
         rows = insert_observations(session, canonical)
         bump_data_version(session)
     database.dispose()
-    return {"importer": "data_access.importers.lait + insert_observations", "rows": rows}
+    return {"importer": "data_access.importing.lait + insert_observations", "rows": rows}
 
 
 def child_main(argv: list[str]) -> None:

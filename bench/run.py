@@ -53,9 +53,9 @@ from bench.harness import (
     summary,
     wire_size,
 )
+from rules.areas import ENGLAND
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-ENGLAND = "E92000001"
 
 
 # --- what the pages ask for ------------------------------------------------------------------

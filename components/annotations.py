@@ -18,6 +18,7 @@ from typing import Any
 from dash import dcc, html
 
 from components.figure_text import plot_text
+from rules.labels import VISIBILITY_LABELS
 
 KIND_LABELS: dict[str, str] = {
     "interpretation": "Interpretation",
@@ -25,11 +26,6 @@ KIND_LABELS: dict[str, str] = {
     "data_quality": "Data quality",
     "question": "Question",
     "action": "Action",
-}
-VISIBILITY_LABELS: dict[str, str] = {
-    "private": "Only me",
-    "organisation": "My organisation",
-    "learning_network": "Learning Network",
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "resolved": "Resolved"}
 

@@ -17,6 +17,7 @@ from dash import html
 
 from components.charts import FONT, GREY, NAVY, ORANGE, PLUM, TEAL, TEXT
 from components.figure_text import plot_text, plot_texts
+from rules.disclosure import DEFAULT_THRESHOLD
 
 SUPPRESSED_TEXT = "c (suppressed: a small number)"
 # Closure and outcome colours; the labels say the same thing in words.
@@ -59,7 +60,7 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 
 def sankey_figure(
-    flows: pd.DataFrame, steps: pd.DataFrame, title: str, threshold: int = 5
+    flows: pd.DataFrame, steps: pd.DataFrame, title: str, threshold: int = DEFAULT_THRESHOLD
 ) -> go.Figure:
     """A Sankey of protected flows.
 

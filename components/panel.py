@@ -13,15 +13,9 @@ Contract used by other features (do not change without telling them):
 - ``html.Div(id={"type": "voice-slot", "index": panel_id})``: empty, under a "What people
   say" heading.
 
-The panel receives its data (a ``view`` dict built by the page from
-``data_access.indicators_query``); it never queries the database.
-
-``view`` keys: ``series`` (DataFrame of ``SERIES_COLUMNS``), ``comparisons`` (list of
-dicts from ``latest_comparisons``), ``counted_point`` (dict or None), ``trend`` (a
-``TREND_RESULTS`` word), ``breakdown_summary`` (dict from ``breakdown_summary``),
-``breakdown_options`` (list of dimensions), ``comparator_options`` (``[{"label",
-"value"}]``), ``period_options`` (``[{"label", "start", "end"}]`` for every period the
-area has).
+The panel receives its data (an ``analysis.panel_view.PanelView`` built by the view
+service, ``data_access.views.build_panel_view``, and the ``IndicatorRecord`` inside it);
+it never queries the database.
 """
 
 from __future__ import annotations
@@ -29,9 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from analysis import describe_trend
+from analysis.panel_view import IndicatorRecord, PanelView
 from components.charts import breakdown_figure, group_label, trend_figure
 from components.formatting import clean_status, format_value, short_value
 from components.tables import groups_table, series_table
@@ -91,11 +87,11 @@ def comparison_phrase(comparison: dict[str, Any], unit: str) -> str:
     return phrase
 
 
-def panel_caption(indicator: dict[str, Any], area_name: str, view: dict[str, Any]) -> str:
+def panel_caption(indicator: IndicatorRecord, area_name: str, view: PanelView) -> str:
     """What the chart shows, in words: the latest figure, its comparisons and the trend."""
-    series: pd.DataFrame = view["series"]
-    unit, polarity = indicator["unit"], indicator["polarity"]
-    title = indicator["title"]
+    series = view.series
+    unit, polarity = indicator.unit, indicator.polarity
+    title = indicator.title
     area = series[(series["series_key"] == "area") & series["value"].notna()]
     if area.empty:
         return f"There are no figures for {area_name} for {title.lower()} in the chosen period."
@@ -112,14 +108,14 @@ def panel_caption(indicator: dict[str, Any], area_name: str, view: dict[str, Any
     sentence = f"In {latest['period_label']}, {area_name}: {_value_text(latest['value'], unit)}"
     if pd.notna(latest["lower_ci"]):
         sentence += f" (95% interval {latest['lower_ci']:.1f} to {latest['upper_ci']:.1f})"
-    comparisons = view.get("comparisons") or []
+    comparisons = view.comparisons
     if comparisons:
         sentence += "; " + "; ".join(comparison_phrase(c, unit) for c in comparisons)
     sentences.append(sentence + ".")
-    counted = view.get("counted_point")
+    counted = view.counted_point
     if counted and counted["period_label"] != latest["period_label"]:
         sentences.append(_counted_sentence(counted, area_name, unit))
-    trend = view.get("trend") or "cannot be calculated"
+    trend = view.trend or "cannot be calculated"
     sentences.append(f"Recent trend: {describe_trend(trend, polarity)}.")
     return " ".join(sentences)
 
@@ -143,9 +139,9 @@ def _counted_sentence(counted: dict[str, Any], area_name: str, unit: str) -> str
 
 
 def _breakdown_caption(
-    indicator: dict[str, Any], area_name: str, view: dict[str, Any], first: str, last: str
+    indicator: IndicatorRecord, area_name: str, view: PanelView, first: str, last: str
 ) -> str:
-    series: pd.DataFrame = view["series"]
+    series = view.series
     dimension = series["breakdown"].iloc[0]
     groups = [
         group_label(g)
@@ -153,15 +149,15 @@ def _breakdown_caption(
     ]
     name = BREAKDOWN_NAMES.get(dimension, dimension).lower()
     text = (
-        f"The chart shows {indicator['title'][0].lower() + indicator['title'][1:]} in "
+        f"The chart shows {indicator.title[0].lower() + indicator.title[1:]} in "
         f"{area_name} by {name} ({_join(groups)}), {first} to {last}"
     )
     if (series["series_key"] == "england").any():
         text += ", with England's groups as dotted lines"
     text += "."
-    gap = (view.get("breakdown_summary") or {}).get("gap")
-    if gap:
-        text += " " + gap_sentence(gap, view["breakdown_summary"]["period_label"])
+    summary = view.breakdown_summary
+    if summary is not None and summary.gap:
+        text += " " + gap_sentence(summary.gap, summary.period_label)
     return text
 
 
@@ -224,33 +220,31 @@ def _iso(value: object) -> str | None:
 
 
 def breakdown_children(
-    indicator: dict[str, Any], view: dict[str, Any], with_chart: bool = True
-) -> list:
+    indicator: IndicatorRecord, view: PanelView, with_chart: bool = True
+) -> list[Any]:
     """Breakdown tab: groups with intervals, the gap, suppressed groups, who is missing.
 
     ``with_chart=False`` leaves the dot chart out (pages draw it when the tab is opened,
     so a page of panels does not draw charts nobody has looked at yet).
     """
-    summary = view.get("breakdown_summary") or {}
-    groups = summary.get("groups")
-    unit = indicator["unit"]
-    if groups is None or len(groups) == 0:
+    summary = view.breakdown_summary
+    groups = None if summary is None else summary.groups
+    unit = indicator.unit
+    if summary is None or groups is None or len(groups) == 0:
         return [
             html.P(
                 "Choose a breakdown above (for example free school meals or ethnicity) to see "
                 "the groups. This indicator has: "
                 + ", ".join(
-                    BREAKDOWN_NAMES.get(b, b)
-                    for b in view.get("breakdown_options", [])
-                    if b != "total"
+                    BREAKDOWN_NAMES.get(b, b) for b in view.breakdown_options if b != "total"
                 )
-                if len(view.get("breakdown_options", [])) > 1
+                if len(view.breakdown_options) > 1
                 else "This indicator is not published by group."
             )
         ]
-    dimension = BREAKDOWN_NAMES.get(summary["breakdown"], summary["breakdown"])
-    period = summary["period_label"]
-    children: list = [html.H3(f"{dimension}, {period}", className="panel-subheading")]
+    dimension = BREAKDOWN_NAMES.get(summary.breakdown, summary.breakdown)
+    period = summary.period_label
+    children: list[Any] = [html.H3(f"{dimension}, {period}", className="panel-subheading")]
     if with_chart:
         children.append(
             dcc.Graph(
@@ -259,8 +253,7 @@ def breakdown_children(
                 className="panel-breakdown-graph",
             )
         )
-    for key in ("gap", "counted_gap"):
-        gap = summary.get(key)
+    for gap in (summary.gap, summary.counted_gap):
         if gap:
             children.append(html.P(gap_sentence(gap, period), className="panel-gap"))
     suppressed = [
@@ -277,7 +270,7 @@ def breakdown_children(
                 className="panel-suppressed",
             )
         )
-    share = summary.get("unknown_share")
+    share = summary.unknown_share
     if share is not None:
         children.append(
             html.P(
@@ -297,41 +290,41 @@ def breakdown_children(
     return children
 
 
-def about_children(indicator: dict[str, Any]) -> list:
+def about_children(indicator: IndicatorRecord) -> list[Any]:
     """About tab: definition, source, publisher, polarity, frequency, caveats, methods."""
 
     def item(term: str, text: object) -> list:
         return [html.Dt(term), html.Dd(str(text) if text not in (None, "") else "Not stated")]
 
-    publisher = indicator.get("publisher_url")
-    source: Any = indicator.get("source") or "Not stated"
+    publisher = indicator.publisher_url
+    source: Any = indicator.source or "Not stated"
     entries = [
-        *item("Definition", indicator.get("definition")),
+        *item("Definition", indicator.definition),
         html.Dt("Source"),
         html.Dd(
             [source, " ", html.A("Publisher's page", href=publisher, rel="noopener")]
             if publisher
             else source
         ),
-        *item("Polarity", POLARITY_TEXT.get(indicator.get("polarity"), indicator.get("polarity"))),
-        *item("Frequency", str(indicator.get("frequency", "")).replace("_", " ")),
-        *item("Caveats", indicator.get("caveats")),
-        *item("Who is missing", indicator.get("who_is_missing")),
-        *item("Last update", indicator.get("last_update")),
-        *item("Next update", indicator.get("next_update")),
+        *item("Polarity", POLARITY_TEXT.get(indicator.polarity, indicator.polarity)),
+        *item("Frequency", str(indicator.frequency or "").replace("_", " ")),
+        *item("Caveats", indicator.caveats),
+        *item("Who is missing", indicator.who_is_missing),
+        *item("Last update", indicator.last_update),
+        *item("Next update", indicator.next_update),
         *item(
             "Method",
-            f"Intervals: {indicator.get('ci_method') or 'none'} (95%). Comparisons test the "
+            f"Intervals: {indicator.ci_method or 'none'} (95%). Comparisons test the "
             "benchmark against the area's interval; without counts there is no interval and "
             "the figure is not compared. Recent trend: chi-squared test for trend over the "
             "last five periods with counts, at 99.8%. Statistical neighbours: mean of the "
             "neighbours with a figure. Groups of authorities: numerators and denominators "
             "summed.",
         ),
-        *item("Disclosure control", indicator.get("disclosure_rule")),
+        *item("Disclosure control", indicator.disclosure_rule),
     ]
     children: list = [html.Dl(entries, className="panel-about")]
-    if indicator.get("illustrative"):
+    if indicator.illustrative:
         children.insert(
             0,
             html.P(
@@ -342,13 +335,13 @@ def about_children(indicator: dict[str, Any]) -> list:
     return children
 
 
-def table_children(indicator: dict[str, Any], area_name: str, view: dict[str, Any]) -> list:
+def table_children(indicator: IndicatorRecord, area_name: str, view: PanelView) -> list[Any]:
     """Table tab: the chart's numbers (the CSV download holds exactly these rows)."""
-    series: pd.DataFrame = view["series"]
+    series = view.series
     if series.empty:
         return [html.P("No figures to show.")]
     return [
-        series_table(series, indicator["unit"], f"{indicator['title']}: {area_name}"),
+        series_table(series, indicator.unit, f"{indicator.title}: {area_name}"),
         html.P(
             "c: suppressed to protect privacy; x: not available; z: not applicable; "
             "k or low: rounds to zero; u: low reliability.",
@@ -357,8 +350,8 @@ def table_children(indicator: dict[str, Any], area_name: str, view: dict[str, An
     ]
 
 
-def figure_for(indicator: dict[str, Any], view: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return trend_figure(view["series"], indicator["unit"])
+def figure_for(indicator: IndicatorRecord, view: PanelView) -> go.Figure:
+    return trend_figure(view.series, indicator.unit)
 
 
 def symbol_notes(series: pd.DataFrame) -> str:
@@ -379,12 +372,12 @@ def _controls(
     comparators: list[str],
     period_from: str | None,
     period_to: str | None,
-    view: dict[str, Any],
+    view: PanelView,
 ) -> html.Div:
-    periods = view.get("period_options") or []
-    from_options = [{"label": p["label"], "value": p["start"]} for p in periods]
-    to_options = [{"label": p["label"], "value": p["end"]} for p in periods]
-    breakdowns = view.get("breakdown_options") or ["total"]
+    periods = view.period_options
+    from_options = [{"label": p.label, "value": p.start} for p in periods]
+    to_options = [{"label": p.label, "value": p.end} for p in periods]
+    breakdowns = view.breakdown_options or ["total"]
     return html.Div(
         className="panel-controls",
         children=[
@@ -394,7 +387,7 @@ def _controls(
                     html.Legend("Compare with"),
                     dcc.Checklist(
                         id=pid("panel-comparators", panel_id),
-                        options=view.get("comparator_options") or [],
+                        options=view.comparator_options,
                         value=comparators,
                         inline=True,
                         className="panel-checklist",
@@ -433,7 +426,7 @@ def _labelled_dropdown(label: str, id_: dict, options: list, value: object) -> h
 
 def indicator_panel(
     panel_id: str,
-    indicator: dict[str, Any],
+    indicator: IndicatorRecord,
     area_code: str,
     area_name: str,
     breakdown: str = "total",
@@ -441,25 +434,25 @@ def indicator_panel(
     period_from: str | None = None,
     period_to: str | None = None,
     *,
-    view: dict[str, Any],
+    view: PanelView,
     description: str | None = None,
     show_controls: bool = True,
     heading_level: int = 2,
 ) -> html.Section:
     """The indicator panel (see the module docstring for its ids and Store contract).
 
-    ``indicator`` is a catalogue row as a dict; ``view`` holds the data (module
-    docstring). ``show_controls=False`` leaves the comparator, breakdown and period
-    controls out (the Explore page has its own, held in the URL).
+    ``indicator`` is the catalogue row; ``view`` holds the data (``PanelView``).
+    ``show_controls=False`` leaves the comparator, breakdown and period controls out (the
+    Explore page has its own, held in the URL).
     """
     comparators = list(comparators or [])
     heading = html.H2 if heading_level == 2 else html.H3
-    title_children: list = [indicator["title"]]
-    if indicator.get("illustrative"):
+    title_children: list[Any] = [indicator.title]
+    if indicator.illustrative:
         title_children.append(html.Span("illustrative", className="badge-illustrative"))
-    caption = panel_caption(indicator, area_name, view) + symbol_notes(view["series"])
+    caption = panel_caption(indicator, area_name, view) + symbol_notes(view.series)
     state = panel_state(
-        indicator["id"], area_code, breakdown, comparators, period_from, period_to, view["series"]
+        indicator.id, area_code, breakdown, comparators, period_from, period_to, view.series
     )
     chart = html.Div(
         id=pid("panel-tab-chart", panel_id),
@@ -472,7 +465,7 @@ def indicator_panel(
                         tabIndex="0",
                         className="panel-graph-wrap",
                         role="group",
-                        **{"aria-label": f"Chart: {indicator['title']}, {area_name}"},
+                        **{"aria-label": f"Chart: {indicator.title}, {area_name}"},
                         children=dcc.Graph(
                             id=pid("panel-graph", panel_id),
                             figure=figure_for(indicator, view),

@@ -106,35 +106,3 @@ def present_shell() -> html.Div:
             ),
         ],
     )
-
-
-def _is_present_request() -> bool:
-    # Dash fetches the layout from the page itself, so the page's path is the referrer
-    # (the Referrer-Policy is same-origin).
-    from urllib.parse import urlsplit
-
-    from flask import request
-
-    return urlsplit(request.referrer or "").path.startswith(PRESENT_PATH)
-
-
-def serve_shell() -> html.Div:
-    """Dash layout function: the shell for the logged-in user of this request."""
-    from flask import has_request_context
-    from flask_login import current_user
-
-    from auth.csrf import csrf_token
-
-    if not has_request_context() or not current_user.is_authenticated:
-        return anonymous_shell()
-    if _is_present_request():
-        return present_shell()
-    record = current_user.record
-    return page_shell(
-        user_name=record.display_name,
-        role=record.role,
-        organisation_name=record.organisation_name,
-        csrf_token=csrf_token(),
-        links=nav_links(dash.page_registry.values()),
-        content=dash.page_container,
-    )

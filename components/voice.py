@@ -18,12 +18,10 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.figure_text import plot_text, plot_texts
+from rules.consent import RESTRICTED_SCOPE
+from rules.labels import CONSENT_SCOPE_LABELS
 
-SCOPE_TEXT = {
-    "own_organisation": "Own organisation only",
-    "learning_network": "Learning Network",
-    "publication": "May be published",
-}
+SCOPE_TEXT = CONSENT_SCOPE_LABELS
 METHOD_TEXT = {
     "survey": "survey",
     "focus_group": "focus group",
@@ -117,8 +115,10 @@ def quote_card(
         badges.append(html.Span("past its review date", className="voice-badge voice-review"))
     if item.get("moderation_status") == "pending":
         badges.append(html.Span("pending approval", className="voice-badge voice-pending"))
-    if item.get("consent_scope") == "own_organisation":
-        badges.append(html.Span("own organisation only", className="voice-badge"))
+    if item.get("consent_scope") == RESTRICTED_SCOPE:
+        badges.append(
+            html.Span(CONSENT_SCOPE_LABELS[RESTRICTED_SCOPE].lower(), className="voice-badge")
+        )
     children: list = [
         html.Blockquote(html.P(text_children), className="voice-quote"),
         html.P(

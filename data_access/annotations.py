@@ -23,7 +23,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, update
@@ -40,7 +39,9 @@ from data_access.models import (
     utcnow,
 )
 from data_access.observations import current_data_version
-from data_access.users import ROLES, UserRecord, write_audit
+from data_access.users import UserRecord, write_audit
+from rules.labels import VISIBILITY_LABELS
+from rules.roles import ANALYST, PRACTITIONER, is_at_least
 
 KINDS: dict[str, str] = {
     "interpretation": "Interpretation",
@@ -49,17 +50,12 @@ KINDS: dict[str, str] = {
     "question": "Question",
     "action": "Action",
 }
-VISIBILITIES: dict[str, str] = {
-    "private": "Only me",
-    "organisation": "My organisation",
-    "learning_network": "Learning Network",
-}
+VISIBILITIES: dict[str, str] = VISIBILITY_LABELS
 STATUSES: dict[str, str] = {"open": "Open", "resolved": "Resolved"}
 
 MAX_BODY_CHARS = 4_000
 MAX_TAGS = 8
 MAX_TAG_CHARS = 40
-_ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 # Control characters other than newline and tab are dropped (PostgreSQL refuses NUL).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -261,7 +257,7 @@ def normalise_tags(tags: Sequence[str] | str | None) -> tuple[str, ...]:
 
 def can_write(user: UserRecord | None) -> bool:
     """Practitioner or above, active."""
-    return bool(user and user.active and _ROLE_RANK[user.role] >= _ROLE_RANK["practitioner"])
+    return bool(user and user.active and is_at_least(user.role, PRACTITIONER))
 
 
 def can_moderate(user: UserRecord | None, organisation_id: int) -> bool:
@@ -269,7 +265,7 @@ def can_moderate(user: UserRecord | None, organisation_id: int) -> bool:
     return bool(
         user
         and user.active
-        and _ROLE_RANK[user.role] >= _ROLE_RANK["analyst"]
+        and is_at_least(user.role, ANALYST)
         and user.organisation_id == organisation_id
     )
 
@@ -983,13 +979,3 @@ def explore_href(record: AnnotationRecord | dict[str, Any]) -> str:
         "note": str(data["id"]),
     }
     return "/explore?" + urlencode({k: v for k, v in params.items() if v})
-
-
-# --- demo --------------------------------------------------------------------------------------
-
-
-def seed_demo_extra(session: Session, data_dir: Path) -> None:
-    """Demo notes by demo users of each site on the real charts (see DEMO_THREADS)."""
-    from data_access.annotations_demo import seed_demo_annotations
-
-    seed_demo_annotations(session, data_dir)

@@ -42,6 +42,9 @@ import orjson
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from data_access.data_state import current_data_version
+from settings import Settings
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_SECONDS = 6 * 3600
@@ -142,16 +145,19 @@ _local = _LocalLru(LOCAL_ENTRIES)
 _lock = threading.Lock()
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    """The app's settings when inside a request, else the environment's."""
-    try:
-        from flask import current_app
+_app_settings: Settings | None = None
 
-        return current_app.extensions["chorus_settings"]
-    except (RuntimeError, KeyError):
-        from settings import Settings
 
-        return Settings.from_env()
+def use_settings(settings: Settings) -> None:
+    """The settings the cache configures itself from (the app factory passes its own)."""
+    global _app_settings
+    _app_settings = settings
+    reset_cache_configuration()
+
+
+def _settings() -> Settings:
+    """The app's settings when an app was built in this process, else the environment's."""
+    return _app_settings if _app_settings is not None else Settings.from_env()
 
 
 def configure_cache(
@@ -189,7 +195,7 @@ def cache_backend() -> CacheBackend | None:
     return _backend
 
 
-def _enabled_by(settings) -> bool:  # type: ignore[no-untyped-def]
+def _enabled_by(settings: Settings) -> bool:
     """CHORUS_CACHE on/off; "auto" (the default) is on except in the test environment,
     whose fixtures empty tables without bumping the data version."""
     choice = getattr(settings, "cache", "auto")
@@ -211,8 +217,6 @@ def clear_cache() -> None:
 
 def data_version_of(session: Session) -> int:
     """The global data version the cache keys carry (one primary-key read)."""
-    from data_access.observations import current_data_version
-
     return current_data_version(session)
 
 
@@ -259,8 +263,7 @@ def code_version(root: Path = PROJECT_ROOT) -> str:
 def _database_identity(session: Session) -> str:
     # Two databases (SQLite file and PostgreSQL, or two scratch databases) may sit at the
     # same data version; the URL (without password) keeps their entries apart.
-    bind = session.get_bind()
-    return bind.url.render_as_string(hide_password=True)
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
 # --- DataFrames <-> bytes --------------------------------------------------------------------
@@ -301,6 +304,16 @@ def _object_kind(series: pd.Series) -> str:
 
 def frame_to_bytes(frame: pd.DataFrame) -> bytes:
     """orjson bytes of a DataFrame: column names, kinds and values (the index is dropped)."""
+    return orjson.dumps(
+        frame_to_document(frame),
+        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
+        default=str,
+    )
+
+
+def frame_to_document(frame: pd.DataFrame) -> dict[str, Any]:
+    """A DataFrame as ``{"columns": [{"name", "kind", "values"}], "rows"}``, ready for
+    orjson (with ``OPT_SERIALIZE_NUMPY``); ``frame_from_document`` reads it back."""
     columns = []
     for name in frame.columns:
         series = frame[name]
@@ -319,16 +332,16 @@ def frame_to_bytes(frame: pd.DataFrame) -> bytes:
                 objects[missing] = None
             values = objects.tolist()
         columns.append({"name": name, "kind": kind, "values": values})
-    return orjson.dumps(
-        {"columns": columns, "rows": len(frame)},
-        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
-        default=str,
-    )
+    return {"columns": columns, "rows": len(frame)}
 
 
 def frame_from_bytes(payload: bytes) -> pd.DataFrame:
     """The DataFrame :func:`frame_to_bytes` wrote (RangeIndex, same columns and kinds)."""
-    document = orjson.loads(payload)
+    return frame_from_document(orjson.loads(payload))
+
+
+def frame_from_document(document: dict[str, Any]) -> pd.DataFrame:
+    """The DataFrame of a :func:`frame_to_document` document after a JSON round trip."""
     data: dict[object, object] = {}
     for column in document["columns"]:
         kind, values = column["kind"], column["values"]
@@ -364,7 +377,9 @@ def frame_from_bytes(payload: bytes) -> pd.DataFrame:
 # --- the memoisers ---------------------------------------------------------------------------
 
 
-def _version_and_database(session: Session | None) -> tuple[int, str]:
+def _version_and_database(session: Session | None, version: int | None = None) -> tuple[int, str]:
+    if session is not None and version is not None:
+        return version, _database_identity(session)
     if session is None:
         from data_access.db import get_database
 
@@ -412,11 +427,12 @@ def _memoise(
     copy: Callable[[Any], Any],
     session: Session | None,
     ttl: int,
+    version: int | None = None,
 ) -> Any:
     backend = cache_backend()
     if backend is None:
         return compute()
-    version, database = _version_and_database(session)
+    version, database = _version_and_database(session, version)
     key = cache_key(namespace, key_parts, version, database)
     try:
         value = _read_shared(backend, key, decode)
@@ -514,6 +530,33 @@ def cached_json(
     )
 
 
+def cached_value(
+    namespace: str,
+    key_parts: Sequence[object],
+    compute: Callable[[], Any],
+    encode: Callable[[Any], bytes],
+    decode: Callable[[bytes], Any],
+    copy: Callable[[Any], Any],
+    session: Session,
+    version: int,
+    ttl: int = DEFAULT_TTL_SECONDS,
+) -> Any:
+    """Any value, memoised under (namespace, key_parts) at the data ``version`` the caller
+    already read; ``encode``/``decode`` turn it into bytes and back, and ``copy`` gives
+    each caller a value it may change."""
+    return _memoise(
+        namespace,
+        key_parts,
+        compute,
+        encode,
+        decode,
+        copy,
+        session,
+        ttl,
+        version,
+    )
+
+
 def describe_cache() -> str:
     """'redis', 'disk' or 'off' (for /health-style diagnostics and the benchmark)."""
     backend = cache_backend()
@@ -523,6 +566,7 @@ def describe_cache() -> str:
 __all__ = [
     "cached_frame",
     "cached_json",
+    "cached_value",
     "clear_cache",
     "configure_cache",
     "reset_cache_configuration",

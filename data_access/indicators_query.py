@@ -16,7 +16,6 @@ a named authority), ``series_name``, ``area_code``, ``period_label``, ``period_s
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -30,12 +29,9 @@ from analysis import (
     add_comparison_column,
     aggregate_group,
     apply_disclosure_control,
-    compare_to_benchmark,
-    newcombe_difference,
     ranks_and_quartiles,
-    recent_trend,
 )
-from data_access.cache import cache_backend, cached_frame, cached_frames
+from analysis.series import round_for_display, summarise_breakdown
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Indicator, Observation
 from data_access.observations import (
@@ -51,6 +47,17 @@ GREATER_MANCHESTER = "GM"
 LEARNING_NETWORK = "LN"
 DEFAULT_COMPARATORS = ["england", "region", "neighbours"]
 FIXED_COMPARATORS = ("england", "region", "neighbours", "ln", "gm")
+AUTHORITY_VALUE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "period_label",
+    "period_start",
+    "value",
+    "status",
+    "rank",
+    "ranked",
+    "band",
+]
 SERIES_COLUMNS = [
     "series_key",
     "series_name",
@@ -69,18 +76,6 @@ SERIES_COLUMNS = [
     "england_value",
     "comparison",
 ]
-# Groups that record "not known" in a breakdown: their share is "who is missing".
-UNKNOWN_VALUES = ("unknown", "unclassified", "not known", "not recorded")
-# Pairs for the headline gap of a breakdown (first minus second).
-GAP_PAIRS = {
-    "fsm": ("eligible", "not_eligible"),
-    "sex": ("male", "female"),
-    "sen": ("sen_support", "no_sen"),
-    "eal": ("other_than_english", "english"),
-    "disability": ("disabled", "not disabled"),
-    "uasc": ("uasc", "not uasc"),
-    "imd_quintile": ("1 (most deprived)", "5 (least deprived)"),
-}
 
 
 def indicator_record(session: Session, indicator_id: str) -> dict[str, Any] | None:
@@ -167,75 +162,13 @@ def suppressed_rows(
     """Canonical rows plus area_name for all breakdowns of the areas, with disclosure control.
 
     ``area_codes`` None means every area. Rates use a population denominator, which is not a
-    count of people to protect (``denominator_is_people=False``). Memoised under the data
-    version (data_access.cache): disclosure control is the costly step of a panel.
+    count of people to protect (``denominator_is_people=False``). The observations are read
+    through their cache (``observations_frame``); what is built from them is cached as a
+    view (``data_access.views``), not here.
     """
-    if area_codes is None:
-        key = (indicator["id"], indicator.get("unit"), None, threshold, period_from, period_to)
-        return cached_frame(
-            "suppressed_rows",
-            [str(part) for part in key],
-            lambda: _suppressed_rows_uncached(
-                session, indicator, None, threshold, period_from, period_to
-            ),
-            session=session,
-        )
-    areas = sorted(set(area_codes))
-    if cache_backend() is None:
-        return _suppressed_rows_uncached(
-            session, indicator, areas, threshold, period_from, period_to
-        )
-    # Suppression never looks across areas (a breakdown is one area's period), so each
-    # area's rows are memoised on their own, over every period: England, a region or a
-    # neighbour suppressed for one authority's panel serve every other panel that shows them,
-    # whatever its time range, breakdown or comparators. Missing areas are read together.
-    per_area = cached_frames(
-        "suppressed_area_rows",
-        [(indicator["id"], indicator.get("unit"), code, threshold) for code in areas],
-        lambda missing: _suppressed_by_area(
-            session, indicator, [key[2] for key in missing], threshold
-        ),
-        session=session,
-    )
-    frame = pd.concat(per_area, ignore_index=True)
-    return _within_periods(frame, _as_date(period_from), _as_date(period_to))
-
-
-def _suppressed_by_area(
-    session: Session, indicator: dict[str, Any], area_codes: list[str], threshold: int
-) -> list[pd.DataFrame]:
-    """Suppressed rows of every period, one frame per area in ``area_codes``' order."""
-    # Read straight from the database: each area's suppressed rows are what is kept.
-    frame = observations_frame(session, indicator["id"], area_codes, None, memoise=False)
-    rows = _disclosure_controlled(frame, indicator, threshold)
-    by_area = dict(tuple(rows.groupby("area_code", sort=False)))
-    empty = rows.iloc[0:0]
-    return [by_area.get(code, empty) for code in area_codes]
-
-
-def _within_periods(
-    frame: pd.DataFrame, period_from: date | None, period_to: date | None
-) -> pd.DataFrame:
-    """Rows starting on or after ``period_from`` and ending on or before ``period_to``, as
-    observations_frame filters them in SQL (columns unchanged, fresh RangeIndex)."""
-    keep = pd.Series(True, index=frame.index)
-    if period_from is not None:
-        keep &= frame["period_start"].map(lambda d: d >= period_from).astype(bool)
-    if period_to is not None:
-        keep &= frame["period_end"].map(lambda d: d <= period_to).astype(bool)
-    return frame[keep].reset_index(drop=True)
-
-
-def _suppressed_rows_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    area_codes: Sequence[str] | None,
-    threshold: int,
-    period_from: object | None,
-    period_to: object | None,
-) -> pd.DataFrame:
+    areas = None if area_codes is None else sorted(set(area_codes))
     frame = observations_frame(
-        session, indicator["id"], area_codes, None, _as_date(period_from), _as_date(period_to)
+        session, indicator["id"], areas, None, _as_date(period_from), _as_date(period_to)
     )
     return _disclosure_controlled(frame, indicator, threshold)
 
@@ -347,50 +280,10 @@ def series_frame(
     With ``breakdown`` "total" every comparator is included; with a breakdown dimension
     the chart compares the area's groups, with England's matching groups when "england"
     is chosen (the other benchmarks are not published by group). All areas are read in
-    one query and suppressed together. Memoised under the data version. ``rows`` may
+    one query and suppressed together. ``rows`` may
     pass the suppressed rows of ``panel_area_codes`` when the caller already has them.
     """
     comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
-    key = (
-        indicator["id"],
-        indicator.get("unit"),
-        indicator.get("polarity"),
-        area_code,
-        breakdown,
-        comparators,
-        str(period_from),
-        str(period_to),
-        threshold,
-    )
-    return cached_frame(
-        "series_frame",
-        key,
-        lambda: _series_frame_uncached(
-            session,
-            indicator,
-            area_code,
-            breakdown,
-            comparators,
-            period_from,
-            period_to,
-            threshold,
-            rows,
-        ),
-        session=session,
-    )
-
-
-def _series_frame_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    area_code: str,
-    breakdown: str,
-    comparators: list[str],
-    period_from: object | None,
-    period_to: object | None,
-    threshold: int,
-    rows: pd.DataFrame | None = None,
-) -> pd.DataFrame:
     names = comparator_names(session, area_code, ["england", *comparators])
     area = area_record(session, area_code) or {"code": area_code, "name": area_code}
     needed = _comparator_members(session, area, comparators)
@@ -447,68 +340,6 @@ def _with_england_comparison(
     return out[SERIES_COLUMNS].reset_index(drop=True)
 
 
-def latest_comparisons(series: pd.DataFrame, polarity: str) -> list[dict[str, Any]]:
-    """For the area's latest period with a value: a verdict against each comparator.
-
-    Returns ``[{"key", "name", "period_label", "value", "benchmark", "verdict", "reason"}]``;
-    ``reason`` says why a figure was not compared (no counts, or no benchmark figure).
-    Only for the whole population (one row per period for the area).
-    """
-    area = series[(series["series_key"] == "area") & series["value"].notna()]
-    if area.empty or area["breakdown"].iloc[0] != "total":
-        return []
-    latest = area.sort_values("period_start").iloc[-1]
-    results = []
-    for key, rows in series[series["series_key"] != "area"].groupby("series_key", sort=False):
-        same = rows[rows["period_start"] == latest["period_start"]]
-        benchmark = same["value"].iloc[0] if len(same) else math.nan
-        verdict = compare_to_benchmark(
-            latest["value"], latest["lower_ci"], latest["upper_ci"], benchmark, polarity
-        )
-        reason = None
-        if verdict == "not compared":
-            if pd.isna(benchmark):
-                reason = "no figure for the same period"
-            else:
-                reason = "the publisher gives no counts"
-        results.append(
-            {
-                "key": key,
-                "name": rows["series_name"].iloc[0],
-                "period_label": latest["period_label"],
-                "value": float(latest["value"]),
-                "benchmark": None if pd.isna(benchmark) else float(benchmark),
-                "verdict": verdict,
-                "reason": reason,
-            }
-        )
-    return results
-
-
-def latest_counted_point(series: pd.DataFrame) -> dict[str, Any] | None:
-    """The area's latest period that has an interval, with its England verdict, or None."""
-    area = series[(series["series_key"] == "area") & series["lower_ci"].notna()]
-    if area.empty:
-        return None
-    row = area.sort_values("period_start").iloc[-1]
-    return {
-        "period_label": row["period_label"],
-        "value": float(row["value"]),
-        "lower_ci": float(row["lower_ci"]),
-        "upper_ci": float(row["upper_ci"]),
-        "england_value": None if pd.isna(row["england_value"]) else float(row["england_value"]),
-        "comparison": row["comparison"],
-    }
-
-
-def area_trend(series: pd.DataFrame, polarity: str) -> str:
-    """Recent trend of the area's whole-population series (``analysis.recent_trend``)."""
-    area = series[(series["series_key"] == "area") & (series["breakdown"] == "total")]
-    if area.empty:
-        return "cannot be calculated"
-    return recent_trend(area, polarity)
-
-
 def breakdown_summary(
     session: Session,
     indicator: dict[str, Any],
@@ -519,98 +350,15 @@ def breakdown_summary(
     period_to: object | None = None,
     rows: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The groups of one breakdown for the latest period that has them, with the gap.
-
-    Returns ``{"breakdown", "period_label", "groups": DataFrame, "gap": dict | None,
-    "counted_gap": dict | None, "unknown_share": float | None}``; ``counted_gap`` is the
-    gap in the latest period with counts when the latest period has none. ``groups`` has
-    columns breakdown_value, numerator, denominator, value, lower_ci, upper_ci, status
-    (suppressed cells as "c"). The gap is the first minus the second group of
-    ``GAP_PAIRS`` in percentage points with Newcombe's interval (counts needed);
-    ``unknown_share`` is the percentage of the denominator recorded as unknown. ``rows``
-    may pass suppressed rows that include the area's (suppression is per area, so the
-    area's rows are the same whichever other areas were suppressed with them).
+    """The groups of one breakdown for the latest period that has them, with the gap
+    (``analysis.series.summarise_breakdown`` of the area's suppressed rows). ``rows`` may
+    pass suppressed rows that include the area's (suppression is per area, so the area's
+    rows are the same whichever other areas were suppressed with them).
     """
     if rows is None:
         rows = suppressed_rows(session, indicator, [area_code], threshold, period_from, period_to)
-    rows = rows[(rows["area_code"] == area_code) & (rows["breakdown"] == breakdown)]
-    if rows.empty or breakdown == "total":
-        return {
-            "breakdown": breakdown,
-            "period_label": None,
-            "groups": rows.iloc[0:0],
-            "gap": None,
-            "counted_gap": None,
-            "unknown_share": None,
-        }
-    with_value = rows[rows["value"].notna() | rows["status"].notna()]
-    latest_start = (with_value if len(with_value) else rows)["period_start"].max()
-    groups = rows[rows["period_start"] == latest_start]
-    columns = [
-        "breakdown_value",
-        "numerator",
-        "denominator",
-        "value",
-        "lower_ci",
-        "upper_ci",
-        "status",
-    ]
-    gap = _gap(groups, breakdown, indicator)
-    counted_gap = None
-    if gap is None or gap["lower_ci"] is None:
-        # Published percentages carry no interval: also give the latest counted year's gap.
-        counted = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-        if len(counted):
-            start = counted["period_start"].max()
-            earlier = rows[rows["period_start"] == start]
-            counted_gap = _gap(earlier, breakdown, indicator)
-            if counted_gap is not None:
-                counted_gap["period_label"] = earlier["period_label"].iloc[0]
-    return {
-        "breakdown": breakdown,
-        "period_label": groups["period_label"].iloc[0],
-        "groups": groups[columns].reset_index(drop=True),
-        "gap": gap,
-        "counted_gap": counted_gap,
-        "unknown_share": _unknown_share(groups),
-    }
-
-
-def _gap(groups: pd.DataFrame, breakdown: str, indicator: dict[str, Any]) -> dict | None:
-    pair = GAP_PAIRS.get(breakdown)
-    if pair is None or indicator.get("unit") != "percent":
-        return None
-    by_value = groups.set_index("breakdown_value")
-    if pair[0] not in by_value.index or pair[1] not in by_value.index:
-        return None
-    a, b = by_value.loc[pair[0]], by_value.loc[pair[1]]
-    difference, lower, upper = newcombe_difference(
-        a["numerator"], a["denominator"], b["numerator"], b["denominator"]
-    )
-    if math.isnan(difference) and pd.notna(a["value"]) and pd.notna(b["value"]):
-        difference = float(a["value"] - b["value"])  # published percentages: no interval
-    if math.isnan(difference):
-        return None
-    return {
-        "group_a": pair[0],
-        "group_b": pair[1],
-        "gap": float(difference),
-        "lower_ci": None if math.isnan(lower) else float(lower),
-        "upper_ci": None if math.isnan(upper) else float(upper),
-        "significant": bool(not math.isnan(lower) and (lower > 0 or upper < 0)),
-    }
-
-
-def _unknown_share(groups: pd.DataFrame) -> float | None:
-    denominators = pd.to_numeric(groups["denominator"], errors="coerce")
-    if denominators.isna().all():
-        return None
-    unknown = groups["breakdown_value"].str.lower().isin(UNKNOWN_VALUES)
-    if not unknown.any():
-        return 0.0
-    if denominators[unknown].isna().any() or denominators.isna().any():
-        return None  # a suppressed or missing group: the share cannot be stated safely
-    return float(100 * denominators[unknown].sum() / denominators.sum())
+    rows = rows[rows["area_code"] == area_code]
+    return summarise_breakdown(rows, breakdown, indicator.get("unit"))
 
 
 def authority_values(
@@ -625,32 +373,9 @@ def authority_values(
     ``period_start`` None picks the latest period with local-authority values (ending by
     ``period_to`` when given). Returns
     columns area_code, area_name, period_label, period_start, value, status, rank, ranked,
-    band (polarity respected, ``analysis.ranks_and_quartiles``). Memoised under the data
-    version: every authority's figures are read and suppressed, the explorer map's cost.
+    band (polarity respected, ``analysis.ranks_and_quartiles``); ``AUTHORITY_VALUE_COLUMNS``.
+    Cached as a map view (``data_access.views.build_map_view``), not here.
     """
-    key = (
-        indicator["id"],
-        indicator.get("unit"),
-        indicator.get("polarity"),
-        str(period_start),
-        threshold,
-        str(period_to),
-    )
-    return cached_frame(
-        "authority_values",
-        key,
-        lambda: _authority_values_uncached(session, indicator, period_start, threshold, period_to),
-        session=session,
-    )
-
-
-def _authority_values_uncached(
-    session: Session,
-    indicator: dict[str, Any],
-    period_start: object | None,
-    threshold: int,
-    period_to: object | None,
-) -> pd.DataFrame:
     codes = set(local_authorities(session)["code"])
     columns = ["area_code", "area_name", "period_label", "period_start", "value", "status"]
     chosen = pd.DataFrame(columns=columns)
@@ -661,7 +386,7 @@ def _authority_values_uncached(
             chosen = totals[columns]
             break
     if chosen.empty:
-        return pd.DataFrame(columns=[*columns, "rank", "ranked", "band"])
+        return pd.DataFrame(columns=AUTHORITY_VALUE_COLUMNS)
     chosen = chosen.reset_index(drop=True)
     ranks = ranks_and_quartiles(chosen.set_index("area_code")["value"], indicator["polarity"])
     # Plain ints and None, as rank_and_quartile gives them, for the map and the table.
@@ -677,8 +402,8 @@ def _map_periods(
     """(start, end) of the periods the map may show, newest first: the period starting on
     ``period_start`` when given, else each period ending by ``period_to`` (found one at a
     time: the newest almost always has figures to show)."""
-    if period_start not in (None, ""):
-        start = _as_date(period_start)
+    start = _as_date(period_start)
+    if start is not None:
         found = newest_period(session, indicator, start + timedelta(days=1))
         if found is not None and found[0] == start:
             yield found
@@ -771,58 +496,3 @@ def api_observation_rows(
     out = out.rename(columns={"period_label": "period"})
     out = out.sort_values(["area_code", "breakdown", "breakdown_value", "period_start"])
     return round_for_display(out[API_COLUMNS].reset_index(drop=True))
-
-
-def round_for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values, intervals and England's value to one decimal place (as shown on screen)."""
-    out = frame.copy()
-    for column in ("value", "lower_ci", "upper_ci", "england_value"):
-        if column in out:
-            out[column] = pd.to_numeric(out[column], errors="coerce").round(1)
-    return out
-
-
-def period_changes(series: pd.DataFrame, frequency: str, unit: str) -> list[dict[str, Any]]:
-    """Change of the area's latest whole-population value since earlier periods.
-
-    Returns up to two dicts, ``{"against": "previous period" | "same period last year",
-    "period_label", "earlier_value", "change", "lower_ci", "upper_ci", "significant"}``.
-    The interval is Newcombe's for the difference of two proportions when both periods
-    have counts (percentages only); otherwise None and ``significant`` False. For annual
-    indicators the previous period is last year, so only one entry is returned.
-    """
-    area = series[(series["series_key"] == "area") & series["value"].notna()]
-    area = area.sort_values("period_start")
-    if len(area) < 2:
-        return []
-    latest = area.iloc[-1]
-    targets = [("previous period", area.iloc[-2])]
-    if frequency in ("monthly", "quarterly"):
-        year_ago = pd.Timestamp(latest["period_start"]) - pd.DateOffset(years=1)
-        match = area[pd.to_datetime(area["period_start"]) == year_ago]
-        if len(match):
-            targets.append(("same period last year", match.iloc[0]))
-    changes = []
-    for against, earlier in targets:
-        change = float(latest["value"] - earlier["value"])
-        lower = upper = math.nan
-        if unit == "percent":
-            _, lower, upper = newcombe_difference(
-                latest["numerator"],
-                latest["denominator"],
-                earlier["numerator"],
-                earlier["denominator"],
-            )
-        changes.append(
-            {
-                "against": against,
-                "period_label": earlier["period_label"],
-                "latest_label": latest["period_label"],
-                "earlier_value": float(earlier["value"]),
-                "change": change,
-                "lower_ci": None if math.isnan(lower) else float(lower),
-                "upper_ci": None if math.isnan(upper) else float(upper),
-                "significant": bool(not math.isnan(lower) and (lower > 0 or upper < 0)),
-            }
-        )
-    return changes

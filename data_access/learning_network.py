@@ -35,7 +35,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -63,7 +62,9 @@ from data_access.models import (
     Organisation,
     User,
 )
-from data_access.users import ROLES, UserRecord, write_audit
+from data_access.users import UserRecord, write_audit
+from rules.consent import LEARNING_NETWORK_SCOPES
+from rules.roles import ANALYST, is_at_least
 
 STEP_KINDS: dict[str, str] = {
     "indicator": "Indicator view",
@@ -71,14 +72,13 @@ STEP_KINDS: dict[str, str] = {
     "question": "Question for discussion",
     "text": "Short text",
 }
-LN_CONSENT_SCOPES = ("learning_network", "publication")
+LN_CONSENT_SCOPES = LEARNING_NETWORK_SCOPES
 NETWORK_TAG = "learning-network"
 MAX_TITLE_CHARS = 300
 MAX_TEXT_CHARS = 2_000
 MAX_STEPS = 40
 MAX_QUOTES_PER_STEP = 6
 MAX_PARTICIPANTS = 40
-_ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
 EXPLORE_KEYS = ("indicator", "area", "compare", "breakdown", "from", "to")
@@ -171,7 +171,7 @@ def session_tag(session_id: int) -> str:
 
 def can_facilitate(user: UserRecord | None) -> bool:
     """Analysts and admins build and run sessions (``session.facilitate``)."""
-    return bool(user and user.active and _ROLE_RANK[user.role] >= _ROLE_RANK["analyst"])
+    return bool(user and user.active and is_at_least(user.role, ANALYST))
 
 
 def _readable_clause(user: UserRecord | None) -> Any:
@@ -830,127 +830,6 @@ def _audit(
     )
 
 
-# --- demo ---------------------------------------------
-
-
-DEMO_TITLE = "Learning Network, spring: school readiness, Early Help and leaving care"
-DEMO_PARTICIPANTS = ("E08000004", "E08000005", "E10000014", "E06000065")
-
-
-def _demo_user(session: Session, username: str) -> UserRecord | None:
-    from data_access.users import user_by_id
-
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    return None if user_id is None else user_by_id(session, user_id)
-
-
-def _demo_quotes(session: Session, user: UserRecord, service: str, count: int) -> list[int]:
-    frame = session_quotes(session, user, None, audit=False, services=[service])
-    return [int(i) for i in frame["id"].head(count)]
-
-
-def seed_demo_extra(session: Session, data_dir: Path) -> None:
-    """One prepared ten-step session run by the research team, with a few contributions.
-
-    Made-up discussion; the figures are the real published ones. Skipped quietly if the
-    demo users are missing (a partial demo).
-    """
-    facilitator = _demo_user(session, "research.analyst")
-    if facilitator is None:
-        return
-    record = create_session(
-        session,
-        facilitator,
-        DEMO_TITLE,
-        held_on=date(2026, 3, 12),
-        participants=list(DEMO_PARTICIPANTS),
-        anonymised=False,
-    )
-    sites = ",".join(["england", "region", "E08000005", "E10000014", "E06000065"])
-    steps: list[tuple[str, str, dict[str, Any]]] = [
-        (
-            "text",
-            "Welcome: what we are testing today",
-            {
-                "text": "Four sites, three services. For each we look at the figures, hear "
-                "what children, young people and families say, and agree one thing to test "
-                "before we meet again."
-            },
-        ),
-        (
-            "indicator",
-            "Good level of development: the four sites",
-            {"indicator": "gld", "area": "E08000004", "compare": sites.split(",")},
-        ),
-        (
-            "indicator",
-            "The free school meals gap in Oldham",
-            {"indicator": "gld", "area": "E08000004", "compare": ["england"], "breakdown": "fsm"},
-        ),
-        ("quotes", "What parents say about the early years", {"voice_ids": []}),
-        (
-            "question",
-            "Question: early years",
-            {
-                "text": "Where the gap narrowed, what did the sites do differently in the "
-                "two years before school?"
-            },
-        ),
-        (
-            "indicator",
-            "Re-referrals to children's social care",
-            {
-                "indicator": "cin_rereferral",
-                "area": "E08000005",
-                "compare": ["england", "region", "neighbours"],
-            },
-        ),
-        (
-            "indicator",
-            "Care leavers in education, employment or training (19 to 21)",
-            {
-                "indicator": "care_leavers_eet_19_21",
-                "area": "E06000065",
-                "compare": ["england", "region", "E08000004", "E10000014"],
-            },
-        ),
-        ("quotes", "What care leavers say", {"voice_ids": []}),
-        (
-            "question",
-            "Question: leaving care",
-            {"text": "What would a care leaver say helped most in their first year on their own?"},
-        ),
-        (
-            "text",
-            "Before we meet again",
-            {
-                "text": "Each site picks one change to test, writes it on the chart as an "
-                "action, and brings what happened to the next session."
-            },
-        ),
-    ]
-    quote_sets = {
-        3: _demo_quotes(session, facilitator, "early_years", 3),
-        7: _demo_quotes(session, facilitator, "care_leavers", 3),
-    }
-    added: list[StepRecord] = []
-    for index, (kind, title, config) in enumerate(steps):
-        if kind == "quotes":
-            ids = quote_sets.get(index) or []
-            if not ids:
-                continue  # no Learning Network quotes in this demo: leave the step out
-            config = {"voice_ids": ids}
-        added.append(add_step(session, facilitator, record.id, kind, title, config))
-    contributions = [
-        (1, "E08000005", "Our rise started the year we moved speech checks into Family Hubs."),
-        (4, None, "Two of us changed the two-year check at the same time; worth comparing."),
-        (8, "E06000065", "Having one named worker who stays after 18 came up in every group."),
-    ]
-    for index, said_by, text in contributions:
-        if index < len(added):
-            add_contribution(session, facilitator, record.id, added[index].id, text, said_by)
-
-
 __all__ = [
     "LN_CONSENT_SCOPES",
     "STEP_KINDS",
@@ -974,7 +853,6 @@ __all__ = [
     "participant_names",
     "participant_options",
     "remove_step",
-    "seed_demo_extra",
     "session_contributions",
     "session_quotes",
     "session_tag",

@@ -12,47 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.anonymise import anonymise_text, authority_labels
-from data_access import indicators_query as iq
 from data_access import learning_network as ln
-from data_access.models import Area, Organisation
-
-
-def _is_authority(session: Session, code: str) -> bool:
-    area = session.get(Area, code)
-    if area is not None:
-        return area.area_type == "la"
-    kind = session.scalar(select(Organisation.kind).where(Organisation.code == code))
-    return kind == "local_authority"
-
-
-def _name_of(session: Session, code: str) -> str:
-    return ln.participant_names(session, [code])[code]
+from data_access import views
 
 
 def authority_mapping(session: Session, record: ln.SessionRecord) -> dict[str, str]:
     """Codes and names of every authority the session touches -> "Authority A" ..."""
-    codes: list[str] = [c for c in record.participants if _is_authority(session, c)]
-    for step in record.steps:
-        if step.kind != "indicator":
-            continue
-        for code in [step.config.get("area"), *(step.config.get("compare") or [])]:
-            if code and code not in iq.FIXED_COMPARATORS and _is_authority(session, code):
-                codes.append(code)
-    unique = list(dict.fromkeys(codes))
-    pairs = [(code, _name_of(session, code)) for code in unique]
-    # An authority's other code (North Yorkshire before 2023) shares its name and label.
-    for code, name in list(pairs):
-        area = session.get(Area, code)
-        if area is not None and area.la_number is not None:
-            for other in session.scalars(
-                select(Area.code).where(Area.la_number == area.la_number, Area.code != code)
-            ):
-                pairs.append((other, name))
-    return authority_labels(pairs)
+    return authority_labels(views.session_authorities(session, record))
 
 
 def anonymised_contribution(

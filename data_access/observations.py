@@ -1,4 +1,4 @@
-"""Reading and writing observations as DataFrames.
+"""Reading and writing observations as DataFrames: the raw observations cache layer.
 
 Canonical observation columns (the contract shared with the importers and analysis):
 indicator, area_code, period_label, period_start, period_end, breakdown, breakdown_value,
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from data_access.importers.canonical import OBSERVATION_COLUMNS
-from data_access.models import Area, DataState, Indicator, Observation
+from data_access.cache import cached_frame
+from data_access.data_state import bump_data_version, current_data_version
+from data_access.importing.canonical import OBSERVATION_COLUMNS
+from data_access.models import Area, Indicator, Observation
 
 CANONICAL_COLUMNS = list(OBSERVATION_COLUMNS)
 
@@ -91,8 +94,6 @@ def observations_frame(
     data_access.cache under the data version, so an import (which bumps it) invalidates it;
     ``memoise=False`` reads the database (for callers that keep what they make of it).
     """
-    from data_access.cache import cached_frame
-
     areas = None if area_codes is None else sorted(set(area_codes))
     if not memoise:
         return _observations_frame_uncached(
@@ -150,7 +151,19 @@ def period_frame(
     and walks the indicator's whole history in ``uq_observation_slice`` order instead (31 ms
     against 3 ms on 2 million rows). The end date is checked here; callers keep the areas
     they need (a list of every authority in the query would mislead the planner too).
+    Memoised with the other observations under the data version.
     """
+    return cached_frame(
+        "observations",
+        ("period", indicator, str(period_start), str(period_end)),
+        lambda: _period_frame_uncached(session, indicator, period_start, period_end),
+        session=session,
+    )
+
+
+def _period_frame_uncached(
+    session: Session, indicator: str, period_start: date, period_end: date
+) -> pd.DataFrame:
     query = (
         select(*_SELECT_COLUMNS, Area.name.label("area_name"))
         .join(Area, Area.code == Observation.area_code, isouter=True)
@@ -222,7 +235,9 @@ def fetch_tuples(session: Session, query: Select) -> list[tuple]:
         arguments: object = tuple(parameters[name] for name in compiled.positiontup or [])
     else:
         arguments = parameters
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection always has its driver's
+    cursor = driver.cursor()
     try:
         cursor.execute(str(compiled), arguments)
         return cursor.fetchall()
@@ -235,7 +250,7 @@ def _as_dates(values: Iterable[object]) -> list[date | None]:
     values = list(values)
     # A column repeats a few dozen periods thousands of times: parse each text once.
     parsed = {v: date.fromisoformat(v[:10]) for v in set(values) if isinstance(v, str)}
-    return [parsed.get(v, v) for v in values]  # type: ignore[misc]
+    return [parsed[v] if isinstance(v, str) else cast("date | None", v) for v in values]
 
 
 def latest_totals(
@@ -273,17 +288,17 @@ def count_observations(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Observation)) or 0
 
 
-def current_data_version(session: Session) -> int:
-    """The global data version: bumped by every import so caches and annotations notice."""
-    state = session.get(DataState, "data_version")
-    return state.value if state else 1
-
-
-def bump_data_version(session: Session) -> int:
-    state = session.get(DataState, "data_version")
-    if state is None:
-        state = DataState(key="data_version", value=1)
-        session.add(state)
-    state.value += 1
-    session.flush()
-    return state.value
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "bump_data_version",
+    "count_observations",
+    "current_data_version",
+    "fetch_tuples",
+    "frame_from_tuples",
+    "indicator_catalogue",
+    "insert_observations",
+    "latest_totals",
+    "newest_period",
+    "observations_frame",
+    "period_frame",
+]

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from rules.areas import ENGLAND
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
-ENGLAND = "E92000001"
 
 REGIONS = {
     "E12000001": "North East",

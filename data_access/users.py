@@ -10,8 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from data_access.models import Area, AuditEvent, LoginAttempt, Organisation, User, utcnow
-
-ROLES = ("viewer", "practitioner", "analyst", "admin")
+from rules.roles import ROLES as ROLES  # defined in rules.roles, kept importable here
 
 
 @dataclass(frozen=True)

@@ -14,27 +14,33 @@ would narrow the field to ten. Area codes of anonymised authorities are replaced
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
-from analysis.anonymise import anonymise_frame, anonymise_text
+from analysis.anonymise import anonymise_frame, anonymise_text, authority_labels
+from analysis.series import latest_comparisons
 from components.annotations import KIND_LABELS, STATUS_LABELS
 from components.charts import trend_figure
 from components.panel import panel_caption, symbol_notes
-from data_access import indicators_query as iq
 from data_access import learning_network as ln
-from data_access.ln_anonymity import authority_mapping
+from data_access import views
+from data_access.db import Session
 from data_access.users import UserRecord
-from pages._panel_support import build_view, disclosure_threshold
+from pages._panel_support import disclosure_threshold
 
 GROUP_ANONYMOUS_NAME = "Combined authority group"
 ILLUSTRATIVE_FOOTER = (
     "Published figures: Department for Education and Office for National Statistics, Open "
     "Government Licence v3.0. Local monthly figures and quotes in the demo are illustrative."
 )
+
+
+def authority_mapping(session: Session, record: ln.SessionRecord) -> dict[str, str]:
+    """Codes and names of every authority the session touches -> "Authority A" ..."""
+    return authority_labels(views.session_authorities(session, record))
 
 
 def anonymise_series(series: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
@@ -55,47 +61,44 @@ def indicator_payload(
     """Figure, caption and table of an indicator step (suppressed, maybe anonymised)."""
     config = step.config
     base = {"kind": "indicator", "title": _text(step.title, mapping), "position": step.position}
-    indicator = iq.indicator_record(session, config.get("indicator") or "")
-    area = iq.area_record(session, config.get("area") or "")
-    if indicator is None or area is None:
-        return {**base, "missing": "The indicator or area of this step no longer exists."}
     try:
-        view = build_view(
+        request = views.ViewRequest.of(
             session,
-            indicator,
-            area["code"],
-            config.get("breakdown") or "total",
-            list(config.get("compare") or []),
-            config.get("from"),
-            config.get("to"),
-            disclosure_threshold(),
+            config.get("indicator") or "",
+            config.get("area") or "",
+            threshold=disclosure_threshold(),
+            breakdown=config.get("breakdown") or "total",
+            comparators=list(config.get("compare") or []),
+            period_from=config.get("from"),
+            period_to=config.get("to"),
         )
+        view = views.build_panel_view(session, request)
+    except views.UnknownView:
+        return {**base, "missing": "The indicator or area of this step no longer exists."}
     except ValueError:
         # A view with no figures at all (pandas has nothing to combine): say so, live.
         return {**base, "missing": "There are no figures for this view."}
-    series = view["series"]
+    indicator, series = view.indicator, view.series
     if series.empty:
         return {**base, "missing": "There are no figures for this view."}
-    area_name = area["name"]
+    area_name = view.area.name
     if mapping:
         series = anonymise_series(series, mapping)
-        area_name = mapping.get(area["code"], area_name)
-        view = {
-            **view,
-            "series": series,
-            "comparisons": iq.latest_comparisons(series, indicator["polarity"]),
-        }
+        area_name = mapping.get(view.area.code, area_name)
+        view = replace(
+            view, series=series, comparisons=latest_comparisons(series, indicator.polarity)
+        )
     caption = _text(panel_caption(indicator, area_name, view) + symbol_notes(series), mapping)
     return {
         **base,
-        "indicator": indicator["id"],
-        "indicator_title": indicator["title"],
-        "figure": trend_figure(series, indicator["unit"], height=480),
+        "indicator": indicator.id,
+        "indicator_title": indicator.title,
+        "figure": trend_figure(series, indicator.unit, height=480),
         "caption": caption,
         "series": series,
-        "unit": indicator["unit"],
-        "table_caption": _text(f"{indicator['title']}: {area_name}", mapping),
-        "illustrative": bool(indicator.get("illustrative")),
+        "unit": indicator.unit,
+        "table_caption": _text(f"{indicator.title}: {area_name}", mapping),
+        "illustrative": bool(indicator.illustrative),
     }
 
 

@@ -17,7 +17,8 @@ from auth.admin import (
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
 from data_access.db import get_database
-from data_access.users import ROLES, UserRecord, search_users
+from data_access.users import UserRecord, search_users
+from rules.roles import ROLES
 
 dash.register_page(__name__, path="/admin/users", name="Users", title="Users - Chorus", order=90)
 

@@ -27,8 +27,6 @@ from dash import (
     Input,
     Output,
     State,
-    callback,
-    clientside_callback,
     ctx,
     no_update,
 )
@@ -43,6 +41,7 @@ from components.annotations import (
     notes_list,
     thread_view,
 )
+from components.callbacks import CallbackSet
 from components.voice import library_href, voice_beside_indicator
 from data_access.annotations import (
     AnnotationFilters,
@@ -60,6 +59,9 @@ from data_access.annotations import (
 from data_access.db import get_database
 from data_access.voice import audit_restricted_reads, has_restricted_items, visible_voice_items
 from data_access.voice import indicator_titles as voice_indicator_titles
+
+# The callbacks of every panel's notes, registered on the app by the app factory.
+annotation_callbacks = CallbackSet("panel notes")
 
 
 def _ids(kind: str) -> dict[str, Any]:
@@ -140,7 +142,7 @@ def panel_markers(notes: list[dict[str, Any]], state: dict[str, Any]) -> dict[st
     return marker_overlay(marker_data(notes), state.get("periods") or [])
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("annotation-slot"), "children"),
     Output(_ids("voice-slot"), "children"),
     Input(_ids("panel-state"), "data"),
@@ -165,7 +167,7 @@ def fill_panel_slots(state):  # type: ignore[no-untyped-def]
     return slot, panel_voice(state)
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-list"), "children"),
     Output(_ids("note-markers"), "data"),
     Input(_ids("note-refresh"), "data"),
@@ -184,7 +186,7 @@ def refresh_notes(_refresh, state):  # type: ignore[no-untyped-def]
 # The markers are swapped in the browser (assets/annotations.js: the chart's note traces
 # and spans out, the Store's in), so the chart is not redrawn for a panel without notes and
 # no request is made. A clientside callback reads and writes no data: it has no @guarded.
-clientside_callback(
+annotation_callbacks.clientside_callback(
     ClientsideFunction(namespace="chorusNotes", function_name="drawMarkers"),
     Output(_ids("panel-graph"), "figure", allow_duplicate=True),
     Input(_ids("note-markers"), "data"),
@@ -193,7 +195,7 @@ clientside_callback(
 )
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-from"), "value"),
     Input(_ids("panel-graph"), "clickData"),
     State(_ids("panel-state"), "data"),
@@ -259,7 +261,7 @@ def new_annotation_from_form(
     )
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-message"), "children"),
     Output(_ids("note-refresh"), "data"),
     Output(_ids("note-text"), "value"),
@@ -291,7 +293,7 @@ def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state)
     return message(result.message, True), time.time_ns(), "", note_id
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-open"), "data", allow_duplicate=True),
     Input({"type": "note-open-btn", "index": MATCH, "note": ALL}, "n_clicks"),
     prevent_initial_call=True,
@@ -306,7 +308,7 @@ def open_thread(_clicks):  # type: ignore[no-untyped-def]
     return trigger["note"]
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-thread"), "children"),
     Input(_ids("note-open"), "data"),
     Input(_ids("note-refresh"), "data"),
@@ -345,7 +347,7 @@ def _thread_result(result) -> tuple:  # type: ignore[no-untyped-def]
     return message(result.message, result.ok), refresh
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-message"), "children", allow_duplicate=True),
     Output(_ids("note-refresh"), "data", allow_duplicate=True),
     Input(_ids("note-reply-save"), "n_clicks"),
@@ -363,7 +365,7 @@ def save_reply(n_clicks, text, note_id):  # type: ignore[no-untyped-def]
     return _thread_result(result)
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-message"), "children", allow_duplicate=True),
     Output(_ids("note-refresh"), "data", allow_duplicate=True),
     Input(_ids("note-edit-save"), "n_clicks"),
@@ -384,7 +386,7 @@ def save_edit(n_clicks, text, note_id, version):  # type: ignore[no-untyped-def]
     return _thread_result(result)
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-message"), "children", allow_duplicate=True),
     Output(_ids("note-refresh"), "data", allow_duplicate=True),
     Input(_ids("note-resolve"), "n_clicks"),
@@ -404,7 +406,7 @@ def toggle_resolved(n_clicks, note_id):  # type: ignore[no-untyped-def]
     return _thread_result(result)
 
 
-@callback(
+@annotation_callbacks.callback(
     Output(_ids("note-message"), "children", allow_duplicate=True),
     Output(_ids("note-refresh"), "data", allow_duplicate=True),
     Output(_ids("note-open"), "data", allow_duplicate=True),

@@ -3,7 +3,7 @@ cost of each Early Help pathway."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 import dash
 import pandas as pd
@@ -13,7 +13,6 @@ from analysis.costs import (
     PriceYearMismatch,
     correlation_summary,
     pathway_costs,
-    spend_per_child,
     step_costs,
     total_of_shown_steps,
 )
@@ -28,11 +27,11 @@ from components.journeys import (
     step_cost_table,
     unit_cost_table,
 )
-from data_access import indicators_query as iq
+from data_access import views
 from data_access.catalogue import group_members, neighbour_group_code
-from data_access.db import get_database
+from data_access.db import Session, get_database
+from data_access.indicators_query import ENGLAND
 from data_access.journeys import (
-    child_population,
     delete_unit_cost,
     journey_cohorts,
     journey_counts_frame,
@@ -40,7 +39,6 @@ from data_access.journeys import (
     unit_costs_frame,
     validate_unit_cost,
 )
-from data_access.observations import observations_frame
 from data_access.users import user_by_id
 from pages._panel_support import disclosure_threshold
 
@@ -57,8 +55,6 @@ OUTCOMES = {
     "gld": "Good level of development at the end of Reception",
     "two_year_takeup": "Funded early education take-up at age two",
 }
-# Too few children for a per-child figure to compare with anyone else's.
-EXCLUDED_AREAS = {"E09000001": "City of London", "E06000053": "Isles of Scilly"}
 
 
 def _own_area() -> tuple[str | None, str]:
@@ -68,29 +64,12 @@ def _own_area() -> tuple[str | None, str]:
     return user.organisation_code, user.organisation_name
 
 
-def _is_local_authority(code: str) -> bool:
-    return code[:3] in ("E06", "E08", "E09", "E10") and code not in EXCLUDED_AREAS
-
-
-def _financial_year_start(label: str) -> date:
-    return date(int(label[:4]), 4, 1)
-
-
-def spend_frame(session, indicator: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Spend per child of every authority and England for one spending line."""
-    spend = observations_frame(session, indicator, None, "total")
-    table = spend_per_child(spend, child_population())
-    names = spend.drop_duplicates("area_code").set_index("area_code")["area_name"]
-    table["area_name"] = table["area_code"].map(names)
-    return table
-
-
-def _own_spend_table(session, area_code: str, area_name: str) -> html.Table:  # type: ignore[no-untyped-def]
+def _own_spend_table(session: Session, area_code: str, area_name: str) -> html.Table:
     rows = []
     for indicator, name in SPEND_LINES.items():
-        table = spend_frame(session, indicator)
+        table = views.spend_frame(session, indicator)
         own = table[table["area_code"] == area_code].sort_values("period_start")
-        england = table[table["area_code"] == "E92000001"].set_index("period_label")
+        england = table[table["area_code"] == ENGLAND].set_index("period_label")
         for row in own.tail(4).itertuples():
             england_value = (
                 england.loc[row.period_label, "spend_per_child"]
@@ -119,45 +98,8 @@ def _own_spend_table(session, area_code: str, area_name: str) -> html.Table:  # 
     )
 
 
-def outcome_values(session, outcome: str, year_start: date) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Every authority's figure for ``outcome`` in the period starting inside the financial
-    year from ``year_start``, suppressed as on each authority's own panel and the Explore
-    map (over every breakdown of the period). Columns as ``iq.authority_values``."""
-    record = iq.indicator_record(session, outcome)
-    year_end = date(year_start.year + 1, 3, 31)
-    starts = observations_frame(session, outcome, None, "total")["period_start"]
-    starts = sorted({start for start in starts if year_start <= start <= year_end})
-    if record is None or not starts:
-        return pd.DataFrame(columns=["area_code", "area_name", "period_start", "value"])
-    threshold = disclosure_threshold()
-    frames = [iq.authority_values(session, record, start, threshold) for start in starts]
-    return pd.concat(frames, ignore_index=True)
-
-
-def scatter_data(session, spend_line: str, outcome: str, year: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Rows area_code, area_name, x (spend per child), y (outcome value) for one financial
-    year; the outcome is the one whose period starts inside that financial year."""
-    spend = spend_frame(session, spend_line)
-    spend = spend[(spend["period_label"] == year) & spend["area_code"].map(_is_local_authority)]
-    result = outcome_values(session, outcome, _financial_year_start(year))
-    merged = spend.merge(result[["area_code", "value"]], on="area_code", how="inner")
-    return pd.DataFrame(
-        {
-            "area_code": merged["area_code"],
-            "area_name": merged["area_name"],
-            "x": merged["spend_per_child"],
-            "y": merged["value"],
-        }
-    ).dropna(subset=["x", "y"])
-
-
-def _spend_years(session) -> list[str]:  # type: ignore[no-untyped-def]
-    spend = observations_frame(session, "family_support_spend", ["E92000001"], "total")
-    return sorted(spend["period_label"].unique(), reverse=True)
-
-
-def _scatter_section(session, area_code: str | None) -> html.Section:  # type: ignore[no-untyped-def]
-    years = _spend_years(session)
+def _scatter_section(session: Session, area_code: str | None) -> html.Section:
+    years = views.spend_years(session, "family_support_spend")
     return html.Section(
         className="costs-section",
         children=[
@@ -237,7 +179,7 @@ def _unit_costs_section(organisation_id: int, can_edit: bool) -> html.Section:
     return html.Section(className="costs-section", children=children)
 
 
-def _field(label: str, component) -> html.Label:  # type: ignore[no-untyped-def]
+def _field(label: str, component: Any) -> html.Label:
     return html.Label(
         className="cost-field",
         children=[html.Span(label, className="journey-control-label"), component],
@@ -283,7 +225,7 @@ def _unit_cost_form(costs: pd.DataFrame) -> html.Div:
     )
 
 
-def _pathway_section(session, area_code: str, organisation_id: int) -> html.Section:  # type: ignore[no-untyped-def]
+def _pathway_section(session: Session, area_code: str, organisation_id: int) -> html.Section:
     costs = unit_costs_frame(session, organisation_id)
     routes = pathways(EARLY_HELP)
     per_path = pathway_costs(
@@ -370,13 +312,13 @@ def layout(**_kwargs: object) -> html.Div:
     Input("costs-year", "value"),
 )
 @guarded("read")
-def show_scatter(spend_line, outcome, year):  # type: ignore[no-untyped-def]
+def show_scatter(spend_line: str | None, outcome: str | None, year: str | None) -> list[Any]:
     """Scatter of spend per child against an outcome, with the correlation in words."""
     if spend_line not in SPEND_LINES or outcome not in OUTCOMES or not year:
         raise dash.exceptions.PreventUpdate
     area_code, area_name = _own_area()
     with get_database().read() as session:
-        data = scatter_data(session, spend_line, outcome, str(year))
+        data = views.scatter_data(session, spend_line, outcome, str(year), disclosure_threshold())
         group = neighbour_group_code(session, area_code) if area_code else None
         neighbours = group_members(session, group) if group else []
     x_title = f"{SPEND_LINES[spend_line]} spend per child ({year}, cash)"
@@ -413,7 +355,14 @@ def show_scatter(spend_line, outcome, year):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("costs.edit")
-def save_cost(n_clicks, item, description, cost, year, source):  # type: ignore[no-untyped-def]
+def save_cost(
+    n_clicks: int | None,
+    item: str | None,
+    description: str | None,
+    cost: object,
+    year: str | None,
+    source: str | None,
+) -> tuple[str, Any]:
     """Add or update one unit cost of the user's organisation (audited)."""
     user = current_record()
     problems = validate_unit_cost(item or "", description or "", cost, year or "", source or "")
@@ -432,7 +381,7 @@ def save_cost(n_clicks, item, description, cost, year, source):  # type: ignore[
     prevent_initial_call=True,
 )
 @guarded("costs.edit")
-def remove_cost(n_clicks, cost_id):  # type: ignore[no-untyped-def]
+def remove_cost(n_clicks: int | None, cost_id: object) -> tuple[str, Any]:
     """Remove one unit cost of the user's organisation (audited)."""
     user = current_record()
     if not cost_id:

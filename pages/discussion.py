@@ -13,7 +13,6 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-import pages.annotation_callbacks  # noqa: F401  (the panel callbacks live there)
 from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html

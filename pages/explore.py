@@ -16,13 +16,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
+from analysis.panel_view import IndicatorRecord
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.charts import choropleth_figure
 from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
-from data_access.cache import cached_json
-from data_access.db import get_database
+from data_access import views
+from data_access.db import Session, get_database
 from pages._panel_support import as_json_tree, disclosure_threshold, render_panel
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore - Chorus", order=4)
@@ -102,13 +103,20 @@ def iq_regions() -> dict[str, str]:
     return REGIONS
 
 
-def _map_and_rank(  # type: ignore[no-untyped-def]
-    session, indicator: dict, area: str, period_to: str | None, las: pd.DataFrame
-) -> tuple:
+def _map_and_rank(
+    session: Session,
+    indicator: IndicatorRecord,
+    area: str,
+    period_to: str | None,
+    las: pd.DataFrame,
+) -> tuple[Any, str]:
     """The map (every authority in ``las`` beneath) and the rank sentence."""
-    values = iq.authority_values(session, indicator, None, disclosure_threshold(), period_to)
+    request = views.MapRequest.of(
+        session, indicator.id, threshold=disclosure_threshold(), period_to=period_to
+    )
+    values = views.build_map_view(session, request)
     if values.empty:
-        figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=las)
+        figure = choropleth_figure(values, BOUNDARIES_URL, indicator.unit, every_area=las)
         return figure, "No figures to map."
     period = values["period_label"].iloc[0]
     own = values[values["area_code"] == area]
@@ -120,7 +128,7 @@ def _map_and_rank(  # type: ignore[no-untyped-def]
             f"Map of {period}. {row['area_name']} ranks {int(row['rank'])} of {row['ranked']} "
             f"authorities (quartile band {row['band']})."
         )
-    figure = choropleth_figure(values, BOUNDARIES_URL, indicator["unit"], every_area=las)
+    figure = choropleth_figure(values, BOUNDARIES_URL, indicator.unit, every_area=las)
     return figure, rank_text
 
 
@@ -188,7 +196,7 @@ def _labelled(
     )
 
 
-def _options(session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:
     periods = iq.indicator_periods(session, view["indicator"], view["area"])
     breakdowns = iq.available_breakdowns(session, view["indicator"], view["area"])
     return {
@@ -210,24 +218,13 @@ def _options(session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]
 def _render(view: dict[str, Any]) -> tuple[Any, Any, str, dict[str, Any]]:
     """Panel, map, rank sentence and control options for ``view`` (normalised in place:
     an unknown indicator or area falls back to the defaults, an unknown breakdown to the
-    total). Memoised as JSON under the view and the data version: the answer depends on
-    the view, the user's default area and the data, not on who asks."""
-    key = (view, _default_area(), disclosure_threshold())
+    total). The panel and the map come from the view service, which caches them."""
     with get_database().read() as session:
-        rendered = cached_json(
-            "explore", key, lambda: as_json_tree(_render_uncached(dict(view))), session=session
-        )
-    view.clear()
-    view.update(rendered["view"])
-    return rendered["panel"], rendered["figure"], rendered["rank_text"], rendered["options"]
-
-
-def _render_uncached(view: dict[str, Any]) -> dict[str, Any]:
-    with get_database().read() as session:
-        indicator = iq.indicator_record(session, view["indicator"])
-        if indicator is None or iq.area_record(session, view["area"]) is None:
+        indicator = views.indicator_record(session, view["indicator"])
+        if indicator is None or views.area_record(session, view["area"]) is None:
             view.update(indicator=DEFAULT_INDICATOR, area=_default_area())
-            indicator = iq.indicator_record(session, DEFAULT_INDICATOR)
+            indicator = views.indicator_record(session, DEFAULT_INDICATOR)
+        assert indicator is not None  # the catalogue always holds the default indicator
         # One read of the authorities for the area list, the comparator list and the map.
         las = iq.local_authorities(session)
         options = _options(session, view, las)
@@ -244,13 +241,7 @@ def _render_uncached(view: dict[str, Any]) -> dict[str, Any]:
         period_to=view.get("to"),
         show_controls=False,
     )
-    return {
-        "view": view,
-        "panel": panel,
-        "figure": figure,
-        "rank_text": rank_text,
-        "options": options,
-    }
+    return panel, as_json_tree(figure), rank_text, options
 
 
 def layout(**kwargs: Any) -> html.Div:
@@ -324,12 +315,20 @@ def _session_link(view: dict[str, Any]) -> list:
     prevent_initial_call=True,
 )
 @guarded(None, reason="turns the address already in the browser into a link; reads no data")
-def update_session_link(search):  # type: ignore[no-untyped-def]
+def update_session_link(search: str | None) -> str:
     """Keep the session link holding the view shown."""
     return session_capture_href(search)
 
 
-def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to) -> dict:  # type: ignore[no-untyped-def]
+def _view_from_controls(
+    indicator: str | None,
+    area: str | None,
+    fixed: list[str] | None,
+    named: list[str] | None,
+    breakdown: str | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> dict[str, Any]:
     return {
         "indicator": indicator or DEFAULT_INDICATOR,
         "area": area or _default_area(),
@@ -357,7 +356,16 @@ def _view_from_controls(indicator, area, fixed, named, breakdown, period_from, p
     prevent_initial_call=True,
 )
 @guarded("read")
-def sync_explore(search, indicator, area, fixed, named, breakdown, period_from, period_to):  # type: ignore[no-untyped-def]
+def sync_explore(
+    search: str | None,
+    indicator: str | None,
+    area: str | None,
+    fixed: list[str] | None,
+    named: list[str] | None,
+    breakdown: str | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> tuple[Any, ...]:
     """Keep URL and controls in step and redraw the panel and the map.
 
     A change of control writes the URL (a new history entry); a change of URL (back

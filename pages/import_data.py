@@ -8,7 +8,6 @@ session storage, so an analyst can leave the page and come back to the same impo
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 from pathlib import Path
@@ -17,13 +16,14 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dash_table, dcc, html, no_update
-from flask import current_app, has_request_context
 
+import settings
+from auth.background import in_caller_request
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from data_access.db import get_database
-from data_access.importers.canonical import BREAKDOWNS
 from data_access.importing import ees_generic, jobs, lait, template
+from data_access.importing.canonical import BREAKDOWNS
 from data_access.importing.commit import (
     ALL_OR_NOTHING,
     VALID_ONLY,
@@ -60,12 +60,8 @@ BUTTON = "btn btn-outline-primary"
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _settings():  # type: ignore[no-untyped-def]
-    return current_app.extensions["chorus_settings"]
-
-
 def _jobs_base() -> Path:
-    base = Path(_settings().cache_dir) / "imports"
+    base = Path(settings.current().cache_dir) / "imports"
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     return base
 
@@ -75,32 +71,6 @@ def _folder(job: dict | None) -> Path | None:
     if not job or user is None:
         return None
     return jobs.job_folder(_jobs_base(), job.get("token"), user.id)
-
-
-def in_caller_request(function):  # type: ignore[no-untyped-def]
-    """Run a background job inside a request carrying the caller's cookies.
-
-    A background job runs in another process (or a Celery worker) with no Flask request,
-    so ``guarded`` would find no user. Dash hands the job the callback's cookies; pushing
-    a request with them lets flask-login load the same user from the signed session, and
-    the permission check runs exactly as for an ordinary callback. A forked process also
-    drops the parent's database connections (they must not be shared).
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_request_context():
-            return function(*args, **kwargs)
-        database = get_database()
-        database.read_engine.dispose(close=False)
-        database.write_engine.dispose(close=False)
-        cookies = dash.callback_context.cookies or {}
-        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        server = dash.get_app().server
-        with server.test_request_context("/_dash-update-component", headers={"Cookie": header}):
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.Table:
@@ -237,7 +207,7 @@ def _upload_section() -> html.Section:
                     ["Drag a file here, or ", html.Span("choose a file", className="import-link")]
                 ),
                 multiple=False,
-                max_size=_settings().import_max_mb * 1024 * 1024,
+                max_size=settings.current().import_max_mb * 1024 * 1024,
             ),
             html.Div(id="imp-file-info"),
             html.Div(id="imp-preview"),
@@ -535,7 +505,7 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     path = folder / f"upload{suffix}"
     _, _, encoded = contents.partition(",")
     job = {"token": token, "filename": filename, "format": fmt}
-    max_bytes = _settings().import_max_mb * 1024 * 1024
+    max_bytes = settings.current().import_max_mb * 1024 * 1024
     try:
         write_base64_limited(encoded, path, max_bytes)
         facts = inspect_file(path, max_bytes=max_bytes, allow_xlsx=fmt == "template")
@@ -748,7 +718,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
         workdir,
         filename=job.get("filename"),
         mapping_name=None,
-        max_bytes=_settings().import_max_mb * 1024 * 1024,
+        max_bytes=settings.current().import_max_mb * 1024 * 1024,
         progress=_progress_writer(folder, "validating", set_progress),
     )
     jobs.write_status(folder, {"stage": "validated", "fraction": 1.0, "text": "Checked"})

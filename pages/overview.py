@@ -8,16 +8,17 @@ import dash
 from dash import html
 
 from analysis import describe_trend
+from analysis.series import area_trend, latest_comparisons, period_changes
 from auth.current import current_record
 from components.formatting import format_value, short_value
 from components.tiles import indicator_tile, tile_details, what_changed_list
 from data_access import indicators_query as iq
 from data_access.db import get_database
 from pages._panel_support import disclosure_threshold
+from rules.areas import ENGLAND
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview - Chorus", order=0)
 
-ENGLAND = "E92000001"
 # Key indicators of the three services, with the page that shows each in full.
 KEY_INDICATORS: list[tuple[str, str]] = [
     ("gld", "/early-years"),
@@ -57,9 +58,9 @@ def _tile_data(session, indicator: dict, area_code: str, threshold: int) -> dict
         "area": area,
         "latest": None if latest.empty else latest.iloc[0],
         "england": england,
-        "comparisons": iq.latest_comparisons(series, indicator["polarity"]),
-        "changes": iq.period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
-        "trend": iq.area_trend(series, indicator["polarity"]),
+        "comparisons": latest_comparisons(series, indicator["polarity"]),
+        "changes": period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
+        "trend": area_trend(series, indicator["polarity"]),
     }
 
 

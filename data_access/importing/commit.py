@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from data_access.importers.canonical import OBSERVATION_COLUMNS
+from data_access.importing.canonical import OBSERVATION_COLUMNS
 from data_access.importing.distinct import map_distinct
 from data_access.importing.pipeline import PreparedImport
 from data_access.models import ImportBatch, Indicator, Observation, ObservationHistory, utcnow

@@ -38,9 +38,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from data_access.importers.canonical import BREAKDOWNS, TOTAL
-from data_access.importers.ees import AREA_LEVELS, GEOGRAPHY_COLUMNS, geography_codes
 from data_access.importing.base import SkipCounter, StagedChunk, formula_problems, require_columns
+from data_access.importing.canonical import BREAKDOWNS, TOTAL
+from data_access.importing.ees_publications import AREA_LEVELS, GEOGRAPHY_COLUMNS, geography_codes
 from data_access.importing.safety import FileFacts, RawChunk, read_chunks
 from data_access.importing.validation import Problem, Reference
 
@@ -366,7 +366,7 @@ def _looks_like_measure(name: str, values: pd.Series) -> bool:
 
 
 # Mappings for the demo's EES files: they reproduce the specific extractors in
-# data_access/importers/ees.py and show the mapping language on real publications.
+# data_access/importing/ees_publications.py and show the mapping language on real publications.
 BUILT_IN_MAPPINGS: dict[str, dict] = {
     "EES children in need C1 (re-referrals, no further action)": {
         "format": "ees",

@@ -13,7 +13,7 @@ import calendar
 import re
 from functools import lru_cache
 
-from data_access.importers.canonical import (
+from data_access.importing.canonical import (
     Period,
     academic_year,
     annual_period,

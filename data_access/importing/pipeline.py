@@ -201,7 +201,7 @@ def _with_intervals(valid: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
     counts = valid["numerator"].notna() & valid["denominator"].notna()
     if not (has_method & ~(lower & upper) & (counts | lower | upper)).any():
         return valid
-    from data_access.demo import with_intervals
+    from data_access.importing.intervals import with_intervals
 
     return with_intervals(valid, catalogue)
 

@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from data_access.importing.periods import parse_period_label
 from data_access.models import ImportBatch, Observation, ObservationHistory
 from data_access.observations import CANONICAL_COLUMNS
+from rules.areas import ENGLAND
+from rules.disclosure import (
+    DEFAULT_THRESHOLD,
+    denominator_counts_people,
+    is_small,
+    value_counts_people,
+)
 
-ENGLAND = "E92000001"
 # What the Data quality page shows of each revision (recent_revisions adds the counts
 # that shown_revisions needs to decide what may be shown).
 REVISION_COLUMNS = [
@@ -230,7 +236,7 @@ def quality_report(
     indicator: str,
     area_code: str,
     today: date | None = None,
-    threshold: int = 5,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> dict:
     """Everything the Data quality page shows for one indicator and area, as DataFrames.
 
@@ -281,15 +287,11 @@ def shown_revisions(
     unit = (indicator or {}).get("unit")
     for side in ("old", "new"):
         hide = pd.Series(suppressed_now, index=out.index)
-        hide |= out[f"{side}_numerator"].map(lambda n: _is_small(n, threshold))
-        if unit in ("percent", "count", "days"):  # denominators that count people
-            hide |= out[f"{side}_denominator"].map(lambda d: _is_small(d, threshold))
-        if unit == "count":  # the figure is itself a count of people
-            hide |= out[f"{side}_value"].map(lambda v: _is_small(v, threshold))
+        hide |= out[f"{side}_numerator"].map(lambda n: is_small(n, threshold))
+        if denominator_counts_people(unit):
+            hide |= out[f"{side}_denominator"].map(lambda d: is_small(d, threshold))
+        if value_counts_people(unit):
+            hide |= out[f"{side}_value"].map(lambda v: is_small(v, threshold))
         out[f"{side}_value"] = out[f"{side}_value"].where(~hide, None)
         out[f"{side}_status"] = out[f"{side}_status"].where(~hide, "c")
     return out[REVISION_COLUMNS]
-
-
-def _is_small(number: object, threshold: int) -> bool:
-    return isinstance(number, int | float) and 0 < number <= threshold

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_access.importers.canonical import (
+from data_access.importing.canonical import (
     BREAKDOWNS,
     OBSERVATION_COLUMNS,
     STATUS_SYMBOLS,

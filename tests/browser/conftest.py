@@ -208,3 +208,15 @@ class BrowserSession:
 def session_browser(browser, live_server, users) -> BrowserSession:
     browser.set_window_size(1280, 1000)
     return BrowserSession(browser, live_server)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tests save screenshots: docs/screenshots only when CHORUS_SCREENSHOTS=1 asks
+    for the documentation's pictures to be renewed, else a temporary folder (a test run
+    never changes tracked files)."""
+    if os.environ.get("CHORUS_SCREENSHOTS"):
+        folder = ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("screenshots")

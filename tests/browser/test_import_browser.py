@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import time
+from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import delete, func, select
@@ -82,10 +83,15 @@ def test_impb001_background_check_and_commit_with_progress(
 
     _click(driver, "imp-validate")
     seen = set()
-    deadline = time.time() + 120
-    while time.time() < deadline and "figures ready" not in _text(driver, "imp-report"):
-        seen.add(driver.find_element(By.ID, "imp-progress").get_attribute("value"))
-        time.sleep(0.1)
+
+    def report_ready(d: Any) -> bool:
+        # Each look at the page also reads the progress bar, so its steps are seen.
+        seen.add(d.find_element(By.ID, "imp-progress").get_attribute("value"))
+        return "figures ready" in _text(d, "imp-report")
+
+    WebDriverWait(
+        driver, 120, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(report_ready)
     report = _text(driver, "imp-report")
     assert f"{ROWS:,} figures ready, 1 with errors" in report
     assert "Unknown area code" in report and f"{ROWS + 2}" in report  # line of the bad row

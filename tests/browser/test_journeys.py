@@ -5,48 +5,57 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
-from selenium.common.exceptions import ElementClickInterceptedException
+from browser_helpers import WAIT, click_when_ready, wait_until
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from data_access.journeys import seed_demo_journeys
+from data_access.demo.journeys import seed_demo_journeys
 
-WAIT = 60
 HAMPSHIRE = "E10000014"
 
 
-def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-def]
-    return WebDriverWait(driver, timeout).until(condition)
+def _wait(driver: Any, condition: Any, timeout: float = WAIT) -> Any:
+    return wait_until(driver, condition, timeout)
 
 
-def _choose(driver, dropdown_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a Dash dropdown and click the option holding ``value``."""
-    _wait(driver, lambda d: d.find_elements(By.ID, dropdown_id))[0].click()
-    option = _wait(
-        driver,
-        lambda d: [
-            o
-            for o in d.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option")
-            if o.find_element(By.TAG_NAME, "input").get_attribute("value") == value
-        ],
-    )[0]
-    option.click()
+def _option(driver: Any, value: str) -> Any:
+    """The open dropdown's option holding ``value`` (raises while it is not drawn yet)."""
+    for option in driver.find_elements(By.CSS_SELECTOR, "label.dash-dropdown-option"):
+        if option.find_element(By.TAG_NAME, "input").get_attribute("value") == value:
+            return option
+    raise LookupError(value)
 
 
-def _click_when_in_view(driver, element) -> bool:  # type: ignore[no-untyped-def]
-    """Scroll to an element and click it; False (try again) while the page still moves."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+def _choose(driver: Any, dropdown_id: str, value: str) -> None:
+    """Open a Dash dropdown and click the option holding ``value`` (each found afresh, so
+    a dropdown re-rendered by a callback meanwhile is simply found again)."""
+    click_when_ready(driver, lambda d: d.find_element(By.ID, dropdown_id))
+    _wait(driver, lambda d: _option_listed(d, value))
+    click_when_ready(driver, lambda d: _option(d, value))
+
+
+def _option_listed(driver: Any, value: str) -> bool:
     try:
-        element.click()
-    except ElementClickInterceptedException:
+        _option(driver, value)
+    except LookupError:
         return False
     return True
 
 
-def _table_text(driver, css: str) -> str:  # type: ignore[no-untyped-def]
+def _table_text(driver: Any, css: str) -> str:
     tables = driver.find_elements(By.CSS_SELECTOR, css)
     return tables[0].text if tables else ""
+
+
+def _table_rows(driver: Any, css: str) -> dict[str, list[str]]:
+    """Row heading -> the other cells, read in one go (a wait retries it when the table
+    is redrawn while being read)."""
+    rows = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, f"{css} tbody tr"):
+        cells = [c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")]
+        rows[cells[0]] = cells[1:]
+    return rows
 
 
 def test_jbr001_hampshire_journey_filter_table_and_csv(session_browser, users, db, tmp_path):
@@ -76,10 +85,7 @@ def test_jbr001_hampshire_journey_filter_table_and_csv(session_browser, users, d
     _wait(driver, lambda d: "Sex: " in _table_text(d, "table.steps"))
     steps = _table_text(driver, "table.steps")
     assert "Spring 2025" in steps
-    rows = {}
-    for row in driver.find_elements(By.CSS_SELECTOR, "table.steps tbody tr"):
-        cells = [c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")]
-        rows[cells[0]] = cells[1:]
+    rows = _wait(driver, lambda d: _table_rows(d, "table.steps"))
     assert "Request for Early Help" in rows
     request = rows["Request for Early Help"][0]
     assert request == "c" or int(request.replace(",", "")) > 5
@@ -89,9 +95,8 @@ def test_jbr001_hampshire_journey_filter_table_and_csv(session_browser, users, d
     # Download the CSV of the same view.
     # Let the breakdown's callbacks settle, close any open menu, then click as a person would.
     session_browser.wait_for_dash(timeout=WAIT)
-    driver.find_element(By.TAG_NAME, "h1").click()
-    button = driver.find_element(By.ID, "journeys-download-button")
-    _wait(driver, lambda d: _click_when_in_view(d, button))
+    click_when_ready(driver, lambda d: d.find_element(By.TAG_NAME, "h1"))
+    click_when_ready(driver, lambda d: d.find_element(By.ID, "journeys-download-button"))
     files = _wait(driver, lambda d: sorted(tmp_path.glob("early-help-journey-*.csv")))
     table = list(csv.DictReader(io.StringIO(files[0].read_text())))
     assert {r["breakdown"] for r in table} == {"sex"}

@@ -7,14 +7,12 @@ import csv
 import io
 import json
 import os
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from selenium.common.exceptions import (
-    ElementClickInterceptedException,
-    StaleElementReferenceException,
-)
+from browser_helpers import wait_for_paint, wait_until
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,24 +27,20 @@ def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-
     ).until(condition)
 
 
-def _click(driver, element) -> None:  # type: ignore[no-untyped-def]
-    """Scroll an element to the middle of the window and click it as a user would."""
+def _click(driver: Any, element: Any) -> None:
+    """Scroll an element to the middle of the window and click it as a user would,
+    waiting while a dropdown menu or tooltip still covers it."""
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     try:
-        element.click()
-    except ElementClickInterceptedException:
-        # A dropdown menu or tooltip still covers it for a moment: wait and retry once.
-        time.sleep(1)
-        try:
-            element.click()
-        except ElementClickInterceptedException as exc:
-            cover = driver.execute_script(
-                "const r = arguments[0].getBoundingClientRect();"
-                "const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
-                "return e ? e.outerHTML.slice(0, 300) : 'nothing';",
-                element,
-            )
-            raise AssertionError(f"click covered by: {cover}") from exc
+        wait_until(driver, lambda _d: element.click() or True, timeout=WAIT)
+    except TimeoutException as exc:
+        cover = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+            "return e ? e.outerHTML.slice(0, 300) : 'nothing';",
+            element,
+        )
+        raise AssertionError(f"click covered by: {cover}") from exc
 
 
 def _open(session_browser, path: str) -> None:  # type: ignore[no-untyped-def]
@@ -217,18 +211,17 @@ def test_panelb004_explore_map_draws_each_authority_as_its_own_shape(session_bro
 
 
 @pytest.mark.skipif(not os.environ.get("CHORUS_SCREENSHOTS"), reason="set CHORUS_SCREENSHOTS=1")
-def test_panelb003_readme_screenshots(session_browser, users):
+def test_panelb003_readme_screenshots(session_browser, users, screenshot_dir):
     user = users["oldham_viewer"]
     session_browser.login(user.username, user.password)
-    out = ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
+    out = screenshot_dir
     _open(session_browser, "/")
-    time.sleep(2)  # sparklines finish drawing
+    wait_for_paint(session_browser.driver)  # sparklines finish drawing
     session_browser.screenshot(out / "overview.png", 1280, 1400)
     _open(session_browser, "/early-years")
     panel = _panel(session_browser.driver, "gld")
     session_browser.driver.execute_script("arguments[0].scrollIntoView()", panel)
-    time.sleep(1)
+    wait_for_paint(session_browser.driver)
     session_browser.driver.set_window_size(1280, 1000)
     panel.screenshot(str(out / "panel.png"))
     assert (out / "overview.png").stat().st_size > 10_000

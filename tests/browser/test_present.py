@@ -2,26 +2,27 @@
 present it with the keyboard, capture two contributions, switch to anonymised, export,
 and open the export from a file:// address with the network cut off.
 
-Keeps two screenshots at 1920x1080 in docs/screenshots (a chart step and a quotes step)
+Keeps two screenshots at 1920x1080 (in docs/screenshots when CHORUS_SCREENSHOTS=1 asks
+for them, else in a temporary folder) (a chart step and a quotes step)
 and measures the rendered text sizes on them.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_helpers import wait_for_paint, wait_until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from analysis.anonymise import leaked_names
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
 WAIT = 60
 QUOTES = (
     "Stay and play is the only time my son hears other children talk.",
@@ -32,7 +33,7 @@ NAMES = ("Oldham", "Rochdale", "Hampshire")
 
 
 def _wait(driver, condition, timeout: float = WAIT):  # type: ignore[no-untyped-def]
-    return WebDriverWait(driver, timeout).until(condition)
+    return wait_until(driver, condition, timeout)
 
 
 def _text(driver, element_id: str) -> str:  # type: ignore[no-untyped-def]
@@ -126,14 +127,27 @@ def full_hd(session_browser):  # type: ignore[no-untyped-def]
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def _shoot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
+def _download_finished(folder: Path, path: Path) -> Callable[[Any], bool]:
+    """A wait condition: Chromium has no partial download left in ``folder`` and ``path``
+    has kept its size since the last look."""
+    last = {"size": -1}
+
+    def finished(_driver: Any) -> bool:
+        size = path.stat().st_size
+        steady, last["size"] = size == last["size"], size
+        return steady and not list(folder.glob("*.crdownload"))
+
+    return finished
+
+
+def _shoot(driver: Any, folder: Path, name: str) -> None:
     driver.execute_script("window.scrollTo(0, 0)")
-    time.sleep(0.3)
-    driver.save_screenshot(str(SHOTS / name))
+    wait_for_paint(driver)
+    driver.save_screenshot(str(folder / name))
 
 
 def test_present001_build_present_capture_anonymise_and_export_offline(
-    session_browser, users, db, tmp_path, full_hd
+    session_browser, users, db, tmp_path, full_hd, screenshot_dir
 ):
     quote_ids = _seed_quotes(db)
     driver = session_browser.driver
@@ -198,7 +212,7 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     sizes = _font_sizes(driver)
     assert sizes["body"] >= 24 and sizes["chart"] >= 18, sizes
-    _shoot(driver, "present-chart-step.png")
+    _shoot(driver, screenshot_dir, "present-chart-step.png")
 
     # Keyboard: t shows the table and back; arrows move; space moves on.
     driver.execute_script("document.activeElement && document.activeElement.blur()")
@@ -222,7 +236,7 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     violations = session_browser.axe_violations()
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     assert _font_sizes(driver)["body"] >= 24
-    _shoot(driver, "present-quotes-step.png")
+    _shoot(driver, screenshot_dir, "present-quotes-step.png")
     driver.execute_script("document.activeElement && document.activeElement.blur()")
     _press(driver, Keys.SPACE)
     _wait_text(driver, "present-counter", "Step 3 of 3")
@@ -262,7 +276,7 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     driver.find_element(By.ID, "summary-html-button").click()
     exported = _wait(driver, lambda d: list(tmp_path.glob("browser-session.html")))[0]
     _wait(driver, lambda d: exported.stat().st_size > 1_000_000)
-    time.sleep(0.5)
+    _wait(driver, _download_finished(tmp_path, exported))
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd(
         "Network.emulateNetworkConditions",

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import json
 
-
-def _post(client, body):  # type: ignore[no-untyped-def]
-    return client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+from dash_requests import callback_body, dependency, post_callback
 
 
 def _explore_call(client, trigger: str, values: dict):  # type: ignore[no-untyped-def]
-    dep = next(
-        d
-        for d in client.get("/_dash-dependencies").get_json()
+    dep = dependency(
+        client,
         # The view callback: other callbacks (the session link) also listen to the URL.
-        if any(i["id"] == "explore-url" for i in d["inputs"]) and "explore-panel" in d["output"]
+        lambda d: (
+            any(i["id"] == "explore-url" for i in d["inputs"]) and "explore-panel" in d["output"]
+        ),
     )
-    outputs = []
-    for part in dep["output"][2:-2].split("..."):
-        id_, prop = part.rsplit(".", 1)
-        outputs.append({"id": id_, "property": prop.split("@")[0]})
-    inputs = [
-        {"id": i["id"], "property": i["property"], "value": values.get(i["id"])}
-        for i in dep["inputs"]
-    ]
-    prop = next(i["property"] for i in dep["inputs"] if i["id"] == trigger)
-    body = {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": inputs,
-        "state": [],
-        "changedPropIds": [f"{trigger}.{prop}"],
-    }
-    response = _post(client, body)
+    body = callback_body(dep, values, trigger)
+    response = post_callback(client, body)
     assert response.status_code == 200, response.get_data(as_text=True)[:400]
     return response.get_json()["response"]
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from data_access.journeys import seed_demo_journeys, seed_demo_unit_costs
+from data_access.demo.journeys import seed_demo_journeys, seed_demo_unit_costs
 from data_access.models import AuditEvent, Organisation, UnitCost
 
 HAMPSHIRE = "E10000014"

@@ -12,21 +12,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from dash_requests import callback_body, dependency, id_type, post_callback
 
 from components.panel import pid
 from pages._panel_support import render_panel
 
 
 def _dependency(client, trigger_type: str) -> dict:
-    for dep in client.get("/_dash-dependencies").get_json():
-        for item in dep["inputs"]:
-            if item["id"].startswith("{") and json.loads(item["id"]).get("type") == trigger_type:
-                return dep
-    raise AssertionError(f"no callback triggered by {trigger_type}")
-
-
-def _concrete(id_text: str, index: str) -> dict:
-    return {k: (index if v == ["MATCH"] else v) for k, v in json.loads(id_text).items()}
+    return dependency(
+        client, lambda dep: any(id_type(i["id"]) == trigger_type for i in dep["inputs"])
+    )
 
 
 def call_panel(client, trigger_type: str, values: dict, index: str, dep=None):  # type: ignore[no-untyped-def]
@@ -34,33 +29,7 @@ def call_panel(client, trigger_type: str, values: dict, index: str, dep=None):  
 
     ``values`` maps id type -> value; returns the Flask response."""
     dep = dep or _dependency(client, trigger_type)
-    parts = dep["output"][2:-2].split("...") if dep["output"].startswith("..") else [dep["output"]]
-    outputs = []
-    for part in parts:
-        id_text, prop = part.rsplit(".", 1)
-        outputs.append({"id": _concrete(id_text, index), "property": prop.split("@")[0]})
-
-    def items(kind: str) -> list[dict]:
-        return [
-            {
-                "id": _concrete(item["id"], index),
-                "property": item["property"],
-                "value": values.get(json.loads(item["id"])["type"]),
-            }
-            for item in dep[kind]
-        ]
-
-    trigger = json.dumps({"index": index, "type": trigger_type}, separators=(",", ":"))
-    body = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": items("inputs"),
-        "state": items("state"),
-        "changedPropIds": [f"{trigger}.{dep['inputs'][0]['property']}"],
-    }
-    return client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+    return post_callback(client, callback_body(dep, values, trigger_type, index))
 
 
 def _props(response, type_: str) -> dict:
@@ -303,38 +272,38 @@ def test_panel008_rendered_panel_is_memoised_until_the_data_version_moves(server
 
 
 def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server, users, tmp_path):
-    """`flask warm-cache` fills the cache with the default panels of every authority that
-    has active users, so the first visit after an import is served from the cache."""
-    from data_access import cache
+    """`flask warm-cache` fills the view cache with the default panel view of every
+    indicator for every authority that has active users, and every indicator's map, so
+    the first visit after an import is served from the cache."""
+    from data_access import cache, views
     from data_access import indicators_query as iq
     from data_access.db import get_database
-    from pages._panel_support import areas_in_use, service_page_panels
 
-    areas = areas_in_use()
+    with server.app_context(), get_database().read() as session:
+        areas = views.areas_in_use(session)
+        indicators = len(iq.indicator_options(session))
     assert "E08000004" in areas and "E92000001" not in areas  # Oldham has users; no one is England
     backend = cache.configure_cache(cache_dir=tmp_path / "warm-cache", enabled=True)
     try:
         result = server.test_cli_runner().invoke(args=["warm-cache"])
         assert result.exit_code == 0, result.output
-        panels = len(service_page_panels())
-        with server.app_context(), get_database().read() as session:
-            indicators = len(iq.indicator_options(session))
         assert (
-            f"Cache warmed: {panels * len(areas):,} panels for {len(areas)} authorities "
-            f"and the Explore maps of {indicators} indicators"
+            f"Cache warmed: {indicators * len(areas):,} panel views for {len(areas)} "
+            f"authorities and the Explore maps of {indicators} indicators"
         ) in result.output
         keys = list(backend._cache.iterkeys())
-        assert len([k for k in keys if k.startswith("chorus:panel:")]) == panels * len(areas)
-        maps = [k for k in keys if k.startswith("chorus:authority_values:")]
-        assert len(maps) == indicators
-        # The Explore page's default view of any authority finds its map there.
+        assert len([k for k in keys if k.startswith("chorus:view:")]) == (
+            indicators * len(areas) + indicators
+        )
+        # The Explore page's default view of any authority finds its map there, and an
+        # authority in use finds its panel: nothing new is built.
         from pages import explore
         from pages.explore import parse_view
 
         with server.test_request_context():
-            explore._render(parse_view({"indicator": "gld", "area": "E08000005"}, "E08000004"))
-        after = [k for k in backend._cache.iterkeys() if k.startswith("chorus:authority_values:")]
-        assert sorted(after) == sorted(maps)
+            explore._render(parse_view({"indicator": "gld", "area": "E08000004"}, "E08000004"))
+        after = [k for k in backend._cache.iterkeys() if k.startswith("chorus:view:")]
+        assert sorted(after) == sorted(k for k in keys if k.startswith("chorus:view:"))
     finally:
         cache.reset_cache_configuration()
 

@@ -12,6 +12,7 @@ import json
 from datetime import date
 
 import pytest
+from dash_requests import post_callback
 from gld_panel_state import PANEL, STATE
 from sqlalchemy import select
 
@@ -39,9 +40,7 @@ def _post_slots(client, state: dict | None = None):  # type: ignore[no-untyped-d
         "state": [],
         "changedPropIds": [],
     }
-    return client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+    return post_callback(client, body)
 
 
 def _fill_slots(client, state: dict | None = None):  # type: ignore[no-untyped-def]
@@ -152,7 +151,7 @@ def test_slot004_only_the_slots_callback_runs_when_a_slot_is_drawn(client, auth)
 @pytest.fixture
 def voice_library(db, users):  # type: ignore[no-untyped-def]
     from data_access.demo import DATA_DIR
-    from data_access.voice import seed_demo_extra
+    from data_access.demo.voice import seed_demo_extra
 
     with db.write() as session:
         seed_demo_extra(session, DATA_DIR)

@@ -82,10 +82,10 @@ def test_shown001_journeys_read_oldhams_total_as_its_panel_shows_it(server, hidd
 
 
 def test_shown002_costs_scatter_outcome_hides_what_the_panel_hides(server, hidden_total):
-    from pages.costs import outcome_values
+    from data_access.views import outcome_values
 
     with _in_request(server), hidden_total.read() as session:
-        values = outcome_values(session, "gld", date(2030, 4, 1)).set_index("area_code")
+        values = outcome_values(session, "gld", date(2030, 4, 1), 5).set_index("area_code")
     assert values.loc[OLDHAM, "status"] == "c" and np.isnan(values.loc[OLDHAM, "value"])
     assert values.loc[ROCHDALE, "value"] == 60.0
     assert set(values["period_start"]) == {START}

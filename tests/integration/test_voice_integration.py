@@ -24,7 +24,7 @@ STATE = {"indicator": "gld", "area_code": "E08000004", "breakdown": "total"}
 def voice_demo(db, users):  # type: ignore[no-untyped-def]
     """The illustrative voice library loaded for the test organisations."""
     from data_access.demo import DATA_DIR
-    from data_access.voice import seed_demo_extra
+    from data_access.demo.voice import seed_demo_extra
 
     with db.write() as session:
         seed_demo_extra(session, DATA_DIR)

@@ -156,55 +156,74 @@ def test_cache007_redis_backend_is_shared_and_keys_are_namespaced(any_db):
         cache.reset_cache_configuration()
 
 
-def test_cache008_cached_panel_series_equal_the_uncached_ones(db, tmp_path):
-    from data_access import indicators_query as iq
+def _assert_same_view(cached, direct) -> None:  # type: ignore[no-untyped-def]
+    pd.testing.assert_frame_equal(cached.series, direct.series.reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        cached.breakdown_summary.groups,
+        direct.breakdown_summary.groups.reset_index(drop=True),
+    )
+    for name in ("indicator", "area", "breakdown", "counted_point", "trend"):
+        assert getattr(cached, name) == getattr(direct, name), name
+    for name in ("breakdown_options", "comparator_options", "period_options"):
+        assert getattr(cached, name) == getattr(direct, name), name
+    assert cached.comparisons == direct.comparisons
+    assert cached.breakdown_summary.gap == direct.breakdown_summary.gap
+
+
+def test_cache008_cached_panel_view_equals_the_built_one(db, tmp_path):
+    """The view layer gives back exactly the view it built (frames, records, options),
+    the first time and from the cache."""
+    from data_access import views
 
     cache.configure_cache(cache_dir=tmp_path / "panel-cache", enabled=True)
     try:
         with db.read() as session:
-            indicator = iq.indicator_record(session, "gld")
-            args = (session, indicator, "E08000004", "total", list(iq.DEFAULT_COMPARATORS))
-            first = iq.series_frame(*args, None, None, 5)
-            second = iq.series_frame(*args, None, None, 5)  # from the cache
-            direct = iq._series_frame_uncached(*args, None, None, 5)
-            rows = iq.suppressed_rows(session, indicator, ["E08000004", "E92000001"], 5)
-            rows_direct = iq._suppressed_rows_uncached(
-                session, indicator, ["E08000004", "E92000001"], 5, None, None
-            )
-        assert len(direct) > 0
-        pd.testing.assert_frame_equal(first, direct.reset_index(drop=True))
-        pd.testing.assert_frame_equal(second, direct.reset_index(drop=True))
-        pd.testing.assert_frame_equal(rows, rows_direct.reset_index(drop=True))
+            for breakdown in ("total", "fsm"):
+                request = views.ViewRequest.of(
+                    session, "gld", "E08000004", threshold=5, breakdown=breakdown
+                )
+                first = views.build_panel_view(session, request)
+                second = views.build_panel_view(session, request)  # from the cache
+                direct = views._build_panel_view(session, request)
+                assert len(direct.series) > 0
+                _assert_same_view(first, direct)
+                _assert_same_view(second, direct)
+                second.series["value"] = None  # a caller changes its copy
+                assert views.build_panel_view(session, request).series["value"].notna().any()
     finally:
         cache.reset_cache_configuration()
 
 
-def test_cache009_suppressed_rows_memoised_per_area_equal_the_uncached_ones(db, tmp_path):
-    """Each area's suppressed rows are kept on their own: any mix of areas and time range,
-    partly from the cache and partly read, gives what suppressing them together gives."""
+def test_cache009_suppressed_rows_from_cached_observations_equal_a_direct_read(db, tmp_path):
+    """Rows read through the observations cache, for any mix of areas and time range,
+    suppress to what the same rows read straight from the database give."""
     from data_access import indicators_query as iq
 
-    views = [
+    slices = [
         (["E08000004", "E92000001"], None, None),
-        # Overlaps the first (two areas from the cache, one read) with a time range.
         (["E08000004", "E08000005", "E92000001"], "2024-01-01", "2025-06-30"),
         (["E08000005"], "2024-06-01", None),
         (["E08000004", "E08000005", "E92000001", "E99999999"], None, "2024-12-31"),
     ]
-    cache.configure_cache(cache_dir=tmp_path / "area-cache", enabled=True)
-    try:
+
+    def read_all() -> list[pd.DataFrame]:
         with db.read() as session:
             indicator = iq.indicator_record(session, "eh_assessments_timely")
-            for areas, start, end in views:
-                # A small threshold and a large one: different entries.
-                for threshold in (5, 50):
-                    ours = iq.suppressed_rows(session, indicator, areas, threshold, start, end)
-                    direct = iq._suppressed_rows_uncached(
-                        session, indicator, areas, threshold, start, end
-                    )
-                    assert len(direct) > 0
-                    assert (direct["status"] == "c").any()
-                    pd.testing.assert_frame_equal(ours, direct.reset_index(drop=True))
+            return [
+                iq.suppressed_rows(session, indicator, areas, threshold, start, end)
+                for areas, start, end in slices
+                for threshold in (5, 50)  # a small threshold and a large one
+            ]
+
+    cache.configure_cache(enabled=False)
+    direct = read_all()
+    cache.configure_cache(cache_dir=tmp_path / "area-cache", enabled=True)
+    try:
+        for cached_rows in (read_all(), read_all()):  # the second from the cache
+            for ours, theirs in zip(cached_rows, direct, strict=True):
+                assert len(theirs) > 0
+                assert (theirs["status"] == "c").any()
+                pd.testing.assert_frame_equal(ours, theirs.reset_index(drop=True))
     finally:
         cache.reset_cache_configuration()
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.demo_local import (
+from data_access.demo.local import (
     ILLUSTRATIVE_INDICATORS,
     SITE_AREAS,
     generate_local_monthly,

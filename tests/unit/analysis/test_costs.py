@@ -131,3 +131,16 @@ def test_cst009_no_relationship_is_said_plainly():
     summary = correlation_summary(x, y)
     assert abs(summary.spearman_rho) < 0.1
     assert summary.statement.startswith("There is no clear relationship")
+
+
+def test_cst_years_and_authorities_are_read_from_codes_and_labels():
+    from datetime import date
+
+    from analysis.costs import financial_year_end, financial_year_start, is_comparable_authority
+
+    assert financial_year_start("2024-25") == date(2024, 4, 1)
+    assert financial_year_end(date(2024, 4, 1)) == date(2025, 3, 31)
+    assert is_comparable_authority("E08000004")  # Oldham, a metropolitan district
+    assert not is_comparable_authority("E92000001")  # England
+    assert not is_comparable_authority("E12000002")  # a region
+    assert not is_comparable_authority("E06000053")  # the Isles of Scilly: too few children

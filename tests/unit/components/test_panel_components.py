@@ -9,6 +9,7 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.panel_view import AreaRecord, BreakdownSummary, IndicatorRecord, PanelView
 from components.charts import SERIES_STYLES, trend_figure
 from components.downloads import CSV_COLUMNS, csv_text, download_filename, series_csv_frame
 from components.panel import (
@@ -22,15 +23,15 @@ from components.panel import (
 from components.tables import series_table
 from components.tiles import comparison_chip
 
-INDICATOR = {
-    "id": "gld",
-    "title": "Children reaching a good level of development at the end of reception",
-    "short_title": "Good level of development",
-    "unit": "percent",
-    "polarity": "high_is_good",
-    "frequency": "annual_academic",
-    "illustrative": False,
-}
+INDICATOR = IndicatorRecord(
+    id="gld",
+    title="Children reaching a good level of development at the end of reception",
+    short_title="Good level of development",
+    unit="percent",
+    polarity="high_is_good",
+    frequency="annual_academic",
+    illustrative=False,
+)
 
 
 def _series() -> pd.DataFrame:
@@ -79,11 +80,14 @@ def _series() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _view() -> dict:
+def _view() -> PanelView:
     series = _series()
-    return {
-        "series": series,
-        "comparisons": [
+    return PanelView(
+        indicator=INDICATOR,
+        area=AreaRecord(code="E08000004", name="Oldham"),
+        series=series,
+        breakdown="total",
+        comparisons=[
             {
                 "key": "england",
                 "name": "England",
@@ -94,7 +98,7 @@ def _view() -> dict:
                 "reason": "the publisher gives no counts",
             }
         ],
-        "counted_point": {
+        counted_point={
             "period_label": "2021/22",
             "value": 59.8,
             "lower_ci": 58.1,
@@ -102,12 +106,12 @@ def _view() -> dict:
             "england_value": 65.2,
             "comparison": "worse",
         },
-        "trend": "cannot be calculated",
-        "breakdown_summary": {"groups": None},
-        "breakdown_options": ["total", "fsm"],
-        "comparator_options": [{"label": "England", "value": "england"}],
-        "period_options": [],
-    }
+        trend="cannot be calculated",
+        breakdown_summary=BreakdownSummary(breakdown="total"),
+        breakdown_options=["total", "fsm"],
+        comparator_options=[{"label": "England", "value": "england"}],
+        period_options=[],
+    )
 
 
 def test_comp001_caption_states_value_comparison_and_verdict_in_words():

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from data_access.importers.journeys import JourneyImportError
+from data_access.importing.journeys import JourneyImportError
 from data_access.journeys import (
     delete_unit_cost,
     import_journey_file,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from data_access import learning_network as ln
 from data_access.annotations import list_annotations
+from data_access.demo import learning_network as demo_learning_network
 from data_access.models import Annotation, AuditEvent, Observation, VoiceItem
 from data_access.users import create_user, get_or_create_organisation, user_by_id
 
@@ -287,7 +288,7 @@ def test_ln013_demo_session_has_ten_steps_and_contributions(any_db, people):
         ):
             item_id = _quote(s, OLDHAM, scope, f"{service} {scope}")
             s.get(VoiceItem, item_id).service = service
-        ln.seed_demo_extra(s, None)  # type: ignore[arg-type]
+        demo_learning_network.seed_demo_extra(s, None)  # type: ignore[arg-type]
     with any_db.read() as s:
         research = people["research_analyst"]
         (record,) = ln.list_sessions(s, research)

@@ -380,10 +380,11 @@ def test_voi012_filters_indicator_theme_search_dates_and_export(world):
 
 def test_voi013_seed_demo_loads_oldham_speech_quotes_beside_gld(world):
     from data_access.demo import DATA_DIR
+    from data_access.demo import voice as demo_voice
 
     with world.write() as s:
         s.execute(voice.delete(VoiceItem).where(VoiceItem.id > 0))
-        added = voice.seed_demo_extra(s, DATA_DIR)
+        added = demo_voice.seed_demo_extra(s, DATA_DIR)
     # Hampshire and North Yorkshire are not in this test's organisations.
     assert added == 104 + 72
     with world.write() as s:

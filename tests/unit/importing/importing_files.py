@@ -29,7 +29,7 @@ def lait_layout_file(path: Path, rows: int) -> Path:
     """
     import pandas as pd
 
-    from data_access.importers.lait import DEMO_LAIT_MAPPING
+    from data_access.importing.lait import DEMO_LAIT_MAPPING
     from data_access.reference import la_number_to_code
 
     numbers = sorted(n for n, code in la_number_to_code().items() if code.startswith("E"))

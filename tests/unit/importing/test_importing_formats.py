@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from importing_files import PUBLIC, lait_layout_file
 
-from data_access.importers import ees, lait
-from data_access.importing import ees_generic, template
+from data_access.importing import ees_generic, lait, template
+from data_access.importing import ees_publications as ees
 from data_access.importing.pipeline import prepare_import
 from data_access.reference import code_aliases, la_number_to_code
 

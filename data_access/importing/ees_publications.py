@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_access.importers.canonical import (
+from data_access.importing.canonical import (
     TOTAL,
     Period,
     academic_year,
@@ -24,6 +24,7 @@ from data_access.importers.canonical import (
     january_census,
     split_value_and_status,
 )
+from rules.areas import ENGLAND
 
 GEOGRAPHY_COLUMNS = [
     "time_period",
@@ -65,13 +66,13 @@ def read_ees_csv(path: Path | str) -> pd.DataFrame:
 def ees_geography_code(row: Mapping[str, object], aliases: Mapping[str, str]) -> str | None:
     """The current GSS code for one EES row, or None for levels Chorus does not store.
 
-    National -> country_code (E92000001); Regional -> region_code; Local authority ->
+    National -> country_code (England); Regional -> region_code; Local authority ->
     new_la_code passed through ``aliases`` (old code -> current code). Inner and Outer
     London (E13 codes at regional level) and lower levels give None.
     """
     level = row.get("geographic_level")
     if level == "National":
-        return str(row.get("country_code") or "E92000001")
+        return str(row.get("country_code") or ENGLAND)
     if level == "Regional":
         region = _text_or_none(row.get("region_code"))
         return region if region and region.startswith("E12") else None
@@ -99,7 +100,7 @@ def geography_codes(frame: pd.DataFrame, aliases: Mapping[str, str]) -> pd.Serie
     la_codes = frame["new_la_code"].map(lambda code: aliases.get(code, code))
     codes = np.select(
         [level == "National", is_region, level == "Local authority"],
-        [frame["country_code"].fillna("E92000001"), frame["region_code"], la_codes],
+        [frame["country_code"].fillna(ENGLAND), frame["region_code"], la_codes],
         default=None,
     )
     return pd.Series(codes, index=frame.index, dtype=object).where(lambda s: s.notna(), None)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.importers.canonical import (
+from data_access.importing.canonical import (
     OBSERVATION_COLUMNS,
     academic_year,
     annual_period,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_access.importers import ees
-from data_access.importers.canonical import validate_canonical
+from data_access.importing import ees_publications as ees
+from data_access.importing.canonical import validate_canonical
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
 
 PUBLIC = DEFAULT_DATA_DIR / "public"

@@ -2,7 +2,7 @@
 
 The texts are made up and describe no real person. They sit on real charts (published GLD,
 care leaver and take-up figures) and on the illustrative local monthly figures, whose built-in
-stories (``data_access.demo_local.ILLUSTRATIVE_STORIES``) they explain. Every kind, status and
+stories (``data_access.demo.local.ILLUSTRATIVE_STORIES``) they explain. Every kind, status and
 visibility appears, with a few threads across organisations in the Learning Network.
 """
 
@@ -23,8 +23,8 @@ from data_access.annotations import (
 )
 from data_access.models import Annotation, Observation, User
 from data_access.users import user_by_id
+from rules.areas import ENGLAND
 
-ENGLAND = "E92000001"
 OLDHAM = "E08000004"
 ROCHDALE = "E08000005"
 HAMPSHIRE = "E10000014"
@@ -451,3 +451,8 @@ def _set_times(session: Session, note: DemoNote, note_id: int) -> None:
     if note.seen_then is not None:
         values.update(seen_value=note.seen_then, data_version=0)
     session.execute(update(Annotation).where(Annotation.id == note_id).values(**values))
+
+
+def seed_demo_extra(session: Session, data_dir: Path) -> None:
+    """Demo notes by demo users of each site on the real charts (see DEMO_THREADS)."""
+    seed_demo_annotations(session, data_dir)

@@ -25,7 +25,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from data_access.importers.canonical import OBSERVATION_COLUMNS as CANONICAL_OBSERVATION_COLUMNS
+from data_access.importing.canonical import OBSERVATION_COLUMNS as CANONICAL_OBSERVATION_COLUMNS
 
 SITE_AREAS: dict[str, str] = {
     "E08000004": "Oldham",

@@ -29,23 +29,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-OBSERVATION_COLUMNS = [
-    "indicator",
-    "area_code",
-    "period_label",
-    "period_start",
-    "period_end",
-    "breakdown",
-    "breakdown_value",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "status",
-]
-
-NUMERIC_COLUMNS = ["numerator", "denominator", "value", "lower_ci", "upper_ci"]
+from rules.observations import NUMERIC_COLUMNS as NUMERIC_COLUMNS
+from rules.observations import OBSERVATION_COLUMNS as OBSERVATION_COLUMNS
 
 # Published symbols keep their meaning and are never turned into numbers:
 # c confidential, k / low rounds to zero, u low reliability, x not available, z not applicable.

@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis.journeys import JOURNEYS, TOTAL, Journey
 from analysis.periods import parse_period
-from data_access.importers.canonical import BREAKDOWNS
+from data_access.importing.canonical import BREAKDOWNS
 
 REQUIRED_COLUMNS = ("cohort", "step", "next_step", "breakdown", "breakdown_value", "count")
 OPTIONAL_COLUMNS = ("journey", "area_code")

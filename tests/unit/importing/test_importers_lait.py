@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data_access.importers import lait
-from data_access.importers.canonical import validate_canonical
+from data_access.importing import lait
+from data_access.importing.canonical import validate_canonical
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases, la_number_to_code
 
 LAIT_FILE = DEFAULT_DATA_DIR / "public" / "lait" / "lait_bds_long_childrens_services_subset.csv"

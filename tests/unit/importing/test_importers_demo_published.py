@@ -7,14 +7,14 @@ import re
 import pandas as pd
 import pytest
 
-from data_access.importers.demo_published import (
+from data_access.demo.published import (
     KEY,
     combine_with_precedence,
     load_published_observations,
     published_ees,
     published_lait,
 )
-from data_access.importers.lait import DEMO_LAIT_MAPPING
+from data_access.importing.lait import DEMO_LAIT_MAPPING
 from data_access.reference import DEFAULT_DATA_DIR, build_areas, load_indicator_catalogue
 
 ENGLAND, OLDHAM, HAMPSHIRE, NORTH_YORKSHIRE = "E92000001", "E08000004", "E10000014", "E06000065"
@@ -240,3 +240,31 @@ def test_cat004_polarity_agrees_with_lait_dictionary(catalogue: pd.DataFrame) ->
         assert ours[indicator] == expected, (short_desc, indicator)
         checked += 1
     assert checked >= 15
+
+
+def test_pub009_the_demo_lait_rows_come_through_the_import_pipeline(monkeypatch) -> None:
+    # published_lait reads and validates through prepare_import (the LAIT format with its
+    # built-in mapping); every column equals the whole-file reader's output.
+    from data_access.demo import published
+    from data_access.importing import lait
+    from data_access.reference import code_aliases, la_number_to_code
+
+    formats = []
+
+    def spy(path, fmt, mapping, *args, **kwargs):  # type: ignore[no-untyped-def]
+        formats.append((fmt, mapping))
+        return prepare(path, fmt, mapping, *args, **kwargs)
+
+    prepare = published.prepare_import
+    monkeypatch.setattr(published, "prepare_import", spy)
+
+    path = DEFAULT_DATA_DIR / "public" / "lait" / "lait_bds_long_childrens_services_subset.csv"
+    whole_file = lait.lait_to_canonical(
+        lait.read_lait_long(path), DEMO_LAIT_MAPPING, code_aliases(), la_number_to_code()
+    )
+    through_pipeline = published_lait()
+    assert formats == [("lait", None)]  # None: the format's built-in mapping
+    pd.testing.assert_frame_equal(
+        through_pipeline.sort_values(KEY).reset_index(drop=True),
+        whole_file.sort_values(KEY).reset_index(drop=True),
+    )

@@ -22,16 +22,23 @@ differ by about a point; mixing them would put a false step in the series.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from data_access.importers import ees, lait
-from data_access.importers.canonical import OBSERVATION_COLUMNS, finalise, validate_canonical
+from data_access.importing import ees_publications as ees
+from data_access.importing.canonical import (
+    OBSERVATION_COLUMNS,
+    empty_observations,
+    finalise,
+    validate_canonical,
+)
+from data_access.importing.pipeline import prepare_import
+from data_access.importing.validation import Reference
 from data_access.reference import (
     DEFAULT_DATA_DIR,
     code_aliases,
-    la_number_to_code,
     load_indicator_catalogue,
 )
 
@@ -67,16 +74,21 @@ def published_ees(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
 
 
 def published_lait(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
-    """Canonical rows from the LAIT long file (values only), before precedence."""
-    catalogue = load_indicator_catalogue(data_dir)
-    frequencies = dict(zip(catalogue["id"], catalogue["frequency"], strict=True))
-    return lait.lait_to_canonical(
-        lait.read_lait_long(Path(data_dir) / "public" / LAIT_FILE),
-        lait.DEMO_LAIT_MAPPING,
-        code_aliases(data_dir),
-        la_number_to_code(data_dir),
-        frequencies,
-    )
+    """Canonical rows from the LAIT long file (values only), before precedence.
+
+    Read and validated by the import pipeline, as an analyst's LAIT upload is (the LAIT
+    format with its built-in mapping, DEMO_LAIT_MAPPING, against the vendored reference
+    data); a problem other than an unmapped row stops the demo rather than loading it.
+    """
+    path = Path(data_dir) / "public" / LAIT_FILE
+    with tempfile.TemporaryDirectory(prefix="chorus-demo-") as workdir:
+        prepared = prepare_import(path, "lait", None, Reference.from_files(data_dir), workdir)
+        if prepared.rejected or prepared.problems.has_errors:
+            raise ValueError(
+                f"the demo's LAIT file did not validate: {prepared.problems.grouped()}"
+            )
+        rows = [chunk for chunk in prepared.valid_chunks()]
+    return finalise(pd.concat(rows, ignore_index=True)) if rows else empty_observations()
 
 
 def combine_with_precedence(ees_rows: pd.DataFrame, lait_rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The demo: real published figures, illustrative local figures, organisations and users.
+"""Seeding the demo: real published figures, illustrative local figures, organisations and users.
 
 ``seed_demo`` fills an empty, migrated database. Demo passwords are generated here,
 returned once for printing, and stored only as argon2id hashes.
@@ -7,7 +7,7 @@ returned once for printing, and stored only as argon2id hashes.
 from __future__ import annotations
 
 import hashlib
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +15,20 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from analysis.intervals import add_byar_columns, add_wilson_columns
 from data_access.catalogue import replace_area_groups, replace_areas, upsert_indicators
 from data_access.db import Database
+from data_access.demo import annotations as demo_annotations
+from data_access.demo import journeys as demo_journeys
+from data_access.demo import learning_network as demo_learning_network
+from data_access.demo import voice as demo_voice
+from data_access.demo.local import generate_local_monthly
+from data_access.importing.intervals import with_intervals
 from data_access.models import Base, ImportBatch, User
 from data_access.observations import insert_observations
-from data_access.users import ROLES, create_user, get_or_create_organisation
+from data_access.users import create_user, get_or_create_organisation
+from rules.roles import ROLES
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # (code, name, kind, in the Learning Network, username prefix)
 DEMO_ORGANISATIONS = (
@@ -51,25 +57,6 @@ class DemoLogin:
 
 class AlreadySeeded(RuntimeError):
     """The database already holds users; seeding again would mix two demos."""
-
-
-def with_intervals(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Add 95% intervals where the catalogue's method allows and counts exist.
-
-    Takes canonical observation rows and the catalogue (columns id, ci_method); rows that
-    already carry published bounds keep them.
-    """
-    methods = catalogue.set_index("id")["ci_method"].to_dict()
-    out = frame.copy()
-    method = out["indicator"].map(methods).fillna("none")
-    has_bounds = out["lower_ci"].notna() & out["upper_ci"].notna()
-    for name, compute in (("wilson", add_wilson_columns), ("byar", add_byar_columns)):
-        rows = (method == name) & ~has_bounds
-        if rows.any():
-            computed = compute(out.loc[rows, ["numerator", "denominator"]])
-            out.loc[rows, "lower_ci"] = computed["lower_ci"].to_numpy()
-            out.loc[rows, "upper_ci"] = computed["upper_ci"].to_numpy()
-    return out
 
 
 def _record_batch(session: Session, filename: str, fmt: str, rows: int) -> ImportBatch:
@@ -102,8 +89,7 @@ def load_demo_observations(
     session: Session, catalogue: pd.DataFrame, data_dir: Path = DATA_DIR
 ) -> dict[str, int]:
     """The published figures and the illustrative local monthly figures."""
-    from data_access.demo_local import generate_local_monthly
-    from data_access.importers.demo_published import load_published_observations
+    from data_access.demo.published import load_published_observations
 
     counts = {}
     published = with_intervals(load_published_observations(data_dir), catalogue)
@@ -163,16 +149,16 @@ def seed_demo(db: Database, data_dir: Path = DATA_DIR, reset: bool = False) -> l
         catalogue = load_reference_data(session, data_dir)
         load_demo_observations(session, catalogue, data_dir)
         logins = create_demo_users(session)
-        for module_name in DEMO_EXTRA_MODULES:
-            importlib.import_module(module_name).seed_demo_extra(session, data_dir)
+        for seed_extra in DEMO_EXTRAS:
+            seed_extra(session, data_dir)
     return logins
 
 
-# Modules that add their own demo rows once the users exist, in this order (voice before
-# annotations, which link to quotes). Each defines ``seed_demo_extra(session, data_dir)``.
-DEMO_EXTRA_MODULES: list[str] = [
-    "data_access.voice",
-    "data_access.annotations",
-    "data_access.learning_network",
-    "data_access.journeys",
-]
+# What adds its own demo rows once the users exist, in this order (voice before
+# annotations, which link to quotes).
+DEMO_EXTRAS: tuple[Callable[[Session, Path], object], ...] = (
+    demo_voice.seed_demo_extra,
+    demo_annotations.seed_demo_extra,
+    demo_learning_network.seed_demo_extra,
+    demo_journeys.seed_demo_extra,
+)
