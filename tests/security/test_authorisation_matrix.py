@@ -21,8 +21,8 @@ import importlib
 import pytest
 from security_helpers import callback_body, csrf_headers, login_as, permission_marker, post_callback
 
-from auth.current import ROLE_RANK
 from auth.permissions import PERMISSIONS
+from rules.roles import ROLE_RANK
 
 READ_ACTIONS = {"read", "data.export", "audit.read"}
 ORGANISATIONS = ("oldham", "rochdale")
@@ -54,11 +54,11 @@ OBJECT_CHECKS = {
     "show_users": "data_access.users:list_users",
     "create_user": "auth.admin:create_account",
     "change_user": "auth.admin:ensure_same_organisation",
-    "moderate": "data_access.voice:_moderated_item",
+    "moderate": "data_access.voice.writes:_moderated_item",
     "import_csv": "rules.ownership:owns_area",
     "pick_theme": "data_access.voice:list_themes",
     "change_theme": "data_access.codebook_owners:theme_change_allowed",
-    "change_hide_setting": "data_access.voice:_require_role",
+    "change_hide_setting": "data_access.voice.guards:_require_role",
     "show_tab": "data_access.voice:visible_voice_items",
     "save_cost": "data_access.journeys:save_unit_cost",
     "remove_cost": "data_access.journeys:delete_unit_cost",

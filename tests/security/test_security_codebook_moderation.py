@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from security_helpers import create_scratch_users
 from sqlalchemy import select
 
 from data_access import voice
@@ -21,9 +22,7 @@ def _user(session, username):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world(any_db):  # type: ignore[no-untyped-def]
-    from tests.conftest import create_test_users
-
-    create_test_users(any_db)
+    create_scratch_users(any_db)
     with any_db.write() as s:
         voice.upsert_codebook(
             s,

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from security_helpers import create_scratch_users
 from sqlalchemy import select
 
 from data_access import voice
@@ -68,9 +69,7 @@ def _bodies(session, username: str, active: bool = True) -> set[str]:  # type: i
 
 
 def test_vis001_you_said_we_did_applies_the_one_visibility_rule(any_db):
-    from tests.conftest import create_test_users
-
-    create_test_users(any_db)
+    create_scratch_users(any_db)
     with any_db.write() as s:
         # Manchester is outside the Learning Network; a learning_network note it holds
         # (written before it left, say) is its own, not the network's.

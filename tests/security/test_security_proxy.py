@@ -4,6 +4,7 @@ Secure unless explicitly opted out."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -28,8 +29,6 @@ def test_prx001_settings_read_trusted_proxies_and_secure_cookies(tmp_path):
 
 
 def _server(proxies: int):  # type: ignore[no-untyped-def]
-    import os
-
     from app import create_server
 
     return create_server(
@@ -78,7 +77,8 @@ def test_prx004_production_cookies_are_secure_unless_opted_out(tmp_path):
 
     secure = create_server(
         Settings.from_env(
-            {"CHORUS_INSTANCE_DIR": str(tmp_path), **PRODUCTION}, database_url="sqlite://"
+            {"CHORUS_INSTANCE_DIR": str(tmp_path), **PRODUCTION},
+            database_url=os.environ["DATABASE_URL"],
         )
     )
     assert secure.config["SESSION_COOKIE_SECURE"] is True
@@ -89,7 +89,7 @@ def test_prx004_production_cookies_are_secure_unless_opted_out(tmp_path):
                 **PRODUCTION,
                 "CHORUS_ALLOW_INSECURE_COOKIES": "1",
             },
-            database_url="sqlite://",
+            database_url=os.environ["DATABASE_URL"],
         )
     )
     assert trial.config["SESSION_COOKIE_SECURE"] is False
