@@ -694,8 +694,12 @@ def add_contribution(
     step_id: int,
     body: str,
     said_by: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> WriteResult:
     """Save what someone said against a step, as a Learning Network note on its chart.
+
+    In an anonymised session ``mapping`` (the session's "Authority A, B" labels, from
+    ``data_access.ln_anonymity``, which callers use) anonymises what is stored.
 
     ``said_by`` is a participant's code, or None (or "anonymous") for an unattributed
     contribution. Returns the annotation module's WriteResult (saved, invalid, denied).
@@ -735,9 +739,11 @@ def add_contribution(
     }
     body = clean_body(body)
     if record.anonymised:  # stored anonymised: no later reader can undo it
-        from data_access.ln_anonymity import anonymised_contribution
-
-        body, view_state = anonymised_contribution(session, record, body, said_by, view_state)
+        if mapping is None:
+            return WriteResult(
+                "invalid", "This session is anonymised: save the contribution from its page."
+            )
+        body, view_state = _anonymised(body, said_by, view_state, mapping)
     new = NewAnnotation(
         indicator=config["indicator"],
         area_code=config["area"],
@@ -756,6 +762,22 @@ def add_contribution(
         _hold_by_session(session, user, result.annotation.id, record.id)
         result = replace(result, annotation=get_thread(session, user, result.annotation.id))
     return result
+
+
+def _anonymised(
+    body: str, said_by: str | None, view_state: dict[str, Any], mapping: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """Body and view state as stored for an anonymised session: authority names and codes
+    become labels in the text and step title, who said it becomes the label, and the
+    chart's comparators (which would name the others) are dropped."""
+    from analysis.anonymise import anonymise_text
+
+    state = dict(view_state)
+    state["ln_attribution"] = mapping.get(said_by, "Authority") if said_by else None
+    state["ln_step_title"] = anonymise_text(str(state.get("ln_step_title") or ""), mapping)
+    state["comparators"] = []
+    state["ln_anonymised"] = True
+    return anonymise_text(body, mapping), state
 
 
 def _hold_by_session(session: Session, user: UserRecord, note_id: int, session_id: int) -> None:

@@ -10,13 +10,13 @@ anonymised without a rule of their own. The original text is not kept.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
-from analysis.anonymise import anonymise_text, authority_labels
+from analysis.anonymise import authority_labels
 from data_access import learning_network as ln
 from data_access import views
+from data_access.annotations import WriteResult
+from data_access.users import UserRecord
 
 
 def authority_mapping(session: Session, record: ln.SessionRecord) -> dict[str, str]:
@@ -24,22 +24,16 @@ def authority_mapping(session: Session, record: ln.SessionRecord) -> dict[str, s
     return authority_labels(views.session_authorities(session, record))
 
 
-def anonymised_contribution(
+def add_contribution(
     session: Session,
-    record: ln.SessionRecord,
+    user: UserRecord,
+    session_id: int,
+    step_id: int,
     body: str,
-    said_by: str | None,
-    view_state: dict[str, Any],
-) -> tuple[str, dict[str, Any]]:
-    """The body and view state to store for a contribution to an anonymised session.
-
-    Authority names and codes in the text and step title become their labels; who said it
-    becomes the label ("Authority B"), never the participant's code.
-    """
-    mapping = authority_mapping(session, record)
-    state = dict(view_state)
-    state["ln_attribution"] = mapping.get(said_by, "Authority") if said_by else None
-    state["ln_step_title"] = anonymise_text(str(state.get("ln_step_title") or ""), mapping)
-    state["comparators"] = []  # the chart's comparators would name the other authorities
-    state["ln_anonymised"] = True
-    return anonymise_text(body, mapping), state
+    said_by: str | None = None,
+) -> WriteResult:
+    """:func:`data_access.learning_network.add_contribution` with the session's labels, so
+    a contribution to an anonymised session is stored anonymised."""
+    record = ln.get_session(session, user, session_id)
+    mapping = authority_mapping(session, record) if record and record.anonymised else None
+    return ln.add_contribution(session, user, session_id, step_id, body, said_by, mapping)

@@ -15,7 +15,7 @@ import base64
 import zipfile
 from pathlib import Path
 
-from data_access.importing.safety import FileRejected
+from data_access.importing.errors import FileRejected
 
 # openpyxl holds the shared strings (every text cell's text) in memory: bounded alone.
 MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from data_access.importing.distinct import map_distinct
+from data_access.importing.errors import FileRejected
+from data_access.importing.limits import check_xlsx_archive
 from rules.files import (  # noqa: F401 - is_formula and neutralise_frame re-exported here
     FORMULA_PATTERN,
     is_formula,
@@ -50,15 +52,6 @@ _SIGNATURES = (
 # return that hides one), or + / - followed by anything that is not a plain number.
 # A bare "-" is LAIT's symbol for "not available" and "-5.2" is a number: both are fine.
 _FORMULA = FORMULA_PATTERN
-
-
-class FileRejected(ValueError):
-    """The file cannot be imported at all; ``message`` says why in plain words."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -208,8 +201,6 @@ def inspect_file(
         head = handle.read(8192)
     _reject_signatures(head, allow_xlsx)
     if allow_xlsx and head.startswith(b"PK\x03\x04"):
-        from data_access.importing.limits import check_xlsx_archive
-
         check_xlsx_archive(path, max_bytes)  # from the zip directory, before parsing
         return _inspect_xlsx(path, size, max_columns)
     encoding = detect_encoding(path)

@@ -49,7 +49,7 @@ OBJECT_CHECKS = {
     "create_new_session": "data_access.learning_network:create_session",
     "change_agenda": "data_access.learning_network:_editable",
     "save_details": "data_access.learning_network:_editable",
-    "save_contribution": "data_access.learning_network:add_contribution",
+    "save_contribution": "data_access.ln_anonymity:add_contribution",
     "show_step": "data_access.learning_network:get_session",
     "show_users": "data_access.users:list_users",
     "create_user": "auth.admin:create_account",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from data_access import learning_network as ln
 from data_access.annotations import AnnotationFilters, list_annotations
+from data_access.ln_anonymity import add_contribution
 from data_access.models import User
 from data_access.users import user_by_id
 
@@ -33,7 +34,7 @@ def _anonymised_session(db) -> int:  # type: ignore[no-untyped-def]
                                                        "compare": [ROCHDALE]},
         )  # fmt: skip
     with db.write() as s:
-        result = ln.add_contribution(
+        result = add_contribution(
             s, rochdale, record.id, chart.id, "In Rochdale we copied Oldham's hub.", ROCHDALE
         )
         assert result.outcome == "saved"
