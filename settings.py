@@ -123,7 +123,7 @@ def production_warnings(settings: Settings) -> list[str]:
     if settings.env != "production":
         return []
     found = []
-    if not settings.secure_cookies:
+    if settings.allow_insecure_cookies or not settings.secure_cookies:
         found.append(
             "Session cookies are sent without the Secure flag (insecure cookies were allowed): "
             "serve Chorus over HTTPS and remove CHORUS_ALLOW_INSECURE_COOKIES."

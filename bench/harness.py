@@ -176,6 +176,9 @@ def app_environment(
         SECRET_KEY=secrets.token_hex(32),
         CHORUS_INSTANCE_DIR=str(instance_dir),
         CHORUS_CACHE=cache,
+        # Served over plain HTTP on loopback: Secure cookies (the production default) would
+        # never come back, so sign-in would fail.
+        CHORUS_ALLOW_INSECURE_COOKIES="1",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -308,6 +308,17 @@ def visible_note_clause(user: UserRecord | None, note: Any = Annotation) -> Any:
     )
 
 
+def shared_notes_of_clause(organisation_id: int, note: Any = Annotation) -> Any:
+    """SQL condition: ``note`` is a live first note of ``organisation_id`` shared beyond its
+    author (organisation or network), never a private one. For the public pages' actions."""
+    return and_(
+        note.organisation_id == organisation_id,
+        note.deleted_at.is_(None),
+        note.parent_id.is_(None),
+        note.visibility.in_(("organisation", "learning_network")),
+    )
+
+
 def _record_query():  # type: ignore[no-untyped-def]
     return (
         select(

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from analysis.disclosure import SUPPRESSED
+from data_access.annotations import visible_note_clause
 from data_access.models import (
     Annotation,
     EthicsCheck,
@@ -173,14 +174,7 @@ def _revised_sentence(session: Session, user: UserRecord, slices: list[tuple[str
             for indicator, area in slices
         ]
     )
-    readable = or_(
-        and_(
-            Annotation.organisation_id == user.organisation_id,
-            Annotation.visibility != "private",
-        ),
-        Annotation.author_id == user.id,
-        Annotation.visibility == "learning_network" if user.in_learning_network else false(),
-    )
+    readable = visible_note_clause(user)
     revised = session.scalar(
         select(func.count(func.distinct(Annotation.id)))
         .select_from(Annotation)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.personal_details import find_personal_details
+from data_access.annotations import shared_notes_of_clause
 from data_access.models import (
     Annotation,
     AnnotationVoiceLink,
@@ -237,11 +238,8 @@ def public_actions(session: Session, authority: Authority) -> list[PublicAction]
     """
     rows = session.execute(
         select(Annotation.id, Annotation.body, Annotation.created_at, Annotation.status).where(
-            Annotation.organisation_id == authority.id,
+            shared_notes_of_clause(authority.id),
             Annotation.kind == "action",
-            Annotation.deleted_at.is_(None),
-            Annotation.parent_id.is_(None),
-            Annotation.visibility.in_(("organisation", "learning_network")),
         )
     ).all()
     if not rows:

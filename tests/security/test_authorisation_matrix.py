@@ -64,6 +64,12 @@ OBJECT_CHECKS = {
     "remove_cost": "data_access.journeys:delete_unit_cost",
     "show_scatter": "data_access.journeys:unit_costs_frame",
     "save_quote": "data_access.voice:create_voice_item",
+    # The information page acts only on the signed-in admin's own organisation.
+    "save_contact": "data_access.public_info:set_public_contact",
+    "save_lawful_bases": "data_access.processing_record:set_lawful_bases",
+    "publish_public_page": "data_access.ethics_check:record_ethics_check",
+    "download_record": "data_access.processing_record:processing_record",
+    "watch_job": "data_access.importing.jobs:owns",
 }
 # Write-marked callbacks that touch no organisation's object, and why.
 WRITES_NO_OBJECT = {

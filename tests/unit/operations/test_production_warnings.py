@@ -31,7 +31,7 @@ def test_prw002_development_and_test_never_warn():
 
 
 def test_prw003_insecure_cookies_are_named():
-    found = _warnings(CHORUS_SECURE_COOKIES="0")
+    found = _warnings(CHORUS_ALLOW_INSECURE_COOKIES="1")
     assert len(found) == 1 and "Secure flag" in found[0]
 
 
