@@ -258,3 +258,33 @@ def test_comp009_map_keeps_every_authority_beneath_and_says_why_a_figure_is_miss
     assert coloured["hovertext"] == ["Oldham: 63.1%, band D"]
     alone = choropleth_figure(values, "/boundaries.geojson", "percent")
     assert alone["data"] == [coloured]
+
+
+def test_trend_layout_reflows_legend_below_and_fewer_ticks_when_narrow():
+    """The legend sits at the figure's foot (not a fraction of the plot's height, which let
+    tick labels run under it) and narrow charts get at most four tick labels."""
+    import pandas as pd
+
+    from components.charts import NARROW_TICKS, trend_figure
+
+    periods = pd.date_range("2010-09-01", periods=12, freq="YS-SEP")
+    series = pd.DataFrame(
+        {
+            "series_key": "area",
+            "series_name": "Oldham",
+            "breakdown_value": "total",
+            "period_label": [f"{p.year}/{(p.year + 1) % 100:02d}" for p in periods],
+            "period_start": periods.date,
+            "value": range(12),
+            "lower_ci": float("nan"),
+            "upper_ci": float("nan"),
+            "status": None,
+        }
+    )
+    layout = trend_figure(series, "percent")["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["yanchor"] == "bottom"
+    assert layout["xaxis"]["automargin"] is True
+    narrow, wide = layout["meta"]["narrow"], layout["meta"]["wide"]
+    assert len(narrow["xaxis.ticktext"]) <= NARROW_TICKS < len(wide["xaxis.ticktext"])
+    assert narrow["xaxis.ticktext"][-1] == "2021/22"  # the latest period is always labelled
+    assert set(narrow) == set(wide)  # every narrow setting can be put back
