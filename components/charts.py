@@ -221,7 +221,7 @@ def responsive_layout(layout: dict, periods: pd.DataFrame | None = None) -> dict
     if periods is not None and not periods.empty and "tickvals" in xaxis:
         few = _thin_ticks(periods, most=NARROW_TICKS)
         narrow["xaxis.tickvals"] = _dates(few["period_start"])
-        narrow["xaxis.ticktext"] = list(few["period_label"])
+        narrow["xaxis.ticktext"] = plot_texts(few["period_label"])
         wide["xaxis.tickvals"] = xaxis["tickvals"]
         wide["xaxis.ticktext"] = xaxis["ticktext"]
     layout["meta"] = {"narrow_px": NARROW_CHART_PX, "narrow": narrow, "wide": wide}
