@@ -1,7 +1,8 @@
 /* Present mode keyboard control (Learning Network sessions).
  *
  * ArrowRight, Space and PageDown press "Next"; ArrowLeft and PageUp press "Previous";
- * "t" presses "Show table". Keys typed into a form field, a dropdown or a radio group
+ * "t" presses "Show table"; "d" presses "Show full description" (the caption's hidden
+ * sentences), which shows or hides them and says so in a status region. Keys typed into a form field, a dropdown or a radio group
  * keep their usual meaning, and Space on a focused button or link is left to the browser
  * (it already presses it). Only acts on the present page (#present-root).
  */
@@ -36,6 +37,9 @@
     if (key === "t" || key === "T") {
       return "present-table";
     }
+    if (key === "d" || key === "D") {
+      return "present-details-toggle";
+    }
     return null;
   }
 
@@ -56,5 +60,26 @@
     }
     event.preventDefault();
     button.click();
+  });
+
+  // The caption's full text: shown and hidden in the page (no request), and announced.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("#present-details-toggle");
+    if (!toggle) {
+      return;
+    }
+    var more = document.getElementById("present-caption-more");
+    var status = document.getElementById("present-details-status");
+    if (!more) {
+      return;
+    }
+    var show = toggle.getAttribute("aria-expanded") !== "true";
+    more.hidden = !show;
+    toggle.setAttribute("aria-expanded", show ? "true" : "false");
+    toggle.textContent = show ? "Hide full description" : "Show full description";
+    if (status) {
+      status.textContent = show ? "Full description shown below the chart."
+        : "Full description hidden.";
+    }
   });
 })();

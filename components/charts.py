@@ -172,7 +172,60 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> dict:
             "ticktext": plot_texts(ticks["period_label"]),
         }
     )
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": responsive_layout(layout, periods)}
+
+
+# Charts narrower than this (a phone, or 400% zoom) get the narrow settings below.
+NARROW_CHART_PX = 480
+NARROW_TICKS = 4
+NARROW_FONT = 12
+
+
+def responsive_layout(layout: dict, periods: pd.DataFrame | None = None) -> dict:
+    """``layout`` made to reflow (WCAG 1.4.10): the legend below the plot at the foot of the
+    figure and the margins grown to fit the tick labels (so the two never overlap, however
+    the labels wrap or turn), and settings for narrow charts kept in ``layout.meta``.
+
+    ``meta.narrow`` (fewer tick labels, from ``periods``' columns period_start and
+    period_label; smaller text so the legend's names fit; slimmer margins) is applied by
+    assets/responsive_charts.js when the chart is drawn narrower than ``meta.narrow_px``,
+    and ``meta.wide`` puts the same settings back when it widens again. Returns ``layout``.
+    """
+    # "container": measured from the foot of the whole figure, not as a fraction of the
+    # plot's height, which is what let the tick labels run under the legend.
+    layout["legend"] = {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "xanchor": "left",
+    }
+    layout["xaxis"]["automargin"] = True
+    layout["yaxis"]["automargin"] = True
+    margin = layout["margin"]
+    font_size = layout["font"]["size"]
+    narrow: dict[str, object] = {
+        "font.size": NARROW_FONT,
+        "legend.font.size": NARROW_FONT,
+        "margin.l": 44,
+        "margin.r": 8,
+    }
+    wide: dict[str, object] = {
+        "font.size": font_size,
+        "legend.font.size": font_size,
+        "margin.l": margin["l"],
+        "margin.r": margin["r"],
+    }
+    xaxis = layout["xaxis"]
+    if periods is not None and not periods.empty and "tickvals" in xaxis:
+        few = _thin_ticks(periods, most=NARROW_TICKS)
+        narrow["xaxis.tickvals"] = _dates(few["period_start"])
+        narrow["xaxis.ticktext"] = plot_texts(few["period_label"])
+        wide["xaxis.tickvals"] = xaxis["tickvals"]
+        wide["xaxis.ticktext"] = xaxis["ticktext"]
+    layout["meta"] = {"narrow_px": NARROW_CHART_PX, "narrow": narrow, "wide": wide}
+    return layout
 
 
 def _with_every_period(rows: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,10 @@
 """Present mode: large-type renderers for one step of a Learning Network session.
 
 Readable from the back of a room and over a video call at 1920x1080: body text 28 px
-(at least 24), chart text 20 to 24 px (at least 18), near-black on white. Components take
+(at least 24), chart text 24 to 26 px (at least 24), near-black on white. Every line has
+its own marker shape and dash (no two share either), so the lines can be told apart in
+greyscale and by people who do not see the colours. The caption shows its first two
+sentences; the rest is one key ("d") or one button away. Components take
 plain data (a step "payload" dict built by the page, already anonymised when asked); they
 never query the database. Every user text is a plain string child (React escapes it).
 
@@ -14,19 +17,53 @@ Contributions: ``[{"said_by", "body", "kind", "status"}]``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.aria import aria
 from components.tables import series_table
 
-# Chart text sizes in present mode (px). The smallest, the tick labels, is 20.
-CHART_FONT = 22
-TICK_FONT = 20
-LEGEND_FONT = 22
-CHART_HEIGHT = 600
+# Chart text sizes in present mode (px). The smallest, the tick labels, is 24.
+CHART_FONT = 26
+TICK_FONT = 24
+LEGEND_FONT = 26
+CHART_HEIGHT = 640
+# Marker shapes and dashes for present mode, one of each per line: a line is told from
+# another by shape and by dash, without colour.
+PRESENT_SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "star",
+    "hexagon",
+    "cross",
+    "pentagon",
+    "triangle-down",
+    "hourglass",
+    "star-square",
+)
+PRESENT_DASHES = (
+    "solid",
+    "dash",
+    "dot",
+    "dashdot",
+    "longdash",
+    "longdashdot",
+    "20px,6px,4px,6px,4px,6px",
+    "2px,10px",
+    "30px,10px",
+    "10px,4px,10px,14px",
+    "4px,4px,20px,4px",
+    "14px,4px,2px,4px,2px,4px,2px,4px",
+)
+CAPTION_SENTENCES = 2
+DETAILS_KEY = "D"
 STEP_KIND_WORDS = {
     "indicator": "Figures",
     "quotes": "What people say",
@@ -41,20 +78,86 @@ def present_figure(figure: go.Figure | dict, height: int = CHART_HEIGHT) -> go.F
     fig.update_layout(
         height=height,
         font={"size": CHART_FONT, "color": "#0b0c0c"},
+        # At the figure's foot, with the margins grown to fit the ticks (as on the panels).
         legend={
             "font": {"size": LEGEND_FONT},
             "orientation": "h",
-            "yanchor": "top",
-            "y": -0.16,
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
             "x": 0,
         },
         hoverlabel={"font": {"size": CHART_FONT}},
-        margin={"l": 110, "r": 30, "t": 20, "b": 150},
+        margin={"l": 110, "r": 30, "t": 20, "b": 40},
+        meta=None,  # a shared screen is never narrow: no small-screen settings
     )
-    fig.update_xaxes(tickfont={"size": TICK_FONT}, title_font={"size": CHART_FONT})
-    fig.update_yaxes(tickfont={"size": TICK_FONT}, title_font={"size": CHART_FONT})
-    fig.update_traces(selector={"type": "scatter"}, line_width=4, marker_size=14)
+    fig.update_xaxes(tickfont={"size": TICK_FONT}, title_font={"size": CHART_FONT}, automargin=True)
+    fig.update_yaxes(tickfont={"size": TICK_FONT}, title_font={"size": CHART_FONT}, automargin=True)
+    fig.update_traces(selector={"type": "scatter"}, line_width=4, marker_size=16)
+    _distinct_line_styles(fig)
     return fig
+
+
+def _distinct_line_styles(fig: go.Figure) -> None:
+    """Give each line of ``fig`` a marker shape and a dash that no other line has.
+
+    The panels' styles can share a dash (a breakdown's comparator groups are all dotted)
+    or a shape; on a shared screen, in greyscale or without red-green vision, shape and
+    dash must tell the lines apart alone. A line keeps its own style where it is unique.
+    """
+    lines = [t for t in fig.data if t.type == "scatter" and "lines" in (t.mode or "lines")]
+    used_symbols: set[str] = set()
+    used_dashes: set[str] = set()
+    for trace in lines:
+        symbol = trace.marker.symbol if isinstance(trace.marker.symbol, str) else None
+        dash = trace.line.dash
+        if symbol is None or symbol in used_symbols:
+            symbol = next(s for s in PRESENT_SYMBOLS if s not in used_symbols)
+        if dash is None or dash in used_dashes:
+            dash = next(d for d in PRESENT_DASHES if d not in used_dashes)
+        used_symbols.add(symbol)
+        used_dashes.add(dash)
+        trace.marker.symbol = symbol
+        trace.line.dash = dash
+
+
+def short_caption(caption: str, sentences: int = CAPTION_SENTENCES) -> tuple[str, str]:
+    """The first ``sentences`` sentences of a caption, and the rest ("" when none).
+
+    A sentence ends at ".", "!" or "?" followed by a space and a capital letter or digit,
+    so figures like "63.1%" do not end one.
+    """
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", caption.strip())
+    return " ".join(parts[:sentences]), " ".join(parts[sentences:])
+
+
+def caption_block(caption: str) -> list:
+    """The caption as shown in present mode: two sentences, then a button (or the "d" key,
+    assets/present.js) that shows and hides the rest and announces that it did."""
+    short, rest = short_caption(caption)
+    if not rest:
+        return [html.P(short, className="present-caption-text")]
+    return [
+        html.P(short, className="present-caption-text"),
+        html.Button(
+            "Show full description",
+            id="present-details-toggle",
+            type="button",
+            className="present-button present-details-toggle",
+            **aria(
+                expanded="false",
+                controls="present-caption-more",
+                keyshortcuts=DETAILS_KEY,
+            ),
+        ),
+        html.P(rest, id="present-caption-more", className="present-caption-more", hidden=True),
+        html.P(
+            "",
+            id="present-details-status",
+            className="visually-hidden",
+            role="status",
+        ),
+    ]
 
 
 def step_counter_text(position: int, total: int) -> str:
@@ -94,7 +197,12 @@ def indicator_step(payload: dict[str, Any], show_table: bool = False) -> list:
         )
     return [
         html.Figure(
-            [shown, html.Figcaption(payload.get("caption") or "", className="present-caption")],
+            [
+                shown,
+                html.Figcaption(
+                    caption_block(payload.get("caption") or ""), className="present-caption"
+                ),
+            ],
             className="present-figure",
         ),
         *(

@@ -19,6 +19,7 @@ from dash import Input, Output, callback, ctx, dcc, html, no_update
 from analysis.panel_view import IndicatorRecord
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.authority_table import TABLE_SECTION_ID, authority_table
 from components.charts import choropleth_figure
 from components.controls import checkbox_menu, checkboxes, select
 from components.panel import BREAKDOWN_NAMES
@@ -110,15 +111,17 @@ def _map_and_rank(
     area: str,
     period_to: str | None,
     las: pd.DataFrame,
-) -> tuple[Any, str]:
-    """The map (every authority in ``las`` beneath) and the rank sentence."""
+) -> tuple[Any, str, Any]:
+    """The map (every authority in ``las`` beneath), the rank sentence and the same
+    figures as a sortable table (the map's keyboard and screen-reader equivalent)."""
     request = views.MapRequest.of(
         session, indicator.id, threshold=disclosure_threshold(), period_to=period_to
     )
     values = views.build_map_view(session, request)
+    table = authority_table(values, indicator.unit, _own_authority())
     if values.empty:
         figure = choropleth_figure(values, BOUNDARIES_URL, indicator.unit, every_area=las)
-        return figure, "No figures to map."
+        return figure, "No figures to map.", table
     period = values["period_label"].iloc[0]
     own = values[values["area_code"] == area]
     if own.empty or own["rank"].isna().all():
@@ -130,7 +133,13 @@ def _map_and_rank(
             f"authorities (quartile band {row['band']})."
         )
     figure = choropleth_figure(values, BOUNDARIES_URL, indicator.unit, every_area=las)
-    return figure, rank_text
+    return figure, rank_text, table
+
+
+def _own_authority() -> str | None:
+    """The signed-in user's authority code (marked in the table), if they belong to one."""
+    user = current_record()
+    return user.organisation_code if user else None
 
 
 def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
@@ -220,10 +229,11 @@ def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[
     }
 
 
-def _render(view: dict[str, Any]) -> tuple[Any, Any, str, dict[str, Any]]:
-    """Panel, map, rank sentence and control options for ``view`` (normalised in place:
-    an unknown indicator or area falls back to the defaults, an unknown breakdown to the
-    total). The panel and the map come from the view service, which caches them."""
+def _render(view: dict[str, Any]) -> tuple[Any, Any, str, Any, dict[str, Any]]:
+    """Panel, map, rank sentence, table of every authority and control options for
+    ``view`` (normalised in place: an unknown indicator or area falls back to the defaults,
+    an unknown breakdown to the total). The panel and the map come from the view service,
+    which caches them."""
     with get_database().read() as session:
         indicator = views.indicator_record(session, view["indicator"])
         if indicator is None or views.area_record(session, view["area"]) is None:
@@ -233,7 +243,9 @@ def _render(view: dict[str, Any]) -> tuple[Any, Any, str, dict[str, Any]]:
         # One read of the authorities for the area list, the comparator list and the map.
         las = iq.local_authorities(session)
         options = _options(session, view, las)
-        figure, rank_text = _map_and_rank(session, indicator, view["area"], view.get("to"), las)
+        figure, rank_text, table = _map_and_rank(
+            session, indicator, view["area"], view.get("to"), las
+        )
     if view["breakdown"] not in [o["value"] for o in options["breakdowns"]]:
         view["breakdown"] = "total"
     panel = render_panel(
@@ -246,14 +258,14 @@ def _render(view: dict[str, Any]) -> tuple[Any, Any, str, dict[str, Any]]:
         period_to=view.get("to"),
         show_controls=False,
     )
-    return panel, as_json_tree(figure), rank_text, options
+    return panel, as_json_tree(figure), rank_text, table, options
 
 
 def layout(**kwargs: Any) -> html.Div:
     view = parse_view(kwargs, _default_area())
     if view["compare"] == ["none"]:
         view["compare"] = []
-    panel, figure, rank_text, options = _render(view)
+    panel, figure, rank_text, table, options = _render(view)
     return html.Div(
         className="explore-page",
         children=[
@@ -273,6 +285,13 @@ def layout(**kwargs: Any) -> html.Div:
                 children=[
                     html.H2("All authorities"),
                     html.P(rank_text, id="explore-rank"),
+                    # Before the map, so keyboard and screen-reader users can skip it.
+                    html.A(
+                        "Show as a table",
+                        href=f"#{TABLE_SECTION_ID}-heading",
+                        id="explore-table-link",
+                        className="explore-table-link",
+                    ),
                     html.Div(
                         tabIndex="0",
                         role="group",
@@ -289,6 +308,7 @@ def layout(**kwargs: Any) -> html.Div:
                             },
                         ),
                     ),
+                    html.Div(table, id="explore-table"),
                 ],
             ),
         ],
@@ -350,6 +370,7 @@ def _view_from_controls(
     Output("explore-panel", "children"),
     Output("explore-map", "figure"),
     Output("explore-rank", "children"),
+    Output("explore-table", "children"),
     Input("explore-url", "search"),
     Input("explore-indicator", "value"),
     Input("explore-area", "value"),
@@ -389,6 +410,6 @@ def sync_explore(
         rebuild_controls = ctx.triggered_id in ("explore-indicator", "explore-area")
         if new_search == search:
             raise dash.exceptions.PreventUpdate
-    panel, figure, rank_text, options = _render(view)
+    panel, figure, rank_text, table, options = _render(view)
     controls = _controls(view, options) if rebuild_controls else no_update
-    return new_search, controls, panel, figure, rank_text
+    return new_search, controls, panel, figure, rank_text, table

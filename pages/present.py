@@ -258,7 +258,8 @@ def layout(**kwargs: Any) -> html.Div:
             ),
             html.P(
                 "Keys: right arrow, space or page down for the next step; left arrow or page "
-                "up for the previous one; T shows the table instead of the chart.",
+                "up for the previous one; T shows the table instead of the chart; D shows or "
+                "hides the chart's full description.",
                 className="present-help",
             ),
         ],

@@ -336,3 +336,48 @@ def test_kbd003_import_a_template_file(session_browser, users, tmp_path, db):
                 rollback_batch(session, batch_id, username="test")
         with db.write() as session:
             session.execute(delete(ImportBatch).where(ImportBatch.id > before))
+
+
+def test_kbd004_explore_map_as_a_sortable_table(session_browser, users):
+    """The "Show as a table" link before the map takes the keyboard to a table of every
+    authority; a header button sorts it by rank; the user's authority is marked in words."""
+    keyboard = Keyboard(session_browser)
+    driver = session_browser.driver
+    _sign_in(session_browser, keyboard, users["oldham_practitioner"])
+    session_browser.visit("/explore")
+    rank_sentence = driver.find_element(By.ID, "explore-rank").text
+    assert "Oldham ranks" in rank_sentence
+
+    keyboard.tab_to(lambda s: s["tag"] == "A" and s["text"] == "Show as a table")
+    state = keyboard.press(Keys.ENTER)
+    assert state["tag"] == "H3" and state["text"] == "All authorities as a table", state
+    state = keyboard.press(Keys.TAB)
+    assert state["role"] == "region", state  # the scrolling table, focusable to scroll it
+    state = keyboard.tab_to(lambda s: s["tag"] == "BUTTON" and s["text"] == "Rank", limit=4)
+    rank_header = "#explore-authority-table th:nth-child(3)"
+    assert driver.find_element(By.CSS_SELECTOR, rank_header).get_attribute("aria-sort") is None
+    keyboard.press(Keys.ENTER)
+    assert driver.find_element(By.CSS_SELECTOR, rank_header).get_attribute("aria-sort") == (
+        "ascending"
+    )
+    ranks = [
+        cell.text
+        for cell in driver.find_elements(
+            By.CSS_SELECTOR, "#explore-authority-table tbody td:nth-child(3)"
+        )
+    ]
+    ranked = [int(text.split(" of ")[0]) for text in ranks if text != "not ranked"]
+    assert ranked[:3] == [1, 2, 3] and ranked == sorted(ranked), ranks[:10]
+    assert ranks.index("not ranked") > len(ranked) - 1 if "not ranked" in ranks else True
+    keyboard.press(Keys.ENTER)  # again: descending
+    assert driver.find_element(By.CSS_SELECTOR, rank_header).get_attribute("aria-sort") == (
+        "descending"
+    )
+    status = driver.find_element(By.CSS_SELECTOR, "#explore-authority-table [role=status]")
+    assert status.get_attribute("textContent") == "Sorted by rank, descending."
+
+    own = driver.find_elements(By.CSS_SELECTOR, "#explore-authority-table tr[aria-current=true]")
+    assert len(own) == 1 and "Oldham (your authority)" in own[0].text, [r.text for r in own]
+    # The same rank as the sentence above the map (both from the map's view).
+    own_rank = own[0].find_element(By.CSS_SELECTOR, "td:nth-child(3)").text
+    assert f"ranks {own_rank}" in rank_sentence, (own_rank, rank_sentence)

@@ -208,8 +208,23 @@ def test_present001_build_present_capture_anonymise_and_export_offline(
     violations = session_browser.axe_violations()
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     sizes = _font_sizes(driver)
-    assert sizes["body"] >= 24 and sizes["chart"] >= 18, sizes
+    assert sizes["body"] >= 24 and sizes["chart"] >= 24, sizes
     _shoot(driver, screenshot_dir, "present-chart-step.png")
+
+    # The caption shows two sentences; "d" shows the rest and says so, "d" again hides it.
+    more = driver.find_element(By.ID, "present-caption-more")
+    toggle = driver.find_element(By.ID, "present-details-toggle")
+    assert not more.is_displayed() and toggle.get_attribute("aria-expanded") == "false"
+    driver.execute_script("document.activeElement && document.activeElement.blur()")
+    _press(driver, "d")
+    _wait(driver, lambda d: d.find_element(By.ID, "present-caption-more").is_displayed())
+    assert toggle.get_attribute("aria-expanded") == "true"
+    status = driver.find_element(By.ID, "present-details-status").get_attribute("textContent")
+    assert status == "Full description shown below the chart."
+    violations = session_browser.axe_violations()
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    _press(driver, "d")
+    _wait(driver, lambda d: not d.find_element(By.ID, "present-caption-more").is_displayed())
 
     # Keyboard: t shows the table and back; arrows move; space moves on.
     driver.execute_script("document.activeElement && document.activeElement.blur()")

@@ -258,3 +258,103 @@ def test_comp009_map_keeps_every_authority_beneath_and_says_why_a_figure_is_miss
     assert coloured["hovertext"] == ["Oldham: 63.1%, band D"]
     alone = choropleth_figure(values, "/boundaries.geojson", "percent")
     assert alone["data"] == [coloured]
+
+
+def test_trend_layout_reflows_legend_below_and_fewer_ticks_when_narrow():
+    """The legend sits at the figure's foot (not a fraction of the plot's height, which let
+    tick labels run under it) and narrow charts get at most four tick labels."""
+    import pandas as pd
+
+    from components.charts import NARROW_TICKS, trend_figure
+
+    periods = pd.date_range("2010-09-01", periods=12, freq="YS-SEP")
+    series = pd.DataFrame(
+        {
+            "series_key": "area",
+            "series_name": "Oldham",
+            "breakdown_value": "total",
+            "period_label": [f"{p.year}/{(p.year + 1) % 100:02d}" for p in periods],
+            "period_start": periods.date,
+            "value": range(12),
+            "lower_ci": float("nan"),
+            "upper_ci": float("nan"),
+            "status": None,
+        }
+    )
+    layout = trend_figure(series, "percent")["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["yanchor"] == "bottom"
+    assert layout["xaxis"]["automargin"] is True
+    narrow, wide = layout["meta"]["narrow"], layout["meta"]["wide"]
+    assert len(narrow["xaxis.ticktext"]) <= NARROW_TICKS < len(wide["xaxis.ticktext"])
+    assert narrow["xaxis.ticktext"][-1] == "2021/22"  # the latest period is always labelled
+    assert set(narrow) == set(wide)  # every narrow setting can be put back
+
+
+def test_present_figure_text_is_24_px_and_lines_differ_in_shape_and_dash():
+    """On a shared screen every line has a marker shape and a dash of its own (so colour is
+    not needed, in greyscale or with red-green colour blindness) and no chart text is
+    under 24 px. The breakdown view, where the comparators' groups are all dotted, is the
+    hard case."""
+    import itertools
+
+    import pandas as pd
+
+    from components.charts import trend_figure
+    from components.present import present_figure
+
+    rows = []
+    for key, name in (("area", "Oldham"), ("england", "England"), ("region", "North West")):
+        for group in ("eligible", "not_eligible", "unknown"):
+            for year in (2022, 2023, 2024):
+                rows.append(
+                    {
+                        "series_key": key,
+                        "series_name": name,
+                        "breakdown_value": group,
+                        "period_label": f"{year}/{(year + 1) % 100}",
+                        "period_start": pd.Timestamp(f"{year}-09-01").date(),
+                        "value": 50.0 + year % 10,
+                        "lower_ci": float("nan"),
+                        "upper_ci": float("nan"),
+                        "status": None,
+                    }
+                )
+    panel = trend_figure(pd.DataFrame(rows), "percent")
+    panel_dashes = [t["line"]["dash"] for t in panel["data"]]
+    assert len(set(panel_dashes)) < len(panel_dashes)  # the panel's styles repeat a dash
+    fig = present_figure(panel)
+    styles = [(t.marker.symbol, t.line.dash) for t in fig.data]
+    assert len(styles) == 9
+    for (symbol_a, dash_a), (symbol_b, dash_b) in itertools.combinations(styles, 2):
+        assert symbol_a != symbol_b and dash_a != dash_b, styles
+    layout = fig.layout
+    sizes = [
+        layout.font.size,
+        layout.legend.font.size,
+        layout.xaxis.tickfont.size,
+        layout.yaxis.tickfont.size,
+        layout.yaxis.title.font.size,
+    ]
+    assert min(sizes) >= 24, sizes
+    assert layout.meta is None  # no narrow-screen settings on a shared screen
+
+
+def test_present_caption_is_two_sentences_with_the_rest_one_key_away():
+    from components.present import caption_block, short_caption
+
+    caption = (
+        "The chart shows Oldham with England, 2015/16 to 2024/25. In 2024/25, Oldham: 63.1%; "
+        "England 68.3%. Oldham was below England in every year. The gap narrowed."
+    )
+    short, rest = short_caption(caption)
+    assert short == (
+        "The chart shows Oldham with England, 2015/16 to 2024/25. In 2024/25, Oldham: 63.1%; "
+        "England 68.3%."
+    )
+    assert rest == "Oldham was below England in every year. The gap narrowed."
+    block = caption_block(caption)
+    toggle = block[1]
+    assert toggle.id == "present-details-toggle" and block[2].hidden is True
+    assert getattr(toggle, "aria-keyshortcuts") == "D"
+    assert block[3].role == "status"
+    assert len(caption_block("One sentence only.")) == 1  # nothing to hide, no button
