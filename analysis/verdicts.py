@@ -146,7 +146,7 @@ def ordinal(number: int) -> str:
 
 
 def gap_text(verdict: Verdict) -> str | None:
-    """"5.2 points below England" (points for percentages), or None without a gap."""
+    """ "5.2 points below England" (points for percentages), or None without a gap."""
     if verdict.gap is None:
         return None
     size = abs(verdict.gap)
@@ -158,10 +158,12 @@ def gap_text(verdict: Verdict) -> str | None:
 
 
 def rank_text(verdict: Verdict) -> str | None:
-    """"146th of 153, bottom quartile", or None when the area is not ranked."""
+    """ "146th of 153, bottom quartile", or None when the area is not ranked."""
     if verdict.rank is None:
         return None
-    return f"{ordinal(verdict.rank)} of {verdict.ranked}, {BAND_WORDS.get(verdict.band, verdict.band)}"
+    return (
+        f"{ordinal(verdict.rank)} of {verdict.ranked}, {BAND_WORDS.get(verdict.band, verdict.band)}"
+    )
 
 
 def significance_text(verdict: Verdict) -> str:

@@ -94,7 +94,10 @@ def test_change_in_rank_and_band_since_the_previous_period():
         VALUES, "D", "high_is_good", period_label="2024/25", england=68.3,
         previous_values=pd.Series({"D": 99.0, "A": 1.0}), previous_period_label="2023/24",
     )  # fmt: skip
-    assert change_text(down) == "down 3 places from 1st of 2 in 2023/24; was top quartile, now second quartile"
+    assert (
+        change_text(down)
+        == "down 3 places from 1st of 2 in 2023/24; was top quartile, now second quartile"
+    )
 
 
 def test_round_trip_through_a_dict():
