@@ -31,6 +31,7 @@ from analysis.panel_view import IndicatorRecord, PanelView
 from components.charts import breakdown_figure, group_label, trend_figure
 from components.controls import checkboxes, select
 from components.formatting import clean_status, format_value, short_value
+from components.summary_table import panel_headline
 from components.tables import groups_table, series_table
 from components.tabs import tab_list, tab_panel
 
@@ -540,6 +541,15 @@ def indicator_panel(
     children: list = [heading(title_children, className="panel-title", id=f"title-{panel_id}")]
     if description:
         children.append(html.P(description, className="panel-description"))
+    # The verdict heads the panel: significance with counts, rank and band without.
+    children.append(
+        html.Div(
+            panel_headline(view),
+            id=pid("panel-verdict", panel_id),
+            className="panel-verdict",
+            **{"aria-live": "polite"},
+        )
+    )
     if show_controls:
         children.append(_controls(panel_id, breakdown, comparators, period_from, period_to, view))
     children += [

@@ -9,9 +9,11 @@ narrow screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dash import dcc, html
 
+from analysis.panel_view import PanelView
 from analysis.verdicts import TONE_SYMBOLS, Verdict, attention_order, rank_text, verdict_sentence
 from components.aria import aria
 from components.controls import scroll_region
@@ -85,6 +87,22 @@ def verdict_line(verdict: Verdict | None) -> html.P:
     """The verdict sentence under a tile's value or a panel's heading."""
     text = "Not compared: no figure to rank" if verdict is None else verdict_sentence(verdict)
     return html.P([verdict_badge(verdict), " ", text], className="verdict-line")
+
+
+def panel_headline(view: PanelView) -> list[Any]:
+    """A panel's verdict headline: the whole-population verdict, a note that a breakdown
+    has none of its own, or nothing for an area that is not ranked among authorities
+    (England, for the research team)."""
+    if view.verdict is not None:
+        return [verdict_line(view.verdict)]
+    if view.breakdown != "total":
+        return [
+            html.P(
+                "Verdicts compare the whole population: choose Whole population to see it.",
+                className="verdict-line",
+            )
+        ]
+    return []
 
 
 def _row(row: SummaryRow) -> html.Tr:
@@ -185,4 +203,12 @@ def verdict_badge_text(tone: str, words: str) -> html.Span:
     )
 
 
-__all__ = ["SORTS", "SummaryRow", "sort_rows", "summary_table", "verdict_badge", "verdict_line"]
+__all__ = [
+    "SORTS",
+    "SummaryRow",
+    "panel_headline",
+    "sort_rows",
+    "summary_table",
+    "verdict_badge",
+    "verdict_line",
+]

@@ -36,6 +36,7 @@ from components.panel import (
     symbol_notes,
     table_children,
 )
+from components.summary_table import panel_headline
 from components.tabs import register_tabs
 from data_access import views
 from data_access.db import get_database
@@ -143,6 +144,7 @@ def _view_from_state(state: dict[str, Any]) -> PanelView | None:
     Output({"type": "panel-breakdown", "index": MATCH}, "children"),
     Output({"type": "panel-table", "index": MATCH}, "children"),
     Output({"type": "panel-state", "index": MATCH}, "data"),
+    Output({"type": "panel-verdict", "index": MATCH}, "children"),
     Input({"type": "panel-comparators", "index": MATCH}, "value"),
     Input({"type": "panel-breakdown-choice", "index": MATCH}, "value"),
     Input({"type": "panel-from", "index": MATCH}, "value"),
@@ -194,6 +196,7 @@ def _panel_update_outputs(view: PanelView, new_state: dict[str, Any], tab: str |
         breakdown_children(indicator, view, with_chart=tab == "breakdown"),
         table_children(indicator, area_name, view) if tab == "table" else TABLE_PLACEHOLDER,
         data,
+        panel_headline(view),
     ]
 
 

@@ -19,6 +19,7 @@ def _overview_text(client, username: str) -> str:  # type: ignore[no-untyped-def
     with client.application.test_request_context("/"):
         with get_database().read() as session:
             record = user_by_username(session, username)
+        assert record is not None
         login_user(CurrentUser(record))
         return str(page["layout"]())
 
@@ -63,6 +64,7 @@ def test_the_sort_control_reorders_the_summary(client, users, how):
     with client.application.test_request_context("/"):
         with get_database().read() as session:
             record = user_by_username(session, users["oldham_viewer"].username)
+        assert record is not None
         login_user(CurrentUser(record))
         table = str(sort_summary(how))
     services = re.findall(r"Td\('(Early years|Early Help|Care leavers)'\)", table)
