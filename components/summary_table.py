@@ -112,11 +112,11 @@ def _row(row: SummaryRow) -> html.Tr:
             html.Th(dcc.Link(row.title, href=row.href), scope="row"),
             html.Td(THEME_NAMES.get(row.theme, row.theme)),
             html.Td(row.value, className="num"),
-            html.Td(row.period),
+            html.Td(row.period, className="nowrap"),
             html.Td(row.england, className="num"),
             html.Td(row.region, className="num"),
             html.Td(row.neighbours, className="num"),
-            html.Td(rank or "Not ranked"),
+            html.Td(rank or "Not ranked", className="rank"),
             html.Td(verdict_badge(row.verdict)),
             html.Td(
                 [

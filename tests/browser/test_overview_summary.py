@@ -77,5 +77,7 @@ def test_overview_verdict_for_oldham_gld(session_browser, users, screenshot_dir)
         "return document.documentElement.scrollWidth <= window.innerWidth + 1"
     )
     driver.set_window_size(1280, 1000)
+    session_browser.visit("/")  # the default order, scrolled to the top, for the pictures
+    _wait(driver, lambda d: d.find_elements(By.ID, "overview-summary-table"))
     for width in (1280, 1920):
         session_browser.screenshot(screenshot_dir / f"overview-{width}.png", width, 1000)
