@@ -117,3 +117,4 @@ class PanelView:
     comparator_options: list[dict[str, str]] = field(default_factory=list)
     period_options: list[PeriodOption] = field(default_factory=list)
     verdict: Verdict | None = None
+    neighbour_options: list[dict[str, str]] = field(default_factory=list)

@@ -45,6 +45,7 @@ from analysis.series import area_trend, latest_comparisons, latest_counted_point
 from analysis.verdicts import Verdict, build_verdict
 from data_access import indicators_query as iq
 from data_access.cache import cached_value, describe_cache, frame_from_document, frame_to_document
+from data_access.catalogue import group_members, neighbour_group_code
 from data_access.journeys import child_population
 from data_access.learning_network import SessionRecord, participant_names
 from data_access.models import Area, Organisation
@@ -276,7 +277,19 @@ def _build_panel_view(session: Session, request: ViewRequest) -> PanelView:
             for r in periods.itertuples(index=False)
         ],
         verdict=verdict,
+        neighbour_options=neighbour_options(session, area.code),
     )
+
+
+def neighbour_options(session: Session, area_code: str) -> list[dict[str, str]]:
+    """Each statistical neighbour of the area by name (``{"label", "value"}``, value the
+    area code), in the group's order: chosen, each is drawn as a named authority."""
+    group = neighbour_group_code(session, area_code)
+    if group is None:
+        return []
+    codes = group_members(session, group)
+    names = iq.comparator_names(session, area_code, codes)
+    return [{"label": names[c], "value": c} for c in codes]
 
 
 def panel_verdict(
@@ -376,6 +389,7 @@ def _encode_panel_view(view: PanelView) -> bytes:
         "comparator_options": view.comparator_options,
         "period_options": [vars(p) for p in view.period_options],
         "verdict": None if view.verdict is None else view.verdict.as_dict(),
+        "neighbour_options": view.neighbour_options,
     }
     return orjson.dumps(
         document, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str
@@ -403,6 +417,7 @@ def _decode_panel_view(payload: bytes) -> PanelView:
         comparator_options=document["comparator_options"],
         period_options=[PeriodOption(**p) for p in document["period_options"]],
         verdict=None if document.get("verdict") is None else Verdict.from_dict(document["verdict"]),
+        neighbour_options=document.get("neighbour_options") or [],
     )
 
 
@@ -420,6 +435,7 @@ def _copy_panel_view(view: PanelView) -> PanelView:
         breakdown_options=list(view.breakdown_options),
         comparator_options=[dict(o) for o in view.comparator_options],
         period_options=list(view.period_options),
+        neighbour_options=[dict(o) for o in view.neighbour_options],
     )
 
 

@@ -149,6 +149,7 @@ def _view_from_state(state: dict[str, Any]) -> PanelView | None:
     Input({"type": "panel-breakdown-choice", "index": MATCH}, "value"),
     Input({"type": "panel-from", "index": MATCH}, "value"),
     Input({"type": "panel-to", "index": MATCH}, "value"),
+    Input({"type": "panel-neighbour-choice", "index": MATCH}, "value"),
     State({"type": "panel-state", "index": MATCH}, "data"),
     State({"type": "panel-tabs", "index": MATCH}, "data"),
     prevent_initial_call=True,
@@ -159,15 +160,18 @@ def update_panel(
     breakdown: str | None,
     period_from: str | None,
     period_to: str | None,
+    neighbours: list[str] | None,
     state: dict[str, Any] | None,
     tab: str | None,
 ) -> tuple[Any, ...]:
-    """Redraw a panel when its comparators, breakdown or period range change."""
+    """Redraw a panel when its comparators, individual neighbours, breakdown or period
+    range change."""
     if not state:
         raise dash.exceptions.PreventUpdate
+    chosen = [*(comparators or []), *[n for n in neighbours or [] if n not in (comparators or [])]]
     new_state = {
         **state,
-        "comparators": list(comparators or []),
+        "comparators": chosen,
         "breakdown": breakdown or "total",
         "period_from": period_from or None,
         "period_to": period_to or None,

@@ -350,3 +350,19 @@ def test_panel_headline_gives_the_rank_verdict_and_follows_the_period(client, au
     headline = _text(_props(response, "panel-verdict")["children"])
     assert "significantly worse than England" in headline
     assert "not tested for significance" not in headline
+
+
+def test_panel_individual_neighbours_are_named_and_drawn(client, auth, panel_values):
+    with client.application.test_request_context():
+        panel = render_panel("gld", "gld", "E08000004")
+    menu = _find(panel, pid("panel-neighbour-choice", "gld"))
+    labels = [o["label"] for o in menu.options]
+    assert len(labels) >= 5 and "Rochdale" in labels  # each neighbour by name
+    rochdale = next(o["value"] for o in menu.options if o["label"] == "Rochdale")
+    auth.login("oldham_viewer")
+    values = {**panel_values, "panel-neighbour-choice": [rochdale]}
+    response = call_panel(client, "panel-neighbour-choice", values, "gld")
+    names = [t["name"] for t in _props(response, "panel-graph")["figure"]["data"]]
+    assert "Rochdale" in names and "Statistical neighbours (mean)" in names
+    state = _props(response, "panel-state")["data"]
+    assert rochdale in state["comparators"]
