@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.verdicts import Verdict
+
 
 @dataclass(frozen=True)
 class IndicatorRecord:
@@ -98,7 +100,9 @@ class PanelView:
     ``breakdown`` is the breakdown drawn (the requested one, or "total" when the area has
     no such breakdown); ``comparisons`` are ``analysis.series.latest_comparisons`` dicts;
     ``trend`` is a ``TREND_RESULTS`` word; ``comparator_options`` are ``{"label",
-    "value"}`` choices.
+    "value"}`` choices; ``verdict`` is the figure's verdict against England with its rank
+    and quartile among authorities (``analysis.verdicts``), None for a breakdown or an
+    area that is not an authority.
     """
 
     indicator: IndicatorRecord
@@ -112,3 +116,5 @@ class PanelView:
     breakdown_options: list[str] = field(default_factory=list)
     comparator_options: list[dict[str, str]] = field(default_factory=list)
     period_options: list[PeriodOption] = field(default_factory=list)
+    verdict: Verdict | None = None
+    neighbour_options: list[dict[str, str]] = field(default_factory=list)

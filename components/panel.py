@@ -29,8 +29,9 @@ from dash import dcc, html
 from analysis import describe_trend
 from analysis.panel_view import IndicatorRecord, PanelView
 from components.charts import breakdown_figure, group_label, trend_figure
-from components.controls import checkboxes, select
+from components.controls import checkbox_menu, checkboxes, select
 from components.formatting import clean_status, format_value, short_value
+from components.summary_table import panel_headline
 from components.tables import groups_table, series_table
 from components.tabs import tab_list, tab_panel
 
@@ -380,6 +381,7 @@ def _controls(
     from_options = [{"label": p.label, "value": p.start} for p in periods]
     to_options = [{"label": p.label, "value": p.end} for p in periods]
     breakdowns = view.breakdown_options or ["total"]
+    neighbours = {o["value"] for o in view.neighbour_options}
     return html.Div(
         className="panel-controls",
         children=[
@@ -389,14 +391,15 @@ def _controls(
                     html.Legend("Compare with"),
                     checkboxes(
                         pid("panel-comparators", panel_id),
-                        view.comparator_options,
-                        comparators,
+                        [o for o in view.comparator_options if o["value"] not in neighbours],
+                        [c for c in comparators if c not in neighbours],
                         legend="Compare with",
                         inline=True,
                         bare=True,
                     ),
                 ],
             ),
+            *neighbour_picker(panel_id, view, comparators),
             _labelled_dropdown(
                 "Breakdown",
                 pid("panel-breakdown-choice", panel_id),
@@ -407,6 +410,23 @@ def _controls(
             _labelled_dropdown("To", pid("panel-to", panel_id), to_options, period_to),
         ],
     )
+
+
+def neighbour_picker(panel_id: str, view: PanelView, comparators: list[str]) -> list[Any]:
+    """The statistical neighbours, each named, to draw beside their mean (folded away)."""
+    if not view.neighbour_options:
+        # The panel callback listens to this control on every panel: keep an empty one.
+        return [dcc.Input(id=pid("panel-neighbour-choice", panel_id), type="hidden", value="")]
+    chosen = {o["value"] for o in view.neighbour_options} & set(comparators)
+    return [
+        checkbox_menu(
+            pid("panel-neighbour-choice", panel_id),
+            view.neighbour_options,
+            [c for c in comparators if c in chosen],
+            legend="Individual neighbours",
+            className="panel-control panel-neighbours",
+        )
+    ]
 
 
 def _labelled_dropdown(label: str, id_: dict, options: list, value: object) -> html.Label:
@@ -540,6 +560,15 @@ def indicator_panel(
     children: list = [heading(title_children, className="panel-title", id=f"title-{panel_id}")]
     if description:
         children.append(html.P(description, className="panel-description"))
+    # The verdict heads the panel: significance with counts, rank and band without.
+    children.append(
+        html.Div(
+            panel_headline(view),
+            id=pid("panel-verdict", panel_id),
+            className="panel-verdict",
+            **{"aria-live": "polite"},
+        )
+    )
     if show_controls:
         children.append(_controls(panel_id, breakdown, comparators, period_from, period_to, view))
     children += [

@@ -42,8 +42,10 @@ from analysis.panel_view import (
     PeriodOption,
 )
 from analysis.series import area_trend, latest_comparisons, latest_counted_point
+from analysis.verdicts import Verdict, build_verdict
 from data_access import indicators_query as iq
 from data_access.cache import cached_value, describe_cache, frame_from_document, frame_to_document
+from data_access.catalogue import group_members, neighbour_group_code
 from data_access.journeys import child_population
 from data_access.learning_network import SessionRecord, participant_names
 from data_access.models import Area, Organisation
@@ -253,12 +255,18 @@ def _build_panel_view(session: Session, request: ViewRequest) -> PanelView:
         rows=rows,
     )
     periods = iq.indicator_periods(session, indicator.id, area.code)
+    comparisons = latest_comparisons(series, indicator.polarity)
+    verdict = (
+        panel_verdict(session, indicator, series, comparisons, request.threshold)
+        if breakdown == "total"
+        else None
+    )
     return PanelView(
         indicator=indicator,
         area=area,
         series=series,
         breakdown=breakdown,
-        comparisons=latest_comparisons(series, indicator.polarity),
+        comparisons=comparisons,
         counted_point=latest_counted_point(series),
         trend=area_trend(series, indicator.polarity),
         breakdown_summary=BreakdownSummary.from_dict(summary),
@@ -268,7 +276,79 @@ def _build_panel_view(session: Session, request: ViewRequest) -> PanelView:
             PeriodOption(r.period_label, str(r.period_start), str(r.period_end))
             for r in periods.itertuples(index=False)
         ],
+        verdict=verdict,
+        neighbour_options=neighbour_options(session, area.code),
     )
+
+
+def neighbour_options(session: Session, area_code: str) -> list[dict[str, str]]:
+    """Each statistical neighbour of the area by name (``{"label", "value"}``, value the
+    area code), in the group's order: chosen, each is drawn as a named authority."""
+    group = neighbour_group_code(session, area_code)
+    if group is None:
+        return []
+    codes = group_members(session, group)
+    names = iq.comparator_names(session, area_code, codes)
+    return [{"label": names[c], "value": c} for c in codes]
+
+
+def panel_verdict(
+    session: Session,
+    indicator: IndicatorRecord,
+    series: pd.DataFrame,
+    comparisons: list[dict[str, Any]],
+    threshold: int,
+) -> Verdict | None:
+    """The verdict on the area's latest whole-population figure in ``series``: its rank and
+    band among authorities (from the map views of that period and the one before, so the
+    ranks are the Explore map's), the gap to England and the significance verdict when the
+    figure has counts. None when the area has no figure or is not an authority."""
+    area = series[(series["series_key"] == "area") & series["value"].notna()]
+    area = area.sort_values("period_start")
+    if area.empty:
+        return None
+    latest = area.iloc[-1]
+    area_code = str(latest["area_code"])
+    values = _authority_period_values(session, indicator.id, latest["period_start"], threshold)
+    if area_code not in values.index:
+        return None  # England, a region or a group: ranks are among authorities
+    previous_values, previous_label = None, None
+    if len(area) > 1:
+        earlier = area.iloc[-2]
+        previous_values = _authority_period_values(
+            session, indicator.id, earlier["period_start"], threshold
+        )
+        previous_label = str(earlier["period_label"])
+    england = next((c for c in comparisons if c["key"] == "england"), None)
+    england_rows = series[
+        (series["series_key"] == "england") & (series["period_start"] == latest["period_start"])
+    ]
+    england_value = england_rows["value"].iloc[0] if len(england_rows) else None
+    return build_verdict(
+        values,
+        area_code,
+        indicator.polarity,
+        period_label=str(latest["period_label"]),
+        england=england_value,
+        unit=indicator.unit,
+        significance=None if england is None else england["verdict"],
+        previous_values=previous_values,
+        previous_period_label=previous_label,
+    )
+
+
+def _authority_period_values(
+    session: Session, indicator_id: str, period_start: object, threshold: int
+) -> pd.Series:
+    """Every authority's value (NaN where suppressed) in the period starting on
+    ``period_start``, indexed by area code (the map view of that period)."""
+    request = MapRequest.of(
+        session, indicator_id, threshold=threshold, period_start=str(period_start)[:10]
+    )
+    frame = build_map_view(session, request)
+    if frame.empty:
+        return pd.Series(dtype=float)
+    return pd.to_numeric(frame.set_index("area_code")["value"], errors="coerce")
 
 
 def _summary_breakdown(breakdown: str, breakdowns: list[str]) -> str:
@@ -308,6 +388,8 @@ def _encode_panel_view(view: PanelView) -> bytes:
         "breakdown_options": view.breakdown_options,
         "comparator_options": view.comparator_options,
         "period_options": [vars(p) for p in view.period_options],
+        "verdict": None if view.verdict is None else view.verdict.as_dict(),
+        "neighbour_options": view.neighbour_options,
     }
     return orjson.dumps(
         document, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str
@@ -334,6 +416,8 @@ def _decode_panel_view(payload: bytes) -> PanelView:
         breakdown_options=document["breakdown_options"],
         comparator_options=document["comparator_options"],
         period_options=[PeriodOption(**p) for p in document["period_options"]],
+        verdict=None if document.get("verdict") is None else Verdict.from_dict(document["verdict"]),
+        neighbour_options=document.get("neighbour_options") or [],
     )
 
 
@@ -351,6 +435,7 @@ def _copy_panel_view(view: PanelView) -> PanelView:
         breakdown_options=list(view.breakdown_options),
         comparator_options=[dict(o) for o in view.comparator_options],
         period_options=list(view.period_options),
+        neighbour_options=[dict(o) for o in view.neighbour_options],
     )
 
 

@@ -36,6 +36,7 @@ from components.panel import (
     symbol_notes,
     table_children,
 )
+from components.summary_table import panel_headline
 from components.tabs import register_tabs
 from data_access import views
 from data_access.db import get_database
@@ -143,10 +144,12 @@ def _view_from_state(state: dict[str, Any]) -> PanelView | None:
     Output({"type": "panel-breakdown", "index": MATCH}, "children"),
     Output({"type": "panel-table", "index": MATCH}, "children"),
     Output({"type": "panel-state", "index": MATCH}, "data"),
+    Output({"type": "panel-verdict", "index": MATCH}, "children"),
     Input({"type": "panel-comparators", "index": MATCH}, "value"),
     Input({"type": "panel-breakdown-choice", "index": MATCH}, "value"),
     Input({"type": "panel-from", "index": MATCH}, "value"),
     Input({"type": "panel-to", "index": MATCH}, "value"),
+    Input({"type": "panel-neighbour-choice", "index": MATCH}, "value"),
     State({"type": "panel-state", "index": MATCH}, "data"),
     State({"type": "panel-tabs", "index": MATCH}, "data"),
     prevent_initial_call=True,
@@ -157,15 +160,18 @@ def update_panel(
     breakdown: str | None,
     period_from: str | None,
     period_to: str | None,
+    neighbours: list[str] | None,
     state: dict[str, Any] | None,
     tab: str | None,
 ) -> tuple[Any, ...]:
-    """Redraw a panel when its comparators, breakdown or period range change."""
+    """Redraw a panel when its comparators, individual neighbours, breakdown or period
+    range change."""
     if not state:
         raise dash.exceptions.PreventUpdate
+    chosen = [*(comparators or []), *[n for n in neighbours or [] if n not in (comparators or [])]]
     new_state = {
         **state,
-        "comparators": list(comparators or []),
+        "comparators": chosen,
         "breakdown": breakdown or "total",
         "period_from": period_from or None,
         "period_to": period_to or None,
@@ -194,6 +200,7 @@ def _panel_update_outputs(view: PanelView, new_state: dict[str, Any], tab: str |
         breakdown_children(indicator, view, with_chart=tab == "breakdown"),
         table_children(indicator, area_name, view) if tab == "table" else TABLE_PLACEHOLDER,
         data,
+        panel_headline(view),
     ]
 
 

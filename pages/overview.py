@@ -5,14 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import html
+from dash import Input, Output, callback, html
 
 from analysis import describe_trend
-from analysis.series import area_trend, latest_comparisons, period_changes
+from analysis.panel_view import PanelView
+from analysis.series import period_changes
 from auth.current import current_record
+from auth.permissions import guarded
+from components.controls import select
 from components.formatting import format_value, short_value
+from components.summary_table import (
+    SORTS,
+    SummaryRow,
+    sort_rows,
+    summary_table,
+    verdict_key,
+    verdict_line,
+)
 from components.tiles import indicator_tile, tile_details, what_changed_list
-from data_access import indicators_query as iq
+from data_access import views
 from data_access.db import get_database
 from pages._panel_support import disclosure_threshold
 from rules.areas import ENGLAND
@@ -32,7 +43,7 @@ KEY_INDICATORS: list[tuple[str, str]] = [
     ("care_leavers_accommodation_19_21", "/care-leavers"),
     ("pathway_plan_timely", "/care-leavers"),
 ]
-TILE_COMPARATORS = ["england", "neighbours"]
+TILE_COMPARATORS = ["england", "region", "neighbours"]
 
 
 def _change_text(change: dict[str, Any], unit: str) -> str:
@@ -46,53 +57,122 @@ def _change_text(change: dict[str, Any], unit: str) -> str:
     return text + (", significant" if change["significant"] else ", not significant")
 
 
-def _tile_data(session, indicator: dict, area_code: str, threshold: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    series = iq.series_frame(
-        session, indicator, area_code, "total", TILE_COMPARATORS, threshold=threshold
+def _tile_data(session, indicator_id: str, area_code: str, threshold: int) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """The view service's panel view of one key indicator, with what the tile and the
+    summary row read off it."""
+    request = views.ViewRequest.of(
+        session, indicator_id, area_code, threshold=threshold, comparators=TILE_COMPARATORS
     )
+    try:
+        view: PanelView = views.build_panel_view(session, request)
+    except views.UnknownView:
+        return None
+    series = view.series
     area = series[(series["series_key"] == "area")].sort_values("period_start")
     latest = area[area["value"].notna() | area["status"].notna()].tail(1)
-    england = series[series["series_key"] == "england"]
+    indicator = view.indicator.as_dict()
     return {
+        "view": view,
         "series": series,
         "area": area,
         "latest": None if latest.empty else latest.iloc[0],
-        "england": england,
-        "comparisons": latest_comparisons(series, indicator["polarity"]),
+        "comparisons": view.comparisons,
         "changes": period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
-        "trend": area_trend(series, indicator["polarity"]),
+        "trend": view.trend,
+        "verdict": view.verdict,
     }
+
+
+def _same_period(data: dict[str, Any], key: str, unit: str) -> str:
+    """The comparator's figure for the area's latest period, formatted, or "no figure"."""
+    latest = data["latest"]
+    if latest is None:
+        return "no figure"
+    series = data["series"]
+    same = series[
+        (series["series_key"] == key) & (series["period_start"] == latest["period_start"])
+    ]
+    if same.empty:
+        return "no figure"
+    return format_value(same.iloc[0]["value"], unit, same.iloc[0]["status"])
+
+
+def trend_arrow(data: dict[str, Any], polarity: str, unit: str) -> tuple[str, str]:
+    """(arrow, words): the tested recent trend when there is one, else the change since
+    the previous period (said to be untested)."""
+    trend = data["trend"]
+    if trend in ("increasing", "decreasing"):
+        return ("↑" if trend == "increasing" else "↓", describe_trend(trend, polarity).capitalize())
+    if trend == "no significant change":
+        return ("→", "No significant change")
+    if not data["changes"]:
+        return ("–", "Trend cannot be calculated")
+    change = data["changes"][0]
+    if round(change["change"], 1) == 0:
+        return ("→", f"No change since {change['period_label']}")
+    points = " points" if unit == "percent" else ""
+    word = "Up" if change["change"] > 0 else "Down"
+    text = f"{word} {abs(change['change']):.1f}{points} since {change['period_label']}"
+    if polarity != "no_judgement":
+        good = (change["change"] > 0) == (polarity == "high_is_good")
+        text += ", better" if good else ", worse"
+    return ("↑" if change["change"] > 0 else "↓", text)
+
+
+def summary_row(indicator: dict, data: dict[str, Any], href: str, position: int) -> SummaryRow:
+    """The summary table's row of one key indicator."""
+    unit, latest = indicator["unit"], data["latest"]
+    arrow, trend_text = trend_arrow(data, indicator["polarity"], unit)
+    return SummaryRow(
+        indicator_id=indicator["id"],
+        title=indicator["short_title"] or indicator["title"],
+        theme=indicator["theme"],
+        href=href,
+        value="no figure"
+        if latest is None
+        else format_value(latest["value"], unit, latest["status"]),
+        period="" if latest is None else str(latest["period_label"]),
+        england=_same_period(data, "england", unit),
+        region=_same_period(data, "region", unit),
+        neighbours=_same_period(data, "neighbours", unit),
+        verdict=data["verdict"],
+        trend_arrow=arrow,
+        trend_text=trend_text,
+        polarity=indicator["polarity"],
+        position=position,
+    )
 
 
 def _tile(indicator: dict, data: dict[str, Any], href: str) -> html.Section:
     unit = indicator["unit"]
     latest = data["latest"]
     if latest is None:
-        value_text, period, england_text = "no figure", "", "no figure"
+        value_text, period = "no figure", ""
     else:
         value_text = format_value(latest["value"], unit, latest["status"])
         period = latest["period_label"]
-        same = data["england"][data["england"]["period_start"] == latest["period_start"]]
-        england_text = (
-            format_value(same.iloc[0]["value"], unit, same.iloc[0]["status"])
-            if len(same)
-            else "no figure"
-        )
-    chips = [(c["verdict"], c["name"]) for c in data["comparisons"]]
+    # Chips only for tested comparisons: an untested one has the rank verdict instead.
+    chips = [
+        (c["verdict"], c["name"]) for c in data["comparisons"] if c["verdict"] != "not compared"
+    ]
+    arrow, trend_text = trend_arrow(data, indicator["polarity"], unit)
     return indicator_tile(
         title=indicator["short_title"],
         value_text=value_text,
         period_label=period,
-        england_text=england_text,
+        england_text=_same_period(data, "england", unit),
         illustrative=bool(indicator.get("illustrative")),
-        extra=tile_details(
-            change_texts=[_change_text(c, unit) for c in data["changes"]],
-            chips=chips,
-            trend_text=describe_trend(data["trend"], indicator["polarity"]),
-            sparkline=data["area"][["period_start", "value"]].dropna().tail(24),
-            href=href,
-            link_text=f"More on {indicator['short_title']}",
-        ),
+        extra=[
+            verdict_line(data["verdict"]),
+            *tile_details(
+                change_texts=[_change_text(c, unit) for c in data["changes"]],
+                chips=chips,
+                trend_text=f"{arrow} {trend_text}",
+                sparkline=data["area"][["period_start", "value"]].dropna().tail(24),
+                href=href,
+                link_text=f"More on {indicator['short_title']}",
+            ),
+        ],
     )
 
 
@@ -134,32 +214,55 @@ def what_changed(tiles: list[tuple[dict, dict[str, Any]]]) -> list[dict[str, Any
     return items
 
 
-def layout(**_kwargs: object) -> html.Div:
-    user = current_record()
-    if user is None:
-        return html.Div(html.H1("Overview"))
+def _overview_data(user) -> tuple[str, list[tuple[dict, dict[str, Any]]]]:  # type: ignore[no-untyped-def]
+    """The area's name and each key indicator's (catalogue row, tile data)."""
     area_code = user.organisation_code
     threshold = disclosure_threshold()
     tiles: list[tuple[dict, dict[str, Any]]] = []
     with get_database().read() as session:
-        area = iq.area_record(session, area_code)
+        area = views.area_record(session, area_code)
         if area is None:  # the research team: show England
-            area_code, area = ENGLAND, iq.area_record(session, ENGLAND)
+            area_code, area = ENGLAND, views.area_record(session, ENGLAND)
         for indicator_id, _href in KEY_INDICATORS:
-            indicator = iq.indicator_record(session, indicator_id)
-            if indicator is not None:
-                tiles.append((indicator, _tile_data(session, indicator, area_code, threshold)))
+            data = _tile_data(session, indicator_id, area_code, threshold)
+            if data is not None:
+                tiles.append((data["view"].indicator.as_dict(), data))
+    return (area.name if area else ""), tiles
+
+
+def _summary_rows(tiles: list[tuple[dict, dict[str, Any]]]) -> list[SummaryRow]:
+    hrefs = dict(KEY_INDICATORS)
+    return [summary_row(ind, data, hrefs[ind["id"]], i) for i, (ind, data) in enumerate(tiles)]
+
+
+def layout(**_kwargs: object) -> html.Div:
+    user = current_record()
+    if user is None:
+        return html.Div(html.H1("Overview"))
+    area_name, tiles = _overview_data(user)
     hrefs = dict(KEY_INDICATORS)
     cards = [_tile(ind, data, hrefs[ind["id"]]) for ind, data in tiles]
     return html.Div(
         [
             html.H1(f"Overview: {user.organisation_name}"),
             html.P(
-                f"The latest figure for each key indicator in {area['name'] if area else ''}, "
-                "the change since the previous period, and how it compares with England and "
-                "statistical neighbours. Verdicts need counts: figures published as "
-                "percentages only are not compared.",
+                f"The latest figure for each key indicator in {area_name}, how it compares "
+                "with England, the region and statistical neighbours, and how it is "
+                "changing. Figures with counts are tested for significance; figures "
+                "published as percentages only are ranked among authorities instead.",
                 className="lead-text",
+            ),
+            html.Div(
+                [
+                    html.Label("Order the table", htmlFor="overview-sort"),
+                    select("overview-sort", SORTS, "attention"),
+                ],
+                className="overview-sort",
+            ),
+            verdict_key(),
+            html.Div(
+                summary_table(sort_rows(_summary_rows(tiles), "attention"), area_name),
+                id="overview-summary",
             ),
             what_changed_list(what_changed(tiles)),
             html.Div(cards, className="tile-grid"),
@@ -167,4 +270,15 @@ def layout(**_kwargs: object) -> html.Div:
     )
 
 
-__all__ = ["layout", "what_changed"]
+@callback(Output("overview-summary", "children"), Input("overview-sort", "value"))
+@guarded("read")
+def sort_summary(how: str | None) -> Any:
+    """Re-order the summary table (the views are cached, so this is a cheap re-read)."""
+    user = current_record()
+    if user is None:
+        return dash.no_update
+    area_name, tiles = _overview_data(user)
+    return summary_table(sort_rows(_summary_rows(tiles), how or "attention"), area_name)
+
+
+__all__ = ["layout", "sort_summary", "summary_row", "trend_arrow", "what_changed"]

@@ -292,7 +292,9 @@ def test_panel009_warm_cache_renders_default_panels_of_authorities_in_use(server
             f"authorities and the Explore maps of {indicators} indicators"
         ) in result.output
         keys = list(backend._cache.iterkeys())
-        assert len([k for k in keys if k.startswith("chorus:view:")]) == (
+        # Panels and default maps, plus the maps of the periods the panels' verdicts rank
+        # the authority in (the latest and the one before, when not the default map).
+        assert len([k for k in keys if k.startswith("chorus:view:")]) >= (
             indicators * len(areas) + indicators
         )
         # The Explore page's default view of any authority finds its map there, and an
@@ -325,3 +327,42 @@ def test_panel010_breakdown_and_about_are_drawn_when_their_tab_opens(server, cli
         client, "panel-tabs", {"panel-tabs": "breakdown", "panel-state": GLD_STATE}, "gld"
     )
     assert "eligible minus not eligible" in _text(_props(opened, "panel-breakdown")["children"])
+
+
+def test_panel_headline_gives_the_rank_verdict_and_follows_the_period(client, auth, panel_values):
+    # The panel heads with the verdict: no counts in 2024/25, so rank, band and gap.
+    with client.application.test_request_context():
+        panel = render_panel("gld", "gld", "E08000004")
+    headline = _text(
+        json.loads(
+            json.dumps(
+                _find(panel, pid("panel-verdict", "gld")).children,
+                default=lambda c: c.to_plotly_json(),
+            )
+        )
+    )
+    assert "points below England; 146th of 153, bottom quartile" in headline
+    assert "not tested for significance" in headline
+    # Ending the range in 2021/22 (a year with counts) gives the significance verdict.
+    auth.login("oldham_viewer")
+    values = {**panel_values, "panel-to": "2022-08-31"}
+    response = call_panel(client, "panel-to", values, "gld")
+    headline = _text(_props(response, "panel-verdict")["children"])
+    assert "significantly worse than England" in headline
+    assert "not tested for significance" not in headline
+
+
+def test_panel_individual_neighbours_are_named_and_drawn(client, auth, panel_values):
+    with client.application.test_request_context():
+        panel = render_panel("gld", "gld", "E08000004")
+    menu = _find(panel, pid("panel-neighbour-choice", "gld"))
+    labels = [o["label"] for o in menu.options]
+    assert len(labels) >= 5 and "Rochdale" in labels  # each neighbour by name
+    rochdale = next(o["value"] for o in menu.options if o["label"] == "Rochdale")
+    auth.login("oldham_viewer")
+    values = {**panel_values, "panel-neighbour-choice": [rochdale]}
+    response = call_panel(client, "panel-neighbour-choice", values, "gld")
+    names = [t["name"] for t in _props(response, "panel-graph")["figure"]["data"]]
+    assert "Rochdale" in names and "Statistical neighbours (mean)" in names
+    state = _props(response, "panel-state")["data"]
+    assert rochdale in state["comparators"]
