@@ -18,7 +18,12 @@ from data_access.observations import indicator_catalogue
 from pages._panel_support import disclosure_threshold
 
 dash.register_page(
-    __name__, path="/data-quality", name="Data quality", title="Data quality - Chorus", order=81
+    __name__,
+    path="/data-quality",
+    name="Data quality",
+    title="Data quality - Chorus",
+    order=81,
+    nav_group="Data",
 )
 
 

@@ -23,7 +23,12 @@ from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 
 dash.register_page(
-    __name__, path="/discussion", name="Discussion", title="Discussion - Chorus", order=30
+    __name__,
+    path="/discussion",
+    name="Discussion",
+    title="Discussion - Chorus",
+    order=30,
+    nav_group="Discussion",
 )
 
 THEME_LABELS = {

@@ -27,7 +27,14 @@ from data_access import views
 from data_access.db import Session, get_database
 from pages._panel_support import as_json_tree, disclosure_threshold, render_panel
 
-dash.register_page(__name__, path="/explore", name="Explore", title="Explore - Chorus", order=4)
+dash.register_page(
+    __name__,
+    path="/explore",
+    name="Explore",
+    title="Explore - Chorus",
+    order=4,
+    nav_group="Indicators",
+)
 
 BOUNDARIES_URL = "/api/v1/boundaries/utla.geojson"
 DEFAULT_INDICATOR = "gld"

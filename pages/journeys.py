@@ -43,7 +43,14 @@ from data_access.journeys import (
 from data_access.observations import CANONICAL_COLUMNS
 from pages._panel_support import disclosure_threshold
 
-dash.register_page(__name__, path="/journeys", name="Journeys", title="Journeys - Chorus", order=6)
+dash.register_page(
+    __name__,
+    path="/journeys",
+    name="Journeys",
+    title="Journeys - Chorus",
+    order=6,
+    nav_group="Indicators",
+)
 
 BREAKDOWN_NAMES = {
     "sex": "Sex",
