@@ -331,9 +331,15 @@ def notes_list(
     empty_text: str = "No notes yet.",
     show_replies: bool = False,
     heading_level: int = 3,
+    shown_first: int | None = None,
 ) -> html.Section:
     """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional.
-    ``heading_level`` 2 where the list sits directly under the page's h1."""
+    ``heading_level`` 2 where the list sits directly under the page's h1.
+
+    With ``shown_first`` (a panel: 1), the heading gives the count and only the first notes
+    (open questions first, then the most recently changed) show; the rest sit in a "Show
+    all notes" disclosure the browser opens without asking the server.
+    """
     items = [
         note_summary(
             note,
@@ -343,11 +349,25 @@ def notes_list(
         )
         for note in notes
     ]
+    heading_tag = html.H2 if heading_level == 2 else html.H3
+    if shown_first is None or len(items) <= shown_first:
+        title = heading if shown_first is None else f"{heading} ({len(items)})"
+        body: list[Any] = [html.Ol(items, className="notes-list") if items else html.P(empty_text)]
+    else:
+        title = f"{heading} ({len(items)})"
+        rest = items[shown_first:]
+        body = [
+            html.Ol(items[:shown_first], className="notes-list"),
+            html.Details(
+                [
+                    html.Summary(f"Show all {len(items)} notes", className="notes-more"),
+                    html.Ol(rest, className="notes-list", start=shown_first + 1),
+                ],
+                className="notes-rest",
+            ),
+        ]
     return html.Section(
-        [
-            (html.H2 if heading_level == 2 else html.H3)(heading, className="notes-heading"),
-            html.Ol(items, className="notes-list") if items else html.P(empty_text),
-        ],
+        [heading_tag(title, className="notes-heading"), *body],
         className="notes-section",
     )
 
@@ -524,7 +544,9 @@ def note_form(
         if value != "learning_network" or in_learning_network
     ]
     return html.Section(
-        [
+        hidden=True,
+        id=f"note-form-{panel_id}",
+        children=[
             html.H3("Add a note", className="notes-heading", id=f"note-form-heading-{panel_id}"),
             html.Fieldset(
                 [
@@ -627,17 +649,44 @@ def note_form(
                 ],
                 className="note-fieldset",
             ),
-            html.Button(
-                "Save note",
-                id=pid("note-save", panel_id),
-                n_clicks=0,
-                className="btn btn-primary",
-                type="button",
+            html.Div(
+                [
+                    html.Button(
+                        "Save note",
+                        id=pid("note-save", panel_id),
+                        n_clicks=0,
+                        className="btn btn-primary",
+                        type="button",
+                    ),
+                    html.Button(
+                        "Cancel",
+                        className="btn btn-outline-secondary note-form-cancel",
+                        type="button",
+                        **{"data-note-form": f"note-form-{panel_id}"},
+                    ),
+                ],
+                className="note-form-buttons",
             ),
         ],
         className="note-form",
         # Every panel has a form headed "Add a note": the panel's title tells them apart.
         **{"aria-labelledby": f"note-form-heading-{panel_id} title-{panel_id}"},
+    )
+
+
+def add_note_button(panel_id: str) -> html.Button:
+    """The button that opens a panel's note form (assets/annotations.js opens and closes it
+    in the browser: no request to the server)."""
+    return html.Button(
+        "Add a note",
+        className="btn btn-outline-primary note-form-open",
+        type="button",
+        id=f"note-form-open-{panel_id}",
+        **{
+            "aria-expanded": "false",
+            "aria-controls": f"note-form-{panel_id}",
+            "data-note-form": f"note-form-{panel_id}",
+        },
     )
 
 
@@ -671,6 +720,7 @@ def annotation_slot_children(
         html.Div(id=pid("note-thread", panel_id), className="note-thread-wrap"),
     ]
     if can_write:
+        children.append(add_note_button(panel_id))
         children.append(note_form(panel_id, periods, in_learning_network=in_learning_network))
     else:
         children.append(

@@ -136,6 +136,7 @@ def panel_notes_list(panel_id: str, notes: list[dict[str, Any]]) -> Any:
         notes,
         open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
         empty_text="No notes on this chart yet.",
+        shown_first=1,
     )
 
 
