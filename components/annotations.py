@@ -332,6 +332,7 @@ def notes_list(
     show_replies: bool = False,
     heading_level: int = 3,
     shown_first: int | None = None,
+    thread_slot: Any = None,
 ) -> html.Section:
     """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional.
     ``heading_level`` 2 where the list sits directly under the page's h1.
@@ -339,6 +340,7 @@ def notes_list(
     With ``shown_first`` (a panel: 1), the heading gives the count and only the first notes
     (open questions first, then the most recently changed) show; the rest sit in a "Show
     all notes" disclosure the browser opens without asking the server.
+    ``thread_slot(note)`` adds a place under each note where its thread opens (Discussion).
     """
     items = [
         note_summary(
@@ -349,6 +351,9 @@ def notes_list(
         )
         for note in notes
     ]
+    if thread_slot is not None:
+        for item, note in zip(items, notes, strict=True):
+            item.children.append(thread_slot(note))
     heading_tag = html.H2 if heading_level == 2 else html.H3
     if shown_first is None or len(items) <= shown_first:
         title = heading if shown_first is None else f"{heading} ({len(items)})"
@@ -372,6 +377,47 @@ def notes_list(
     )
 
 
+DISCUSSION_THREAD_PREFIX = "discussion-"
+
+
+def discussion_thread_key(note_id: int) -> str:
+    """The pattern-id index of a note's thread on the Discussion page: each note has its
+    own, so its thread opens under it, driven by the same callbacks as a panel's threads."""
+    return f"{DISCUSSION_THREAD_PREFIX}{note_id}"
+
+
+def discussion_thread_slot(note: dict[str, Any]) -> html.Div:
+    """Under a note on Discussion: the button that opens its thread in place, and the
+    places the thread callbacks (pages/annotation_callbacks.py) fill: the thread, a
+    message, and the stores saying which thread is open and when it last changed."""
+    key = discussion_thread_key(int(note["id"]))
+    replies = note.get("replies") or []
+    count = f"{len(replies)} {'reply' if len(replies) == 1 else 'replies'}"
+    return html.Div(
+        [
+            # Read by the thread callback, as on a panel; a thread needs no chart view.
+            dcc.Store(id=pid("panel-state", key), data=None),
+            dcc.Store(id=pid("note-refresh", key), data=0),
+            dcc.Store(id=pid("note-open", key), data=0),
+            html.Button(
+                f"Open the discussion ({count}): reply, edit or resolve",
+                id={"type": "note-open-btn", "index": key, "note": note["id"]},
+                n_clicks=0,
+                className="btn btn-outline-primary note-open",
+                type="button",
+            ),
+            html.Div(
+                id=pid("note-message", key),
+                className="note-message",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(id=pid("note-thread", key), className="note-thread-wrap"),
+        ],
+        className="discussion-thread-slot",
+    )
+
+
 def reply_item(reply: dict[str, Any]) -> html.Li:
     who = f"{reply.get('author', '')}, {reply.get('organisation_name', '')}"
     meta = f"{who}, {_when(reply.get('created_at'))}"
@@ -392,11 +438,14 @@ def thread_view(
     can_edit: bool,
     can_delete: bool,
     href: str | None = None,
+    heading_level: int = 4,
 ) -> html.Section:
-    """One thread: the note, its replies, and the reply/edit/resolve/delete controls."""
+    """One thread: the note, its replies, and the reply/edit/resolve/delete controls.
+    ``heading_level`` 3 where the thread sits under an h2 list (Discussion)."""
     replies = note.get("replies") or []
+    heading_tag, replies_tag = (html.H3, html.H4) if heading_level == 3 else (html.H4, html.H5)
     children: list[Any] = [
-        html.H4(
+        heading_tag(
             f"{KIND_LABELS.get(note.get('kind', ''), '')}: {note.get('period', '')}",
             className="thread-heading",
             id=f"thread-heading-{panel_id}",
@@ -407,7 +456,7 @@ def thread_view(
         note_meta(note),
         note_tags(note),
         data_changed_notice(note),
-        html.H5(f"Replies ({len(replies)})", className="thread-replies-heading"),
+        replies_tag(f"Replies ({len(replies)})", className="thread-replies-heading"),
         html.Ol([reply_item(r) for r in replies], className="thread-replies")
         if replies
         else html.P("No replies yet."),
