@@ -98,7 +98,11 @@ def test_annb001_practitioner_writes_point_and_range_notes_with_the_keyboard(
     user = users["oldham_practitioner"]
     session_browser.login(user.username, user.password)
     _visit(session_browser, "/early-years")
-    _wait(driver, lambda d: _find(d, "note-text") is not None, 90)
+    # The form opens from its "Add a note" button.
+    _wait(driver, lambda d: d.find_elements(By.ID, "note-form-open-gld"), 90)
+    assert not _find(driver, "note-text").is_displayed()
+    driver.find_element(By.ID, "note-form-open-gld").send_keys(Keys.ENTER)
+    _wait(driver, lambda d: _find(d, "note-text").is_displayed())
     # The empty required text box is not marked as an error before anyone has typed in it.
     outline = "return getComputedStyle(arguments[0]).outlineStyle"
     assert driver.execute_script(outline, _find(driver, "note-text")) == "none"
