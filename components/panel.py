@@ -463,36 +463,53 @@ def indicator_panel(
         pid("panel-tab-chart", panel_id),
         hidden=False,
         className="panel-tabpanel",
-        children=[
-            html.Figure(
-                className="panel-figure",
-                children=[
-                    html.Div(
-                        tabIndex="0",
-                        className="panel-graph-wrap",
-                        role="group",
-                        **{"aria-label": f"Chart: {indicator.title}, {area_name}"},
-                        children=dcc.Graph(
-                            id=pid("panel-graph", panel_id),
-                            figure=figure_for(indicator, view),
-                            config={
-                                "displayModeBar": False,
-                                "scrollZoom": False,
-                                "doubleClick": False,
-                            },
-                            className="panel-graph",
+        # The chart with its notes and quotes beside it on wide screens (below on narrow
+        # ones), so a panel fits one 1280 x 800 screen.
+        children=html.Div(
+            className="panel-chart-row",
+            children=[
+                html.Figure(
+                    className="panel-figure",
+                    children=[
+                        html.Div(
+                            tabIndex="0",
+                            className="panel-graph-wrap",
+                            role="group",
+                            **{"aria-label": f"Chart: {indicator.title}, {area_name}"},
+                            children=dcc.Graph(
+                                id=pid("panel-graph", panel_id),
+                                figure=figure_for(indicator, view),
+                                config={
+                                    "displayModeBar": False,
+                                    "scrollZoom": False,
+                                    "doubleClick": False,
+                                },
+                                className="panel-graph",
+                            ),
                         ),
-                    ),
-                    html.Figcaption(
-                        caption,
-                        id=pid("panel-caption", panel_id),
-                        className="panel-caption",
-                        **{"aria-live": "polite"},
-                    ),
-                ],
-            ),
-            html.Div(id=pid("annotation-slot", panel_id), className="annotation-slot"),
-        ],
+                        html.Figcaption(
+                            caption,
+                            id=pid("panel-caption", panel_id),
+                            className="panel-caption",
+                            **{"aria-live": "polite"},
+                        ),
+                    ],
+                ),
+                html.Div(
+                    className="panel-aside",
+                    children=[
+                        html.Div(id=pid("annotation-slot", panel_id), className="annotation-slot"),
+                        html.Div(
+                            className="voice-slot-wrap",
+                            children=[
+                                html.H3("What people say", className="panel-subheading"),
+                                html.Div(id=pid("voice-slot", panel_id), className="voice-slot"),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
     )
     contents = [
         chart,
@@ -554,13 +571,6 @@ def indicator_panel(
             className="panel-tabs",
         ),
         *contents,
-        html.Div(
-            className="voice-slot-wrap",
-            children=[
-                html.H3("What people say", className="panel-subheading"),
-                html.Div(id=pid("voice-slot", panel_id), className="voice-slot"),
-            ],
-        ),
         dcc.Store(id=pid("panel-state", panel_id), data=state),
     ]
     return html.Section(
