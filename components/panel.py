@@ -33,20 +33,9 @@ from components.controls import checkboxes, select
 from components.formatting import clean_status, format_value, short_value
 from components.tables import groups_table, series_table
 from components.tabs import tab_list, tab_panel
+from rules.labels import breakdown_name
 
 TABS = (("chart", "Chart"), ("breakdown", "Breakdown"), ("table", "Table"), ("about", "About"))
-BREAKDOWN_NAMES = {
-    "total": "Whole population",
-    "fsm": "Free school meals",
-    "sex": "Sex",
-    "sen": "Special educational needs",
-    "eal": "First language",
-    "ethnicity": "Ethnicity",
-    "age_band": "Age band",
-    "imd_quintile": "Deprivation (IMD quintile)",
-    "uasc": "Unaccompanied asylum-seeking",
-    "disability": "Disability",
-}
 POLARITY_TEXT = {
     "high_is_good": "Higher is better",
     "low_is_good": "Lower is better",
@@ -149,7 +138,7 @@ def _breakdown_caption(
         group_label(g)
         for g in series.loc[series["series_key"] == "area", "breakdown_value"].unique()
     ]
-    name = BREAKDOWN_NAMES.get(dimension, dimension).lower()
+    name = breakdown_name(dimension).lower()
     text = (
         f"The chart shows {indicator.title[0].lower() + indicator.title[1:]} in "
         f"{area_name} by {name} ({_join(groups)}), {first} to {last}"
@@ -237,14 +226,12 @@ def breakdown_children(
             html.P(
                 "Choose a breakdown above (for example free school meals or ethnicity) to see "
                 "the groups. This indicator has: "
-                + ", ".join(
-                    BREAKDOWN_NAMES.get(b, b) for b in view.breakdown_options if b != "total"
-                )
+                + ", ".join(breakdown_name(b) for b in view.breakdown_options if b != "total")
                 if len(view.breakdown_options) > 1
                 else "This indicator is not published by group."
             )
         ]
-    dimension = BREAKDOWN_NAMES.get(summary.breakdown, summary.breakdown)
+    dimension = breakdown_name(summary.breakdown)
     period = summary.period_label
     children: list[Any] = [html.H3(f"{dimension}, {period}", className="panel-subheading")]
     if with_chart:
@@ -400,7 +387,7 @@ def _controls(
             _labelled_dropdown(
                 "Breakdown",
                 pid("panel-breakdown-choice", panel_id),
-                [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
+                [{"label": breakdown_name(b), "value": b} for b in breakdowns],
                 breakdown,
             ),
             _labelled_dropdown("From", pid("panel-from", panel_id), from_options, period_from),

@@ -249,3 +249,51 @@ def test_navb006_screenshots(session_browser, users, db, screenshot_dir):
         height = driver.execute_script("return document.body.scrollHeight")
         session_browser.screenshot(screenshot_dir / f"discussion-{width}.png", width, height)
     driver.set_window_size(1280, 1000)
+
+
+def _catalogue_ids() -> list[str]:
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).resolve().parents[2] / "data" / "indicators.csv").open() as handle:
+        return [row["id"] for row in csv.DictReader(handle)]
+
+
+# Breakdown codes that are not also ordinary words ("sex", "ethnicity" are both).
+RAW_BREAKDOWN_CODES = ("eal", "fsm", "sen", "imd_quintile", "age_band", "uasc")
+
+
+def plain_english_problems(text: str, catalogue_ids: list[str]) -> list[str]:
+    """Slugs, raw breakdown codes and counts written as decimals ("37.0") in ``text``."""
+    import re
+
+    problems = []
+    for word in [*catalogue_ids, *RAW_BREAKDOWN_CODES]:
+        for match in re.finditer(rf"(?<![\w/.-]){re.escape(word)}(?![\w/-])", text):
+            problems.append(
+                f"code {word!r} in {text[max(0, match.start() - 40) : match.end() + 40]!r}"
+            )
+    # A whole number written with ".0" and not a percentage or points (63.0% is a rate).
+    for match in re.finditer(
+        r"(?<![\d.,])\d[\d,]*\.0(?![\d%])(?!\s*(?:%|points|per cent|percentage))", text
+    ):
+        problems.append(
+            f"count {match.group()!r} in {text[max(0, match.start() - 40) : match.end() + 40]!r}"
+        )
+    return problems
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+def test_navb007_plain_english_on_every_page_in_the_navigation(session_browser, users, role):
+    driver = session_browser.driver
+    user = users[f"oldham_{role}"]
+    session_browser.login(user.username, user.password)
+    ids = _catalogue_ids()
+    found: dict[str, list[str]] = {}
+    for path in _nav_hrefs(driver):
+        session_browser.visit(path)
+        text = driver.execute_script("return document.getElementById('main').innerText")
+        problems = plain_english_problems(text, ids)
+        if problems:
+            found[path] = problems
+    assert not found, "\n".join(f"{p}: {v}" for p, v in found.items())
