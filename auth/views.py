@@ -6,7 +6,6 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from auth.csrf import csrf_token, csrf_valid
 from auth.passwords import burn_time_for_unknown_user, verify_password
-from auth.permissions import guarded
 from auth.ratelimit import account_key, address_key, current_limiter
 from data_access.db import get_database
 from data_access.users import bump_session_version, record_login, user_with_hash, write_audit
@@ -60,14 +59,6 @@ def _render(message: str = "", username: str = "", status: int = 200) -> tuple[s
     return page, status
 
 
-@blueprint.get("/accessibility")
-@guarded(None, reason="the accessibility statement: fixed public text, no data")
-def accessibility_statement() -> tuple[str, int]:
-    from components.accessibility import statement_html
-
-    return statement_html(), 200
-
-
 @blueprint.get("/login")
 def login_form() -> tuple[str, int]:
     return _render()
@@ -86,7 +77,8 @@ def login_submit() -> Response | tuple[str, int]:
     limiter = current_limiter()
     keys = [account_key(username), address_key(address)]
     db = get_database()
-    if limiter.blocked(keys):
+    attempt = limiter.begin(keys)  # checks and records in one step
+    if attempt is None:
         with db.write() as s:
             write_audit(
                 s, "login", username=username[:150], outcome="rate_limited", address=address
@@ -101,18 +93,27 @@ def login_submit() -> Response | tuple[str, int]:
         record = None
     else:
         record, password_hash = found
-        ok = record.active and verify_password(password_hash, password)
+        # The hash is checked for every account, active or not: the time taken must not
+        # tell a deactivated account from an active one.
+        ok = verify_password(password_hash, password) and record.active
 
     with db.write() as s:
         if not ok:
-            write_audit(s, "login", username=username[:150], outcome="failure", address=address)
+            write_audit(
+                s,
+                "login",
+                username=username[:150],
+                outcome="failure",
+                address=address,
+                # A real account's organisation, so its admins see attacks on it.
+                organisation_code=record.organisation_code if record else None,
+            )
         else:
             record_login(s, record.id)
             write_audit(s, "login", user=record, address=address)
     if not ok:
-        limiter.record_failure(keys)
-        return _render(GENERIC_FAILURE, username, 401)
-    limiter.clear(keys[0])
+        return _render(GENERIC_FAILURE, username, 401)  # the reserved place is the failure
+    limiter.succeeded(attempt, keys[0])
     start_session(record)
     return redirect(_safe_next(request.form.get("next")))
 
