@@ -273,10 +273,13 @@ def plain_english_problems(text: str, catalogue_ids: list[str]) -> list[str]:
             problems.append(
                 f"code {word!r} in {text[max(0, match.start() - 40) : match.end() + 40]!r}"
             )
-    # A whole number written with ".0" and not a percentage or points (63.0% is a rate).
-    for match in re.finditer(
-        r"(?<![\d.,])\d[\d,]*\.0(?![\d%])(?!\s*(?:%|points|per cent|percentage))", text
-    ):
+    # A whole number written with ".0": not a rate or its interval ("63.0%", "interval
+    # 79.0 to 83.1"), not points, not part of an address ("127.0.0.1").
+    pattern = (
+        r"(?<![\d.,])(?<!interval )(?<!to )\d[\d,]*\.0"
+        r"(?![\d%.])(?!\s*(?:%|points|per cent|percentage| to \d))"
+    )
+    for match in re.finditer(pattern, text):
         problems.append(
             f"count {match.group()!r} in {text[max(0, match.start() - 40) : match.end() + 40]!r}"
         )
