@@ -30,7 +30,7 @@ from auth.permissions import PermissionDenied
 from components.shell import (
     PRESENT_PATH,
     anonymous_shell,
-    nav_links,
+    nav_groups,
     page_shell,
     present_shell,
 )
@@ -221,7 +221,7 @@ def serve_shell() -> html.Div:
         role=record.role,
         organisation_name=record.organisation_name,
         csrf_token=csrf_token(),
-        links=nav_links(dash.page_registry.values()),
+        groups=nav_groups(dash.page_registry.values(), record.role),
         content=dash.page_container,
     )
 

@@ -43,6 +43,62 @@
     return Object.assign({}, figure, { data: keptData.concat(traces), layout: newLayout });
   }
 
+  // --- the "Add a note" button: opens the panel's note form in the browser -------------
+  // The form starts hidden so a panel fits one screen. Opening moves the focus to the
+  // form's first field; Cancel or Escape closes it and gives the focus back to the button.
+  function formParts(element) {
+    var formId = element && element.getAttribute("data-note-form");
+    var form = formId && document.getElementById(formId);
+    var button = form && document.querySelector(
+      '.note-form-open[data-note-form="' + formId + '"]'
+    );
+    return form && button ? { form: form, button: button } : null;
+  }
+
+  function openForm(parts) {
+    parts.form.hidden = false;
+    parts.button.setAttribute("aria-expanded", "true");
+    parts.button.hidden = true;
+    var first = parts.form.querySelector("input:checked, input, select, textarea");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  function closeForm(parts) {
+    parts.form.hidden = true;
+    parts.button.hidden = false;
+    parts.button.setAttribute("aria-expanded", "false");
+    parts.button.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-note-form]");
+    var parts = formParts(target);
+    if (!parts) {
+      return;
+    }
+    if (target.classList.contains("note-form-open")) {
+      openForm(parts);
+    } else if (target.classList.contains("note-form-cancel")) {
+      closeForm(parts);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var form = event.target.closest && event.target.closest("section.note-form");
+    if (form && !form.hidden) {
+      var parts = formParts(form.querySelector(".note-form-cancel"));
+      if (parts) {
+        event.preventDefault();
+        closeForm(parts);
+      }
+    }
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     chorusNotes: { drawMarkers: drawMarkers }
   });

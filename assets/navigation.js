@@ -89,6 +89,40 @@
     };
   }
 
+  // --- the "Menu" button of the navigation on narrow screens ---------------------------
+  function navParts() {
+    var nav = document.getElementById("chorus-nav");
+    var button = document.getElementById("chorus-nav-toggle");
+    return nav && button ? { nav: nav, button: button } : null;
+  }
+
+  function setMenuOpen(parts, open) {
+    parts.nav.classList.toggle("is-open", open);
+    parts.button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var parts = navParts();
+    if (!parts) {
+      return;
+    }
+    if (event.target.closest && event.target.closest("#chorus-nav-toggle")) {
+      setMenuOpen(parts, parts.button.getAttribute("aria-expanded") !== "true");
+    } else if (event.target.closest && event.target.closest("#chorus-nav a")) {
+      setMenuOpen(parts, false);  // a page was chosen: the menu has done its work
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var parts = navParts();
+    if (event.key !== "Escape" || !parts || parts.button.getAttribute("aria-expanded") !== "true") {
+      return;
+    }
+    if (parts.nav.contains(document.activeElement)) {
+      setMenuOpen(parts, false);
+      parts.button.focus();
+    }
+  });
+
   // --- page changes ------------------------------------------------------------------
   var pending = null;  // {h1: the old h1 element}
 

@@ -328,9 +328,17 @@ def notes_list(
     empty_text: str = "No notes yet.",
     show_replies: bool = False,
     heading_level: int = 3,
+    shown_first: int | None = None,
+    thread_slot: Any = None,
 ) -> html.Section:
     """The list of notes; ``open_button(note) -> id`` and ``href_for(note) -> str`` optional.
-    ``heading_level`` 2 where the list sits directly under the page's h1."""
+    ``heading_level`` 2 where the list sits directly under the page's h1.
+
+    With ``shown_first`` (a panel: 1), the heading gives the count and only the first notes
+    (open questions first, then the most recently changed) show; the rest sit in a "Show
+    all notes" disclosure the browser opens without asking the server.
+    ``thread_slot(note)`` adds a place under each note where its thread opens (Discussion).
+    """
     items = [
         note_summary(
             note,
@@ -340,12 +348,70 @@ def notes_list(
         )
         for note in notes
     ]
+    if thread_slot is not None:
+        for item, note in zip(items, notes, strict=True):
+            item.children.append(thread_slot(note))
+    heading_tag = html.H2 if heading_level == 2 else html.H3
+    if shown_first is None or len(items) <= shown_first:
+        title = heading if shown_first is None else f"{heading} ({len(items)})"
+        body: list[Any] = [html.Ol(items, className="notes-list") if items else html.P(empty_text)]
+    else:
+        title = f"{heading} ({len(items)})"
+        rest = items[shown_first:]
+        body = [
+            html.Ol(items[:shown_first], className="notes-list"),
+            html.Details(
+                [
+                    html.Summary(f"Show all {len(items)} notes", className="notes-more"),
+                    html.Ol(rest, className="notes-list", start=shown_first + 1),
+                ],
+                className="notes-rest",
+            ),
+        ]
     return html.Section(
-        [
-            (html.H2 if heading_level == 2 else html.H3)(heading, className="notes-heading"),
-            html.Ol(items, className="notes-list") if items else html.P(empty_text),
-        ],
+        [heading_tag(title, className="notes-heading"), *body],
         className="notes-section",
+    )
+
+
+DISCUSSION_THREAD_PREFIX = "discussion-"
+
+
+def discussion_thread_key(note_id: int) -> str:
+    """The pattern-id index of a note's thread on the Discussion page: each note has its
+    own, so its thread opens under it, driven by the same callbacks as a panel's threads."""
+    return f"{DISCUSSION_THREAD_PREFIX}{note_id}"
+
+
+def discussion_thread_slot(note: dict[str, Any]) -> html.Div:
+    """Under a note on Discussion: the button that opens its thread in place, and the
+    places the thread callbacks (pages/annotation_callbacks.py) fill: the thread, a
+    message, and the stores saying which thread is open and when it last changed."""
+    key = discussion_thread_key(int(note["id"]))
+    replies = note.get("replies") or []
+    count = f"{len(replies)} {'reply' if len(replies) == 1 else 'replies'}"
+    return html.Div(
+        [
+            # Read by the thread callback, as on a panel; a thread needs no chart view.
+            dcc.Store(id=pid("panel-state", key), data=None),
+            dcc.Store(id=pid("note-refresh", key), data=0),
+            dcc.Store(id=pid("note-open", key), data=0),
+            html.Button(
+                f"Open the discussion ({count}): reply, edit or resolve",
+                id={"type": "note-open-btn", "index": key, "note": note["id"]},
+                n_clicks=0,
+                className="btn btn-outline-primary note-open",
+                type="button",
+            ),
+            html.Div(
+                id=pid("note-message", key),
+                className="note-message",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(id=pid("note-thread", key), className="note-thread-wrap"),
+        ],
+        className="discussion-thread-slot",
     )
 
 
@@ -369,11 +435,14 @@ def thread_view(
     can_edit: bool,
     can_delete: bool,
     href: str | None = None,
+    heading_level: int = 4,
 ) -> html.Section:
-    """One thread: the note, its replies, and the reply/edit/resolve/delete controls."""
+    """One thread: the note, its replies, and the reply/edit/resolve/delete controls.
+    ``heading_level`` 3 where the thread sits under an h2 list (Discussion)."""
     replies = note.get("replies") or []
+    heading_tag, replies_tag = (html.H3, html.H4) if heading_level == 3 else (html.H4, html.H5)
     children: list[Any] = [
-        html.H4(
+        heading_tag(
             f"{KIND_LABELS.get(note.get('kind', ''), '')}: {note.get('period', '')}",
             className="thread-heading",
             id=f"thread-heading-{panel_id}",
@@ -384,7 +453,7 @@ def thread_view(
         note_meta(note),
         note_tags(note),
         data_changed_notice(note),
-        html.H5(f"Replies ({len(replies)})", className="thread-replies-heading"),
+        replies_tag(f"Replies ({len(replies)})", className="thread-replies-heading"),
         html.Ol([reply_item(r) for r in replies], className="thread-replies")
         if replies
         else html.P("No replies yet."),
@@ -521,7 +590,9 @@ def note_form(
         if value != "learning_network" or in_learning_network
     ]
     return html.Section(
-        [
+        hidden=True,
+        id=f"note-form-{panel_id}",
+        children=[
             html.H3("Add a note", className="notes-heading", id=f"note-form-heading-{panel_id}"),
             html.Fieldset(
                 [
@@ -624,17 +695,44 @@ def note_form(
                 ],
                 className="note-fieldset",
             ),
-            html.Button(
-                "Save note",
-                id=pid("note-save", panel_id),
-                n_clicks=0,
-                className="btn btn-primary",
-                type="button",
+            html.Div(
+                [
+                    html.Button(
+                        "Save note",
+                        id=pid("note-save", panel_id),
+                        n_clicks=0,
+                        className="btn btn-primary",
+                        type="button",
+                    ),
+                    html.Button(
+                        "Cancel",
+                        className="btn btn-outline-secondary note-form-cancel",
+                        type="button",
+                        **{"data-note-form": f"note-form-{panel_id}"},
+                    ),
+                ],
+                className="note-form-buttons",
             ),
         ],
         className="note-form",
         # Every panel has a form headed "Add a note": the panel's title tells them apart.
         **{"aria-labelledby": f"note-form-heading-{panel_id} title-{panel_id}"},
+    )
+
+
+def add_note_button(panel_id: str) -> html.Button:
+    """The button that opens a panel's note form (assets/annotations.js opens and closes it
+    in the browser: no request to the server)."""
+    return html.Button(
+        "Add a note",
+        className="btn btn-outline-primary note-form-open",
+        type="button",
+        id=f"note-form-open-{panel_id}",
+        **{
+            "aria-expanded": "false",
+            "aria-controls": f"note-form-{panel_id}",
+            "data-note-form": f"note-form-{panel_id}",
+        },
     )
 
 
@@ -668,6 +766,7 @@ def annotation_slot_children(
         html.Div(id=pid("note-thread", panel_id), className="note-thread-wrap"),
     ]
     if can_write:
+        children.append(add_note_button(panel_id))
         children.append(note_form(panel_id, periods, in_learning_network=in_learning_network))
     else:
         children.append(

@@ -34,20 +34,9 @@ from components.formatting import clean_status, format_value, short_value
 from components.summary_table import panel_headline
 from components.tables import groups_table, series_table
 from components.tabs import tab_list, tab_panel
+from rules.labels import breakdown_name
 
 TABS = (("chart", "Chart"), ("breakdown", "Breakdown"), ("table", "Table"), ("about", "About"))
-BREAKDOWN_NAMES = {
-    "total": "Whole population",
-    "fsm": "Free school meals",
-    "sex": "Sex",
-    "sen": "Special educational needs",
-    "eal": "First language",
-    "ethnicity": "Ethnicity",
-    "age_band": "Age band",
-    "imd_quintile": "Deprivation (IMD quintile)",
-    "uasc": "Unaccompanied asylum-seeking",
-    "disability": "Disability",
-}
 POLARITY_TEXT = {
     "high_is_good": "Higher is better",
     "low_is_good": "Lower is better",
@@ -150,7 +139,7 @@ def _breakdown_caption(
         group_label(g)
         for g in series.loc[series["series_key"] == "area", "breakdown_value"].unique()
     ]
-    name = BREAKDOWN_NAMES.get(dimension, dimension).lower()
+    name = breakdown_name(dimension).lower()
     text = (
         f"The chart shows {indicator.title[0].lower() + indicator.title[1:]} in "
         f"{area_name} by {name} ({_join(groups)}), {first} to {last}"
@@ -238,14 +227,12 @@ def breakdown_children(
             html.P(
                 "Choose a breakdown above (for example free school meals or ethnicity) to see "
                 "the groups. This indicator has: "
-                + ", ".join(
-                    BREAKDOWN_NAMES.get(b, b) for b in view.breakdown_options if b != "total"
-                )
+                + ", ".join(breakdown_name(b) for b in view.breakdown_options if b != "total")
                 if len(view.breakdown_options) > 1
                 else "This indicator is not published by group."
             )
         ]
-    dimension = BREAKDOWN_NAMES.get(summary.breakdown, summary.breakdown)
+    dimension = breakdown_name(summary.breakdown)
     period = summary.period_label
     children: list[Any] = [html.H3(f"{dimension}, {period}", className="panel-subheading")]
     if with_chart:
@@ -403,7 +390,7 @@ def _controls(
             _labelled_dropdown(
                 "Breakdown",
                 pid("panel-breakdown-choice", panel_id),
-                [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
+                [{"label": breakdown_name(b), "value": b} for b in breakdowns],
                 breakdown,
             ),
             _labelled_dropdown("From", pid("panel-from", panel_id), from_options, period_from),
@@ -483,36 +470,53 @@ def indicator_panel(
         pid("panel-tab-chart", panel_id),
         hidden=False,
         className="panel-tabpanel",
-        children=[
-            html.Figure(
-                className="panel-figure",
-                children=[
-                    html.Div(
-                        tabIndex="0",
-                        className="panel-graph-wrap",
-                        role="group",
-                        **{"aria-label": f"Chart: {indicator.title}, {area_name}"},
-                        children=dcc.Graph(
-                            id=pid("panel-graph", panel_id),
-                            figure=figure_for(indicator, view),
-                            config={
-                                "displayModeBar": False,
-                                "scrollZoom": False,
-                                "doubleClick": False,
-                            },
-                            className="panel-graph",
+        # The chart with its notes and quotes beside it on wide screens (below on narrow
+        # ones), so a panel fits one 1280 x 800 screen.
+        children=html.Div(
+            className="panel-chart-row",
+            children=[
+                html.Figure(
+                    className="panel-figure",
+                    children=[
+                        html.Div(
+                            tabIndex="0",
+                            className="panel-graph-wrap",
+                            role="group",
+                            **{"aria-label": f"Chart: {indicator.title}, {area_name}"},
+                            children=dcc.Graph(
+                                id=pid("panel-graph", panel_id),
+                                figure=figure_for(indicator, view),
+                                config={
+                                    "displayModeBar": False,
+                                    "scrollZoom": False,
+                                    "doubleClick": False,
+                                },
+                                className="panel-graph",
+                            ),
                         ),
-                    ),
-                    html.Figcaption(
-                        caption,
-                        id=pid("panel-caption", panel_id),
-                        className="panel-caption",
-                        **{"aria-live": "polite"},
-                    ),
-                ],
-            ),
-            html.Div(id=pid("annotation-slot", panel_id), className="annotation-slot"),
-        ],
+                        html.Figcaption(
+                            caption,
+                            id=pid("panel-caption", panel_id),
+                            className="panel-caption",
+                            **{"aria-live": "polite"},
+                        ),
+                    ],
+                ),
+                html.Div(
+                    className="panel-aside",
+                    children=[
+                        html.Div(id=pid("annotation-slot", panel_id), className="annotation-slot"),
+                        html.Div(
+                            className="voice-slot-wrap",
+                            children=[
+                                html.H3("What people say", className="panel-subheading"),
+                                html.Div(id=pid("voice-slot", panel_id), className="voice-slot"),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
     )
     contents = [
         chart,
@@ -583,13 +587,6 @@ def indicator_panel(
             className="panel-tabs",
         ),
         *contents,
-        html.Div(
-            className="voice-slot-wrap",
-            children=[
-                html.H3("What people say", className="panel-subheading"),
-                html.Div(id=pid("voice-slot", panel_id), className="voice-slot"),
-            ],
-        ),
         dcc.Store(id=pid("panel-state", panel_id), data=state),
     ]
     return html.Section(

@@ -148,10 +148,13 @@ def voice_beside_indicator(
     total: int | None = None,
     limit: int = 3,
     heading: str | None = None,
+    shown_first: int = 1,
 ) -> html.Section:
     """The "What people say" block for an indicator panel: newest quotes and a library link.
 
-    The panel supplies its own "What people say" heading; pass ``heading`` to add one.
+    The newest ``shown_first`` quotes show; the others (up to ``limit``) sit in a "More
+    quotes" disclosure the browser opens without asking the server. The panel supplies its
+    own "What people say" heading; pass ``heading`` to add one.
     """
     shown = list(items)[:limit]
     if not shown:
@@ -162,7 +165,18 @@ def voice_beside_indicator(
             )
         ]
     else:
-        body = [quote_card(item, show_provenance=False) for item in shown]
+        cards = [quote_card(item, show_provenance=False) for item in shown]
+        body = cards[:shown_first]
+        if len(cards) > shown_first:
+            body.append(
+                html.Details(
+                    [
+                        html.Summary("More quotes", className="voice-more-quotes"),
+                        *cards[shown_first:],
+                    ],
+                    className="voice-rest",
+                )
+            )
     count = len(items) if total is None else total
     link_text = (
         f"See all {count} quotes in the Voice library" if count else "Open the Voice library"

@@ -17,11 +17,21 @@ from auth.admin import (
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
 from components.controls import select
+from components.shell import refused_page
 from data_access.db import get_database
 from data_access.users import UserRecord, search_users
 from rules.roles import ROLES
 
-dash.register_page(__name__, path="/admin/users", name="Users", title="Users - Chorus", order=90)
+PERMISSION = "users.manage"  # the nav and this page's guard both follow it
+dash.register_page(
+    __name__,
+    path="/admin/users",
+    name="Users",
+    title="Users - Chorus",
+    order=90,
+    nav_group="Administration",
+    permission=PERMISSION,
+)
 
 ROLE_OPTIONS = [{"label": role.capitalize(), "value": role} for role in ROLES]
 
@@ -37,13 +47,8 @@ def _field(label: str, control: object, hint: str | None = None) -> html.Div:
 
 def layout(**_kwargs: object) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "users.manage"):
-        return html.Div(
-            [
-                html.H1("Users"),
-                html.P("Managing users needs an administrator account for your organisation."),
-            ]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Users", PERMISSION, user.role if user else None)
     return html.Div(
         className="admin-page",
         children=[

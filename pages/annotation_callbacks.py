@@ -34,6 +34,7 @@ from dash import (
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.annotations import (
+    DISCUSSION_THREAD_PREFIX,
     NOTE_TEXT_CLASS,
     NOTE_TEXT_INVALID_CLASS,
     annotation_slot_children,
@@ -136,6 +137,7 @@ def panel_notes_list(panel_id: str, notes: list[dict[str, Any]]) -> Any:
         notes,
         open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
         empty_text="No notes on this chart yet.",
+        shown_first=1,
     )
 
 
@@ -333,15 +335,18 @@ def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
         return message("That note does not exist or you cannot see it.", False)
     writer = allowed(user, "annotation.write")
     note = thread.as_dict()
+    panel_id = _panel_id()
     return thread_view(
         note,
-        _panel_id(),
+        panel_id,
         can_reply=writer,
         can_resolve=writer and user.organisation_id == thread.organisation_id,
         can_edit=writer and user.id == thread.author_id,
         can_delete=(writer and user.id == thread.author_id)
         or can_moderate(user, thread.organisation_id),
         href=explore_href(thread),
+        # On Discussion the thread sits under the page's h2 list of notes.
+        heading_level=3 if panel_id.startswith(DISCUSSION_THREAD_PREFIX) else 4,
     )
 
 

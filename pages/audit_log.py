@@ -10,13 +10,21 @@ from flask import request
 from auth.current import current_record
 from auth.permissions import allowed, check, guarded
 from components.controls import select
+from components.shell import refused_page
 from data_access.audit import audit_events_frame
 from data_access.db import get_database
 from data_access.users import write_audit
 from rules.files import csv_text
 
+PERMISSION = "audit.read"  # the nav and this page's guard both follow it
 dash.register_page(
-    __name__, path="/admin/audit", name="Audit log", title="Audit log - Chorus", order=91
+    __name__,
+    path="/admin/audit",
+    name="Audit log",
+    title="Audit log - Chorus",
+    order=91,
+    nav_group="Administration",
+    permission=PERMISSION,
 )
 
 SHOWN_ROWS = 200
@@ -35,10 +43,8 @@ HEADINGS = ["When (UTC)", "User", "Action", "Object", "Object id", "Outcome", "A
 
 def layout(**_kwargs: object) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "audit.read"):
-        return html.Div(
-            [html.H1("Audit log"), html.P("The audit log needs an administrator account.")]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Audit log", PERMISSION, user.role if user else None)
     outcome_options = [{"label": "Any outcome", "value": "any"}] + [
         {"label": o.replace("_", " "), "value": o} for o in OUTCOMES
     ]

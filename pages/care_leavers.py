@@ -8,7 +8,12 @@ from dash import html
 from pages._panel_support import service_page
 
 dash.register_page(
-    __name__, path="/care-leavers", name="Care leavers", title="Care leavers - Chorus", order=3
+    __name__,
+    path="/care-leavers",
+    name="Care leavers",
+    title="Care leavers - Chorus",
+    order=3,
+    nav_group="Indicators",
 )
 
 PANELS = [

@@ -43,7 +43,9 @@ from data_access.journeys import (
 from data_access.users import user_by_id
 from pages._panel_support import disclosure_threshold
 
-dash.register_page(__name__, path="/costs", name="Costs", title="Costs - Chorus", order=7)
+dash.register_page(
+    __name__, path="/costs", name="Costs", title="Costs - Chorus", order=7, nav_group="Indicators"
+)
 
 SPEND_LINES = {
     "family_support_spend": "Family support",

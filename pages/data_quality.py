@@ -16,9 +16,15 @@ from data_access.db import get_database
 from data_access.importing.quality import quality_report
 from data_access.observations import indicator_catalogue
 from pages._panel_support import disclosure_threshold
+from rules.labels import breakdown_name
 
 dash.register_page(
-    __name__, path="/data-quality", name="Data quality", title="Data quality - Chorus", order=81
+    __name__,
+    path="/data-quality",
+    name="Data quality",
+    title="Data quality - Chorus",
+    order=81,
+    nav_group="Data",
 )
 
 
@@ -33,10 +39,25 @@ def html_table(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> html.T
                 html.Tr([html.Th(str(c).replace("_", " "), scope="col") for c in shown.columns])
             ),
             html.Tbody(
-                [html.Tr([html.Td(str(v)) for v in row]) for row in shown.itertuples(index=False)]
+                [
+                    html.Tr([html.Td(_cell(c, v)) for c, v in zip(shown.columns, row, strict=True)])
+                    for row in shown.itertuples(index=False)
+                ]
             ),
         ],
     )
+
+
+def _cell(column: str, value: Any) -> str:
+    """A table cell in words: breakdowns named, whole numbers as whole numbers with
+    thousands separators (a count read back from the database is a float)."""
+    if column == "breakdown" and isinstance(value, str) and value:
+        return breakdown_name(value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> Any:
@@ -54,9 +75,7 @@ def layout(**_kwargs: object) -> html.Div:
         return html.Div(html.H1("Data quality"))
     with get_database().read() as session:
         catalogue = indicator_catalogue(session)
-    options = [
-        {"label": f"{r.short_title} ({r.id})", "value": r.id} for r in catalogue.itertuples()
-    ]
+    options = [{"label": r.short_title, "value": r.id} for r in catalogue.itertuples()]
     return html.Div(
         className="quality-page",
         children=[

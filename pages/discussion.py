@@ -16,14 +16,24 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
-from components.annotations import KIND_LABELS, STATUS_LABELS, notes_list
+from components.annotations import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    discussion_thread_slot,
+    notes_list,
+)
 from components.controls import date_input, select
 from data_access.annotations import AnnotationFilters, explore_href, list_annotations
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 
 dash.register_page(
-    __name__, path="/discussion", name="Discussion", title="Discussion - Chorus", order=30
+    __name__,
+    path="/discussion",
+    name="Discussion",
+    title="Discussion - Chorus",
+    order=30,
+    nav_group="Discussion",
 )
 
 THEME_LABELS = {
@@ -237,6 +247,7 @@ def show_discussion(*values):  # type: ignore[no-untyped-def]
         href_for=explore_href,
         show_replies=True,
         empty_text="No notes you can see match these filters.",
+        thread_slot=discussion_thread_slot,
     )
     return listing, summary, not has_more
 

@@ -8,7 +8,12 @@ from dash import html
 from pages._panel_support import service_page
 
 dash.register_page(
-    __name__, path="/early-help", name="Early Help", title="Early Help - Chorus", order=2
+    __name__,
+    path="/early-help",
+    name="Early Help",
+    title="Early Help - Chorus",
+    order=2,
+    nav_group="Indicators",
 )
 
 PANELS = [

@@ -8,7 +8,12 @@ from dash import html
 from pages._panel_support import service_page
 
 dash.register_page(
-    __name__, path="/early-years", name="Early years", title="Early years - Chorus", order=1
+    __name__,
+    path="/early-years",
+    name="Early years",
+    title="Early years - Chorus",
+    order=1,
+    nav_group="Indicators",
 )
 
 PANELS = [

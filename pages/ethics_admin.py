@@ -16,6 +16,7 @@ from auth.permissions import allowed, guarded
 from components.controls import select
 from components.downloads import csv_download
 from components.ethics_check import ethics_check_panel
+from components.shell import refused_page
 from data_access.db import get_database
 from data_access.ethics_check import EthicsCheckError, public_page_notes, record_ethics_check
 from data_access.processing_record import (
@@ -32,12 +33,15 @@ from data_access.public_info import (
     set_public_contact,
 )
 
+PERMISSION = "settings.edit"  # the nav and this page's guard both follow it
 dash.register_page(
     __name__,
     path="/admin/information",
     name="Information and ethics",
     title="Information and ethics - Chorus",
     order=91,
+    nav_group="Administration",
+    permission=PERMISSION,
 )
 
 COLUMN_HEADINGS = {
@@ -101,13 +105,8 @@ def _record_table(frame) -> html.Table:  # type: ignore[no-untyped-def]
 
 def layout(**_kwargs: Any) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "settings.edit"):
-        return html.Div(
-            [
-                html.H1("Information and ethics"),
-                html.P("This page needs an administrator account."),
-            ]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Information and ethics", PERMISSION, user.role if user else None)
     with get_database().write() as session:
         authority = authority_for_code(session, user.organisation_code)
         contact = public_contact(session, user.organisation_id)

@@ -22,13 +22,20 @@ from auth.permissions import allowed, guarded
 from components.authority_table import TABLE_SECTION_ID, authority_table
 from components.charts import choropleth_figure
 from components.controls import checkbox_menu, checkboxes, select
-from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
 from data_access import views
 from data_access.db import Session, get_database
 from pages._panel_support import as_json_tree, disclosure_threshold, render_panel
+from rules.labels import breakdown_name
 
-dash.register_page(__name__, path="/explore", name="Explore", title="Explore - Chorus", order=4)
+dash.register_page(
+    __name__,
+    path="/explore",
+    name="Explore",
+    title="Explore - Chorus",
+    order=4,
+    nav_group="Indicators",
+)
 
 BOUNDARIES_URL = "/api/v1/boundaries/utla.geojson"
 DEFAULT_INDICATOR = "gld"
@@ -217,7 +224,7 @@ def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[
         "indicators": iq.indicator_options(session),
         "areas": _area_options(las),
         "las": [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)],
-        "breakdowns": [{"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns],
+        "breakdowns": [{"label": breakdown_name(b), "value": b} for b in breakdowns],
         "from": [
             {"label": r.period_label, "value": str(r.period_start)}
             for r in periods.itertuples(index=False)

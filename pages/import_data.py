@@ -27,6 +27,7 @@ from auth.background import in_caller_request
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.controls import radios, scroll_region, select
+from components.shell import refused_page
 from data_access.db import get_database
 from data_access.importing import ees_generic, jobs, lait, template
 from data_access.importing.canonical import BREAKDOWNS
@@ -45,8 +46,15 @@ from data_access.importing.service import commit_file, validate_file
 from data_access.observations import indicator_catalogue
 from data_access.users import write_audit
 
+PERMISSION = "data.import"  # the nav and this page's guard both follow it
 dash.register_page(
-    __name__, path="/import", name="Import data", title="Import data - Chorus", order=80
+    __name__,
+    path="/import",
+    name="Import data",
+    title="Import data - Chorus",
+    order=80,
+    nav_group="Data",
+    permission=PERMISSION,
 )
 
 FORMATS = {
@@ -131,10 +139,8 @@ def _message(text: str, kind: str = "info") -> html.Div:
 
 def layout(**_kwargs: object) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "data.import"):
-        return html.Div(
-            [html.H1("Import data"), html.P("Importing data needs an analyst account.")]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Import data", PERMISSION, user.role if user else None)
     with get_database().read() as session:
         indicators = indicator_catalogue(session)["id"].tolist()
         batches = recent_batches(

@@ -42,20 +42,17 @@ from data_access.journeys import (
 )
 from data_access.observations import CANONICAL_COLUMNS
 from pages._panel_support import disclosure_threshold
+from rules.labels import breakdown_name
 
-dash.register_page(__name__, path="/journeys", name="Journeys", title="Journeys - Chorus", order=6)
+dash.register_page(
+    __name__,
+    path="/journeys",
+    name="Journeys",
+    title="Journeys - Chorus",
+    order=6,
+    nav_group="Indicators",
+)
 
-BREAKDOWN_NAMES = {
-    "sex": "Sex",
-    "ethnicity": "Ethnicity",
-    "age_band": "Age band",
-    "disability": "Disability",
-    "imd_quintile": "Deprivation (IMD quintile)",
-    "sen": "Special educational needs",
-    "fsm": "Free school meals",
-    "eal": "English as an additional language",
-    "uasc": "Unaccompanied asylum-seeking",
-}
 EARLY_YEARS_FIRST_YEARS = (2016, 2017, 2018, 2019, 2020)
 CARE_LEAVER_FIRST_YEARS = (2019, 2020, 2021, 2022)
 
@@ -77,7 +74,7 @@ def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div
     choices = cohort_choices(cohorts)
     default = next((c["value"] for c in choices if c["kind"] == "season"), choices[0]["value"])
     breakdown_options = [{"label": "Everyone", "value": TOTAL}] + [
-        {"label": BREAKDOWN_NAMES.get(b, b), "value": b} for b in breakdowns
+        {"label": breakdown_name(b), "value": b} for b in breakdowns
     ]
     return html.Div(
         className="journey-controls",
@@ -323,7 +320,7 @@ def _render(view, everyone, label: str, breakdown: str | None, value: str | None
                 ),
             ],
         )
-    group = f"{BREAKDOWN_NAMES.get(breakdown or '', breakdown)}: {group_label(value or '')}"
+    group = f"{breakdown_name(breakdown or '')}: {group_label(value or '')}"
     title = f"Requests received in {label}, {group}"
     return html.Div(
         className="journey-body",

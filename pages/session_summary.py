@@ -36,6 +36,7 @@ dash.register_page(
     name="Session summary",
     title="Session summary - Chorus",
     nav=False,
+    nav_group="Learning Network",
 )
 
 NAME_CHOICES = [

@@ -29,6 +29,7 @@ dash.register_page(
     name="Learning Network sessions",
     title="Learning Network sessions - Chorus",
     order=30,
+    nav_group="Learning Network",
 )
 
 KIND_CHOICES = [{"label": label, "value": kind} for kind, label in ln.STEP_KINDS.items()]

@@ -37,7 +37,12 @@ from data_access.voice import (
 )
 
 dash.register_page(
-    __name__, path="/voice", name="Voice library", title="Voice library - Chorus", order=20
+    __name__,
+    path="/voice",
+    name="Voice library",
+    title="Voice library - Chorus",
+    order=20,
+    nav_group="Voice",
 )
 
 PAGE_SIZE = 50

@@ -16,6 +16,7 @@ from analysis.personal_details import highlight_spans, summarise_findings
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.controls import checkboxes, date_input, radios, select
+from components.shell import refused_page
 from components.voice import METHOD_TEXT, SCOPE_TEXT, findings_panel
 from data_access.db import get_database
 from data_access.voice import (
@@ -37,8 +38,15 @@ from data_access.voice import (
 )
 from data_access.withdrawals import issue_reference
 
+PERMISSION = "voice.write"  # the nav and this page's guard both follow it
 dash.register_page(
-    __name__, path="/voice/add", name="Add a quote", title="Add a quote - Chorus", order=21
+    __name__,
+    path="/voice/add",
+    name="Add a quote",
+    title="Add a quote - Chorus",
+    order=21,
+    nav_group="Voice",
+    permission=PERMISSION,
 )
 
 SEX_OPTIONS = ("female", "male", "another way", "not recorded")
@@ -79,13 +87,8 @@ def _plain(values) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 def layout(**kwargs: object) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "voice.write"):
-        return html.Div(
-            [
-                html.H1("Add a quote"),
-                html.P("Adding quotes needs a practitioner, analyst or administrator account."),
-            ]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Add a quote", PERMISSION, user.role if user else None)
     with get_database().read() as session:
         choices = voice_filter_options(session)
         all_indicators = [

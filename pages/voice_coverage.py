@@ -26,6 +26,7 @@ dash.register_page(
     name="Voice coverage",
     title="Voice coverage - Chorus",
     order=23,
+    nav_group="Voice",
 )
 
 

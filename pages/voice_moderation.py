@@ -11,6 +11,7 @@ from analysis.personal_details import highlight_spans
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.controls import checkboxes, select
+from components.shell import refused_page
 from components.tabs import register_tabs, tab_list
 from components.voice import quote_card
 from data_access.db import get_database
@@ -35,12 +36,15 @@ from data_access.voice import (
 )
 from data_access.withdrawals import confirm_withdrawal, pending_withdrawals
 
+PERMISSION = "voice.approve"  # the nav and this page's guard both follow it
 dash.register_page(
     __name__,
     path="/voice/moderation",
     name="Voice moderation",
     title="Voice moderation - Chorus",
     order=22,
+    nav_group="Voice",
+    permission=PERMISSION,
 )
 
 ACTIONS = {
@@ -53,13 +57,8 @@ ACTIONS = {
 
 def layout(**_kwargs: object) -> html.Div:
     user = current_record()
-    if user is None or not allowed(user, "voice.approve"):
-        return html.Div(
-            [
-                html.H1("Voice moderation"),
-                html.P("Moderating quotes needs an analyst or administrator account."),
-            ]
-        )
+    if user is None or not allowed(user, PERMISSION):
+        return refused_page("Voice moderation", PERMISSION, user.role if user else None)
     tabs = [
         ("pending", "Waiting for approval"),
         ("approved", "Approved (withdraw)"),

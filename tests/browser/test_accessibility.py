@@ -118,6 +118,12 @@ def test_a11y002_every_page_in_the_navigation_and_their_states(session_browser, 
         )
         walk.check(f"/early-years (panel {tab} tab)")
 
+    # The note form, opened from its button.
+    walk.visit("/early-years", "/early-years (note form closed)")
+    walk.click("#note-form-open-gld")
+    _wait(driver, lambda d: d.find_element(By.ID, "note-form-gld").is_displayed())
+    walk.check("/early-years (note form open)")
+
     # Folded multiple choices opened (the replacement for multi-select dropdowns).
     for path in ("/voice", "/explore"):
         session_browser.visit(path)
@@ -228,6 +234,9 @@ def test_a11y003_thread_present_mode_summary_and_session_pages(session_browser, 
     _wait(driver, lambda d: "The cohort changed." in d.find_element(By.ID, "main").text)
     walk.check("/early-years (thread open)")
     walk.visit("/discussion", "/discussion (with notes)")
+    walk.click("[id*='note-open-btn'][id*='discussion-']")
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#discussion-results .note-thread"))
+    walk.check("/discussion (thread open in place)")
 
     walk.visit(f"/sessions?id={session_id}", "/sessions (a session open)")
     session_browser.visit(f"/sessions/present?id={session_id}")

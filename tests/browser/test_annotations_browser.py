@@ -28,7 +28,15 @@ def _wait(driver, condition, timeout: float = 30):  # type: ignore[no-untyped-de
 
 
 def _wait_text(driver, kind: str, text: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-    _wait(driver, lambda d: _find(d, kind) is not None and text in _find(d, kind).text, timeout)
+    # textContent: a panel's list shows its latest note and folds the rest under "Show all
+    # notes", whose text is there but not rendered until opened.
+    _wait(
+        driver,
+        lambda d: (
+            _find(d, kind) is not None and text in _find(d, kind).get_attribute("textContent")
+        ),
+        timeout,
+    )
 
 
 def _press_enter(driver, kind: str) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +106,11 @@ def test_annb001_practitioner_writes_point_and_range_notes_with_the_keyboard(
     user = users["oldham_practitioner"]
     session_browser.login(user.username, user.password)
     _visit(session_browser, "/early-years")
-    _wait(driver, lambda d: _find(d, "note-text") is not None, 90)
+    # The form opens from its "Add a note" button.
+    _wait(driver, lambda d: d.find_elements(By.ID, "note-form-open-gld"), 90)
+    assert not _find(driver, "note-text").is_displayed()
+    driver.find_element(By.ID, "note-form-open-gld").send_keys(Keys.ENTER)
+    _wait(driver, lambda d: _find(d, "note-text").is_displayed())
     # The empty required text box is not marked as an error before anyone has typed in it.
     outline = "return getComputedStyle(arguments[0]).outlineStyle"
     assert driver.execute_script(outline, _find(driver, "note-text")) == "none"
@@ -190,7 +202,13 @@ def test_annb002_stored_script_payloads_stay_text(session_browser, users, db):
     session_browser.login(viewer.username, viewer.password)
     for path in ("/early-years", "/discussion"):
         _visit(session_browser, path)
-        _wait(driver, lambda d: "window.__xss = 1" in d.find_element(By.ID, "main").text)
+        # textContent: a panel folds all but its latest note under "Show all notes".
+        _wait(
+            driver,
+            lambda d: (
+                "window.__xss = 1" in d.find_element(By.ID, "main").get_attribute("textContent")
+            ),
+        )
         if path == "/early-years":
             button = driver.find_element(By.CSS_SELECTOR, f"[id*='note-open-btn'][id*='{PANEL}']")
             button.send_keys(Keys.ENTER)
@@ -205,7 +223,7 @@ def test_annb002_stored_script_payloads_stay_text(session_browser, users, db):
                     ActionChains(driver).move_to_element(marker).perform()
                 except Exception:  # noqa: S112 - a marker off screen is fine to skip
                     continue
-        text = driver.find_element(By.ID, "main").text
+        text = driver.find_element(By.ID, "main").get_attribute("textContent")
         for payload in PAYLOADS[:3]:
             assert payload in text, (path, payload)
         assert driver.execute_script("return typeof window.__xss") == "undefined"

@@ -177,16 +177,22 @@ def test_kbd001_sign_in_read_a_table_add_a_range_note_and_reply(session_browser,
     )[0]
     assert "63.1" in table.text  # Oldham GLD 2024/25
 
-    # Back to the chart tab, then on to the note form below the chart.
+    # Back to the chart tab, then on to the "Add a note" button below the chart. The form
+    # opens from it with the focus inside; Escape closes it and gives the focus back.
     keyboard.tab_to(lambda s: s["role"] == "tab" and s["selected"] == "true", backwards=True)
     keyboard.press(Keys.HOME)
-    keyboard.tab_to(
-        lambda s: (
-            s["type"] == "radio"
-            and "note-kind"
-            in driver.execute_script("return document.activeElement.closest('[id]').id")
-        )
-    )
+    in_kind_group = "return (document.activeElement.closest('[id*=note-kind]') || {}).id || ''"
+    button = keyboard.tab_to(lambda s: s["tag"] == "BUTTON" and s["text"] == "Add a note")
+    form_id = driver.execute_script("return document.activeElement.getAttribute('aria-controls')")
+    assert not driver.find_element(By.ID, form_id).is_displayed()
+    state = keyboard.press(Keys.ENTER)
+    assert state["type"] == "radio" and driver.execute_script(in_kind_group), state
+    assert driver.find_element(By.ID, form_id).is_displayed()
+    state = keyboard.press(Keys.ESCAPE)
+    assert state["id"] == button["id"] and state["text"] == "Add a note", state
+    assert not driver.find_element(By.ID, form_id).is_displayed()
+    state = keyboard.press(Keys.ENTER)
+    assert state["type"] == "radio" and driver.execute_script(in_kind_group), state
     # Radios: the arrows move through the kinds (Context or event is the fourth).
     while keyboard.focus()["value"] != "context_event":
         keyboard.press(Keys.ARROW_RIGHT)
