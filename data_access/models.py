@@ -497,3 +497,23 @@ class EthicsCheck(Base):
     reviewer_name: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- monthly packs: each one generated is kept ------------------------------------------------
+
+
+class Pack(Base):
+    """A monthly pack as it was generated: its HTML, its PDF (None when Chromium was absent)
+    and the latest figures it held (JSON), which next month's "since last month" compares."""
+
+    __tablename__ = "packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    indicators: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of indicator ids
+    figures: Mapped[str] = mapped_column(Text, default="{}")  # JSON {indicator: {...}}
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
