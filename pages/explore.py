@@ -19,7 +19,7 @@ from dash import Input, Output, callback, ctx, dcc, html, no_update
 from analysis.panel_view import IndicatorRecord
 from auth.current import current_record
 from auth.permissions import allowed, guarded
-from components.charts import choropleth_figure
+from components.charts import GRAPH_CONFIG, choropleth_figure
 from components.controls import checkbox_menu, checkboxes, select
 from components.panel import BREAKDOWN_NAMES
 from data_access import indicators_query as iq
@@ -282,7 +282,7 @@ def layout(**kwargs: Any) -> html.Div:
                             id="explore-map",
                             figure=figure,
                             config={
-                                "displayModeBar": False,
+                                **GRAPH_CONFIG,
                                 "scrollZoom": False,
                                 # No CDN: an empty local base map; the boundaries are ours.
                                 "topojsonURL": "/assets/maps/",
