@@ -222,7 +222,8 @@ def _section_html(section: dict[str, Any], number: int, scripts: list[str]) -> s
 
 def export_html(document: dict[str, Any]) -> str:
     """The whole record as one HTML file (see the module docstring for ``document``)."""
-    when = (document.get("generated_at") or datetime.now(UTC)).strftime("%d %B %Y %H:%M UTC")
+    moment = document.get("generated_at") or datetime.now(UTC)
+    when = f"{moment.day} {moment:%B %Y, %H:%M} UTC"  # "5 December 2026", no leading zero
     scripts: list[str] = []
     body = [
         f"<h1>{escape(document.get('title') or '')}</h1>",
