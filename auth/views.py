@@ -6,7 +6,6 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from auth.csrf import csrf_token, csrf_valid
 from auth.passwords import burn_time_for_unknown_user, verify_password
-from auth.permissions import guarded
 from auth.ratelimit import account_key, address_key, current_limiter
 from data_access.db import get_database
 from data_access.users import bump_session_version, record_login, user_with_hash, write_audit
@@ -58,14 +57,6 @@ def _render(message: str = "", username: str = "", status: int = 200) -> tuple[s
         LOGIN_TEMPLATE, message=message, username=username, csrf=csrf_token(), next_url=next_url
     )
     return page, status
-
-
-@blueprint.get("/accessibility")
-@guarded(None, reason="the accessibility statement: fixed public text, no data")
-def accessibility_statement() -> tuple[str, int]:
-    from components.accessibility import statement_html
-
-    return statement_html(), 200
 
 
 @blueprint.get("/login")

@@ -30,6 +30,7 @@ from auth.ratelimit import (
     RedisFailureStore,
     address_key,
 )
+from components.accessibility import statement_html
 from components.public_templates import public_nav, render_public, years_text
 from data_access.db import get_database
 from data_access.public_info import (
@@ -44,6 +45,14 @@ from data_access.public_info import (
 from data_access.withdrawals import STATUS_TEXT, request_withdrawal, withdrawal_status
 
 blueprint = Blueprint("public", __name__)
+
+
+@blueprint.get("/accessibility")
+@guarded(None, reason="the accessibility statement: fixed public text, no data")
+def accessibility_statement() -> tuple[str, int]:
+    """The accessibility statement, public by law: readable before signing in."""
+    return statement_html(), 200
+
 
 PAGE_VIEWS_PER_MINUTE = 120
 FORM_POSTS_PER_WINDOW = 10

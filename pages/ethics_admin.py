@@ -13,7 +13,6 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 import settings
 from auth.current import current_record
 from auth.permissions import allowed, guarded
-from components.aria import aria
 from components.controls import select
 from components.downloads import csv_download
 from components.ethics_check import ethics_check_panel
@@ -67,13 +66,21 @@ def _record_table(frame) -> html.Table:  # type: ignore[no-untyped-def]
                 chosen = row["lawful_basis"] if row["lawful_basis"] != NOT_CHOSEN else None
                 cells.append(
                     html.Td(
-                        select(
-                            {"type": "ropa-basis", "index": row["kind_id"]},
-                            [{"label": b, "value": b} for b in LAWFUL_BASES],
-                            chosen,
-                            placeholder="Choose a lawful basis",
-                            clearable=True,
-                            **aria(label=f"Lawful basis for {row['information']}"),
+                        # A label wrapping the select names it (a pattern id has no htmlFor).
+                        html.Label(
+                            [
+                                html.Span(
+                                    f"Lawful basis for {row['information']}",
+                                    className="visually-hidden",
+                                ),
+                                select(
+                                    {"type": "ropa-basis", "index": row["kind_id"]},
+                                    [{"label": b, "value": b} for b in LAWFUL_BASES],
+                                    chosen,
+                                    placeholder="Choose a lawful basis",
+                                    clearable=True,
+                                ),
+                            ]
                         )
                     )
                 )

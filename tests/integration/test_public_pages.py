@@ -335,7 +335,7 @@ def test_pub013_withdrawal_hides_the_quote_everywhere_then_analyst_confirms(
     assert target not in {r["id"] for r in _api(client, "?limit=1000")}
     assert target not in _ids(_library(client)["voice-results"]["children"])
     assert target not in _exported(client)
-    queue = call(client, "voice-mod-body.children", {"voice-mod-tab.value": "take_back"}, "x")
+    queue = call(client, "voice-mod-body.children", {"voice-mod-tab.data": "take_back"}, "x")
     assert f"voice-take-back-{target}" in queue.get_data(as_text=True)
     button = {"id": {"index": target, "type": "voice-mod-take-back"}, "property": "n_clicks"}
     response = call(
@@ -428,8 +428,8 @@ def test_pub018_saving_a_quote_gives_the_practitioner_a_reference_that_works(
         "voice-add-themes.value": ["speech_language"],
         "voice-add-indicators.value": ["gld"],
         "voice-add-scope.value": "publication",
-        "voice-add-collected.date": "2026-01-10",
-        "voice-add-consent-date.date": "2026-01-10",
+        "voice-add-collected.value": "2026-01-10",
+        "voice-add-consent-date.value": "2026-01-10",
         "voice-add-review-date.date": "2028-01-10",
         "voice-add-false-alarm.value": [],
     }

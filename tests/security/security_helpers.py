@@ -18,7 +18,7 @@ OPEN_ENDPOINTS = {
     "auth.login_form",
     "auth.login_submit",
     "auth.logout",
-    "auth.accessibility_statement",
+    "public.accessibility_statement",
     "health",
     "health_live",
     "health_ready",
