@@ -36,9 +36,12 @@ def _shoot(session_browser: Any, folder: Any, name: str, width: int) -> None:
 
 
 def _numbers_right_aligned(driver: Any) -> bool:
+    """Numeric cells right-aligned, and words left-aligned, in every table."""
     return driver.execute_script(
         "const cells = [...document.querySelectorAll('td.num')];"
-        "return cells.length > 0 && cells.every(c => getComputedStyle(c).textAlign === 'right');"
+        "const words = [...document.querySelectorAll('table td:not(.num)')];"
+        "return cells.length > 0 && cells.every(c => getComputedStyle(c).textAlign === 'right')"
+        " && words.every(c => getComputedStyle(c).textAlign !== 'right');"
     )
 
 
