@@ -36,6 +36,7 @@ from components.shell import (
 )
 from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
+from data_access.importing.limits import request_limit_bytes
 from health import register_health
 from observability import configure_logging, init_observability
 from settings import Settings, production_warnings
@@ -126,7 +127,8 @@ def create_server(settings: Settings) -> Flask:
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_NAME="chorus_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
-        MAX_CONTENT_LENGTH=250 * 1024 * 1024,
+        # Refused before the body is read: the import limit, base64-encoded, plus the form.
+        MAX_CONTENT_LENGTH=request_limit_bytes(settings.import_max_mb),
         # Compression (Dash compress=True) for JSON, scripts and styles, not for HTML pages:
         # those carry the CSRF token beside reflected input (BREACH).
         COMPRESS_MIMETYPES=[
@@ -145,6 +147,13 @@ def create_server(settings: Settings) -> Flask:
     )
     server.extensions["chorus_settings"] = settings
     use_cache_settings(settings)
+    if settings.trusted_proxies:
+        # Behind N proxies: the client's address, scheme and host come from the headers
+        # those proxies set (the rate limit and the audit log need the real address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     prepare_cache_dir(settings.cache_dir, web_folders=[ROOT / "assets", ROOT / "pages"])
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)

@@ -126,7 +126,12 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
 @click.option(
     "--mapping", default=None, help="Saved or built-in mapping name, JSON, or a .json file."
 )
-@click.option("--org", "org_code", default=None, help="Organisation whose saved mappings to use.")
+@click.option(
+    "--org",
+    "org_code",
+    default=None,
+    help="Organisation importing: its saved mappings; it may write local figures of its area only.",
+)
 @click.option(
     "--commit-valid-only/--all-or-nothing",
     "valid_only",
@@ -174,6 +179,7 @@ def import_data_command(
         mapping_name=name,
         created_by="cli",
         max_bytes=_settings().import_max_mb * 1024 * 1024,
+        organisation_code=org.code if org else None,
     )
     summary = prepared.summary()
     click.echo(
@@ -188,7 +194,7 @@ def import_data_command(
         _warm_cache()
     if report_path:
         with open(report_path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(prepared.problems.to_csv())
+            handle.write(prepared.problems.csv_report())
     if prepared.problems.counts:
         click.echo(prepared.problems.grouped().to_string(index=False))
     if prepared.problems.has_errors or result.status == "rejected":

@@ -39,6 +39,10 @@ class Settings:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 8
     secure_cookies: bool = False
+    # Plain-HTTP trial of production mode: cookies without Secure (warned about at start).
+    allow_insecure_cookies: bool = False
+    # Reverse proxies in front of Chorus whose X-Forwarded-For/-Proto/-Host are trusted.
+    trusted_proxies: int = 0
     hide_voice_past_review: bool = False
     login_max_failures: int = 5
     login_window_minutes: int = 15
@@ -80,8 +84,9 @@ class Settings:
             disclosure_threshold=int(env_vars.get("CHORUS_DISCLOSURE_THRESHOLD", "5")),
             session_idle_minutes=int(env_vars.get("CHORUS_SESSION_IDLE_MINUTES", "30")),
             session_absolute_hours=int(env_vars.get("CHORUS_SESSION_ABSOLUTE_HOURS", "8")),
-            secure_cookies=env_vars.get("CHORUS_SECURE_COOKIES", "0").lower()
-            in ("1", "true", "yes"),
+            secure_cookies=_secure_cookies(env, env_vars),
+            allow_insecure_cookies=_flag(env_vars.get("CHORUS_ALLOW_INSECURE_COOKIES")),
+            trusted_proxies=_trusted_proxies(env_vars.get("CHORUS_TRUSTED_PROXIES", "0")),
             hide_voice_past_review=env_vars.get("CHORUS_HIDE_VOICE_PAST_REVIEW", "0").lower()
             in ("1", "true", "yes"),
             login_max_failures=int(env_vars.get("CHORUS_LOGIN_MAX_FAILURES", "5")),
@@ -147,6 +152,30 @@ def _log_format(text: str) -> str:
     if choice not in ("json", "text"):
         raise SettingsError(f"CHORUS_LOG_FORMAT must be json or text, not {text!r}")
     return choice
+
+
+def _flag(text: str | None) -> bool:
+    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secure_cookies(env: str, env_vars) -> bool:  # type: ignore[no-untyped-def]
+    """Secure cookies: asked for with CHORUS_SECURE_COOKIES, and on by default in
+    production unless CHORUS_ALLOW_INSECURE_COOKIES=1 opts out (plain-HTTP trials)."""
+    if _flag(env_vars.get("CHORUS_SECURE_COOKIES")):
+        return True
+    return env == "production" and not _flag(env_vars.get("CHORUS_ALLOW_INSECURE_COOKIES"))
+
+
+def _trusted_proxies(text: str) -> int:
+    try:
+        count = int(text.strip() or "0")
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise SettingsError(
+            f"CHORUS_TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {text!r}"
+        )
+    return count
 
 
 def _cache_choice(text: str) -> str:

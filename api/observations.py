@@ -33,6 +33,7 @@ from data_access import indicators_query as iq
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 from data_access.reference import DEFAULT_DATA_DIR, code_aliases
+from rules.files import csv_text
 
 blueprint = Blueprint("api_observations", __name__, url_prefix=URL_PREFIX)
 
@@ -129,7 +130,7 @@ def _records_envelope(
         next_url = url_for(endpoint, _external=True, **args)
     if request.args.get("format") == "csv":
         frame = pd.DataFrame(page, columns=columns)
-        csv = _csv_frame(frame).to_csv(index=False, lineterminator="\n")
+        csv = csv_text(_csv_frame(frame))
         response = Response(csv, mimetype="text/csv")
         response.headers["Content-Disposition"] = "attachment; filename=observations.csv"
         if next_url:

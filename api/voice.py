@@ -9,8 +9,6 @@ paging with ``limit`` (default 100, at most 1000) and ``offset``. Every item com
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -22,6 +20,7 @@ from auth.current import current_record
 from auth.permissions import guarded
 from data_access.db import get_database
 from data_access.voice import visible_voice_items
+from rules.files import csv_text
 
 blueprint = Blueprint("api_voice", __name__, url_prefix=URL_PREFIX)
 
@@ -78,15 +77,12 @@ def _row(record: dict) -> dict:
 
 
 def _csv(rows: list[dict]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=API_COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            row | {"themes": ";".join(row["themes"]), "indicators": ";".join(row["indicators"])}
-        )
+    flat = (
+        row | {"themes": ";".join(row["themes"]), "indicators": ";".join(row["indicators"])}
+        for row in rows
+    )
     return Response(
-        buffer.getvalue(),
+        csv_text(flat, API_COLUMNS, lineterminator="\r\n"),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=voice.csv"},
     )
@@ -114,7 +110,8 @@ def voice_items() -> ResponseReturnValue:
             date_from=_date_arg("from"),
             date_to=_date_arg("to"),
             search=request.args.get("q"),
-            purpose="api",
+            # A CSV is a file leaving Chorus: publication-consented quotes only.
+            purpose="export" if request.args.get("format") == "csv" else "api",
             limit=limit,
             offset=offset,
         )

@@ -77,7 +77,8 @@ def login_submit() -> Response | tuple[str, int]:
     limiter = current_limiter()
     keys = [account_key(username), address_key(address)]
     db = get_database()
-    if limiter.blocked(keys):
+    attempt = limiter.begin(keys)  # checks and records in one step
+    if attempt is None:
         with db.write() as s:
             write_audit(
                 s, "login", username=username[:150], outcome="rate_limited", address=address
@@ -92,18 +93,27 @@ def login_submit() -> Response | tuple[str, int]:
         record = None
     else:
         record, password_hash = found
-        ok = record.active and verify_password(password_hash, password)
+        # The hash is checked for every account, active or not: the time taken must not
+        # tell a deactivated account from an active one.
+        ok = verify_password(password_hash, password) and record.active
 
     with db.write() as s:
         if not ok:
-            write_audit(s, "login", username=username[:150], outcome="failure", address=address)
+            write_audit(
+                s,
+                "login",
+                username=username[:150],
+                outcome="failure",
+                address=address,
+                # A real account's organisation, so its admins see attacks on it.
+                organisation_code=record.organisation_code if record else None,
+            )
         else:
             record_login(s, record.id)
             write_audit(s, "login", user=record, address=address)
     if not ok:
-        limiter.record_failure(keys)
-        return _render(GENERIC_FAILURE, username, 401)
-    limiter.clear(keys[0])
+        return _render(GENERIC_FAILURE, username, 401)  # the reserved place is the failure
+    limiter.succeeded(attempt, keys[0])
     start_session(record)
     return redirect(_safe_next(request.form.get("next")))
 

@@ -7,14 +7,14 @@ already applied the visibility rules; nothing here reads the database.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
 from components.annotations import KIND_LABELS, STATUS_LABELS, VISIBILITY_LABELS
+from rules.files import csv_text
+from rules.files import neutralise_cell as rules_neutralise_cell
 
 CSV_COLUMNS = [
     "id",
@@ -41,18 +41,12 @@ CSV_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-# A spreadsheet treats a cell starting with one of these as a formula (or its start).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with a single quote.
-
-    Numbers, booleans and None pass through unchanged (a negative number is a number).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Prefix text that a spreadsheet would run as a formula with a single quote (the rule
+    and the writer are ``rules.files``)."""
+    return rules_neutralise_cell(value)
 
 
 def flat_rows(notes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -76,12 +70,7 @@ def _row(note: dict[str, Any], replies: int | None) -> dict[str, Any]:
 
 def annotations_csv(notes: Sequence[dict[str, Any]]) -> str:
     """CSV text of the notes and replies, formula starts neutralised in every text cell."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in flat_rows(notes):
-        writer.writerow({key: neutralise_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+    return csv_text(flat_rows(notes), CSV_COLUMNS, lineterminator="\r\n")
 
 
 _STYLE = """

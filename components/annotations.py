@@ -11,7 +11,6 @@ few tags in them.
 
 from __future__ import annotations
 
-import html as html_lib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from dash import dcc, html
 
 from components.controls import radios, select
+from components.figure_text import plot_text
 from rules.labels import VISIBILITY_LABELS
 
 KIND_LABELS: dict[str, str] = {
@@ -67,11 +67,8 @@ def pid(kind: str, panel_id: str) -> dict[str, str]:
 
 
 def _plot_text(text: str, limit: int = 160) -> str:
-    """Short, entity-escaped text for plotly (which reads <b>, <a href> ... in labels)."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return html_lib.escape(text, quote=True)
+    """Short, entity-escaped text for plotly (the one helper: components.figure_text)."""
+    return plot_text(text, limit)
 
 
 def _period_x(periods: Sequence[dict[str, Any]]) -> tuple[dict[str, str], timedelta]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from components.figure_text import plot_text, plot_texts
 from components.formatting import clean_status, format_value, short_value
 
 NAVY, TEAL, PLUM, ORANGE, GREY = "#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D"
@@ -113,7 +114,7 @@ def _error_bars(rows: pd.DataFrame) -> dict | None:
 def _hover_text(rows: pd.DataFrame, name: str, unit: str) -> list[str]:
     texts = []
     for row in rows.itertuples(index=False):
-        text = f"{name}, {row.period_label}: {short_value(row.value, unit, row.status)}"
+        text = f"{name}, {plot_text(row.period_label)}: {short_value(row.value, unit, row.status)}"
         if pd.notna(row.lower_ci):
             text += f" (95% CI {row.lower_ci:.1f} to {row.upper_ci:.1f})"
         texts.append(text)
@@ -141,14 +142,14 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> dict:
         rows = _with_every_period(rows, all_periods)
         if breakdown_view:
             colour, dash, marker = GROUP_STYLES[groups.index(value) % len(GROUP_STYLES)]
-            name = f"{rows['series_name'].dropna().iloc[0]}: {group_label(value)}"
+            name = plot_text(f"{rows['series_name'].dropna().iloc[0]}: {group_label(value)}")
             if key != "area":
                 dash = "dot"
         else:
             colour, dash, marker = style_for(key, named)
             if key not in SERIES_STYLES:
                 named += 1
-            name = rows["series_name"].dropna().iloc[0]
+            name = plot_text(rows["series_name"].dropna().iloc[0])
         is_area = key == "area"
         trace = {
             "type": "scatter",
@@ -173,7 +174,7 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> dict:
             "type": "date",
             "tickmode": "array",
             "tickvals": _dates(ticks["period_start"]),
-            "ticktext": list(ticks["period_label"]),
+            "ticktext": plot_texts(ticks["period_label"]),
         }
     )
     return {"data": traces, "layout": layout}
@@ -206,9 +207,11 @@ def breakdown_figure(groups: pd.DataFrame, unit: str, height: int = 320) -> dict
     get no dot; their label says "c" so the gap in the chart is explained.
     """
     labels = [
-        f"{group_label(row.breakdown_value)} ({clean_status(row.status)})"
-        if clean_status(row.status)
-        else group_label(row.breakdown_value)
+        plot_text(
+            f"{group_label(row.breakdown_value)} ({clean_status(row.status)})"
+            if clean_status(row.status)
+            else group_label(row.breakdown_value)
+        )
         for row in groups.itertuples(index=False)
     ]
     trace = {
@@ -298,7 +301,8 @@ def choropleth_figure(
         "marker": {"line": {"color": "#505a5f", "width": 0.4}},
         "colorbar": {"title": {"text": UNIT_AXIS_TITLES.get(unit, "")}, "thickness": 14},
         "hovertext": [
-            f"{row.area_name}: {short_value(row.value, unit, row.status)}, band {row.band}"
+            f"{plot_text(row.area_name)}: {short_value(row.value, unit, row.status)}, "
+            f"band {row.band}"
             for row in shown.itertuples(index=False)
         ],
         "hoverinfo": "text",
@@ -332,7 +336,7 @@ def _no_figure_layer(
         "showscale": False,
         "marker": {"line": {"color": "#b1b4b6", "width": 0.4}},
         "hovertext": [
-            f"{name}: {format_value(None, '', status.get(code))}"
+            f"{plot_text(name)}: {format_value(None, '', status.get(code))}"
             for code, name in zip(every_area["code"], every_area["name"], strict=True)
         ],
         "hoverinfo": "text",

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from components.formatting import clean_status
+from rules.files import csv_text as rules_csv_text
 
 # The table/CSV columns; the same names as /api/v1/observations, plus ``series``.
 CSV_COLUMNS = [
@@ -56,7 +57,7 @@ def series_csv_frame(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """CSV text with empty cells for missing values and Unix line ends."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    return rules_csv_text(frame)
 
 
 def download_filename(indicator_id: str, area_name: str, breakdown: str) -> str:

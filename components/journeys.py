@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import FONT, GREY, NAVY, ORANGE, PLUM, TEAL, TEXT
+from components.figure_text import plot_text, plot_texts
 from components.tables import NUMERIC_CELL
 from rules.disclosure import DEFAULT_THRESHOLD
 
@@ -49,7 +50,7 @@ def share_text(share: float, status: object) -> str:
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 16, "color": TEXT}},
+        title={"text": plot_text(title), "font": {"size": 16, "color": TEXT}},
         font={"family": FONT, "size": 13, "color": TEXT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=height,
@@ -72,7 +73,8 @@ def sankey_figure(
     position = {s: k for k, s in enumerate(drawn["step"])}
     layers = max(int(drawn["layer"].max()), 1)
     node_labels = [
-        f"{row.label} ({count_text(row.count, row.status)})" for row in drawn.itertuples()
+        f"{plot_text(row.label)} ({count_text(row.count, row.status)})"
+        for row in drawn.itertuples()
     ]
     # Labels are wrapped to narrow lines so neighbouring columns' labels do not meet, and
     # the padding between nodes is the height of the tallest wrapped label, so labels in
@@ -86,7 +88,7 @@ def sankey_figure(
     hidden = links["status"].notna().to_numpy()
     values = np.where(hidden, float(threshold), links["count"].fillna(0).to_numpy(float))
     link_text = [
-        f"{a} → {b}: {count_text(c, s)}"
+        f"{plot_text(a)} → {plot_text(b)}: {count_text(c, s)}"
         for a, b, c, s in zip(
             links["step_label"], links["next_label"], links["count"], links["status"], strict=True
         )
@@ -142,14 +144,14 @@ def step_bars_figure(group: pd.DataFrame, everyone: pd.DataFrame, title: str, gr
         (everyone, "Everyone", TEAL, "/"),
     ):
         fig.add_bar(
-            y=frame["label"],
+            y=plot_texts(frame["label"]),
             x=frame["share"].fillna(0),
             orientation="h",
-            name=name,
+            name=plot_text(name),
             marker={"color": colour, "pattern": {"shape": pattern}},
             text=[share_text(v, s) for v, s in zip(frame["share"], frame["status"], strict=True)],
             textposition="outside",
-            hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
+            hovertemplate="%{y}: %{text}<extra>" + plot_text(name) + "</extra>",
         )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
     fig.update_yaxes(autorange="reversed")
@@ -401,7 +403,7 @@ def spend_scatter(
             y=part["y"],
             mode="markers+text" if own else "markers",
             name=name,
-            text=part["area_name"] if own else None,
+            text=plot_texts(part["area_name"]) if own else None,
             textposition=_label_position(frame, part) if own else None,
             cliponaxis=False,
             marker={
@@ -410,7 +412,7 @@ def spend_scatter(
                 "size": size,
                 "line": {"color": TEXT, "width": 1},
             },
-            customdata=part["area_name"],
+            customdata=plot_texts(part["area_name"]),
             hovertemplate="%{customdata}<br>"
             + x_title
             + ": £%{x:,.0f}<br>"

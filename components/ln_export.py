@@ -25,9 +25,7 @@ A section: ``heading``, ``kind`` (indicator, quotes, question, text, notes), and
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from html import escape
@@ -37,8 +35,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.annotation_exports import neutralise_cell
 from components.formatting import clean_status, short_value
+from rules.consent import may_leave_chorus
+from rules.files import csv_text
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#0b0c0c;
@@ -202,7 +201,7 @@ def _section_html(section: dict[str, Any], number: int, scripts: list[str]) -> s
     elif kind == "indicator":
         parts.append(f"<p>{escape(section.get('missing') or 'No figures.')}</p>")
     elif kind == "quotes":
-        quotes = section.get("quotes") or []
+        quotes = _downloadable(section.get("quotes"))
         if not quotes:
             parts.append("<p class=meta>No quote here can be shown.</p>")
         parts += [_quote_html(q) for q in quotes]
@@ -210,14 +209,19 @@ def _section_html(section: dict[str, Any], number: int, scripts: list[str]) -> s
         parts.append(f"<p class=question>{escape(section.get('text') or '')}</p>")
     elif section.get("text"):
         parts.append(f"<p>{escape(section.get('text') or '')}</p>")
-    if kind != "quotes" and section.get("quotes"):
+    if kind != "quotes" and _downloadable(section.get("quotes")):
         parts.append("<h3>What people say</h3>")
-        parts += [_quote_html(q) for q in section["quotes"]]
+        parts += [_quote_html(q) for q in _downloadable(section["quotes"])]
     for line in section.get("lines") or []:
         parts.append(f"<p class=meta>{escape(line)}</p>")
     parts.append(_contributions_html(section))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _downloadable(quotes: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The quotes a file may carry (``rules.consent``): a file can be forwarded anywhere."""
+    return [q for q in quotes or [] if may_leave_chorus(q.get("consent_scope"))]
 
 
 def export_html(document: dict[str, Any]) -> str:
@@ -307,7 +311,7 @@ def csv_rows(document_name: str, sections: Sequence[dict[str, Any]]) -> Iterable
                     "upper_ci": _number(row.upper_ci),
                     "status": clean_status(row.status),
                 }
-        for quote in section.get("quotes") or []:
+        for quote in _downloadable(section.get("quotes")):
             yield {
                 **base,
                 "row_type": "quote",
@@ -328,9 +332,5 @@ def csv_rows(document_name: str, sections: Sequence[dict[str, Any]]) -> Iterable
 
 def export_csv(document_name: str, sections: Sequence[dict[str, Any]]) -> str:
     """CSV text of :func:`csv_rows`, with every formula-like text cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in csv_rows(document_name, sections):
-        writer.writerow({k: neutralise_cell(row.get(k)) for k in CSV_COLUMNS})
-    return buffer.getvalue()
+    rows = ({k: row.get(k) for k in CSV_COLUMNS} for row in csv_rows(document_name, sections))
+    return csv_text(rows, CSV_COLUMNS, lineterminator="\r\n")

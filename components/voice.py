@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.figure_text import plot_text, plot_texts
 from rules.consent import RESTRICTED_SCOPE
 from rules.labels import CONSENT_SCOPE_LABELS
 
@@ -215,11 +216,11 @@ def theme_counts_figure(counts: pd.DataFrame, top: int = 6) -> go.Figure:
                 go.Scatter(
                     x=rows["year"].astype(str),
                     y=rows["items"],
-                    name=label,
+                    name=plot_text(label),
                     mode="lines+markers",
                     line={"color": PALETTE[index % len(PALETTE)], "width": 2},
                     marker={"symbol": SYMBOLS[index % len(SYMBOLS)], "size": 9},
-                    hovertemplate="%{x}: %{y} quotes<extra>" + label + "</extra>",
+                    hovertemplate="%{x}: %{y} quotes<extra>" + plot_text(label) + "</extra>",
                 )
             )
         figure.update_xaxes(title_text="Year collected", type="category")
@@ -303,7 +304,7 @@ def coverage_table(coverage: pd.DataFrame, dimension_label: str) -> html.Table:
 
 def coverage_figure(coverage: pd.DataFrame, dimension_label: str) -> go.Figure:
     """Share of quotes beside share of people served, per group (suppressed groups blank)."""
-    groups = coverage["group"].astype(str)
+    groups = plot_texts(coverage["group"].astype(str))
     figure = go.Figure(
         [
             go.Bar(

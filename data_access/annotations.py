@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, false, literal, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, false, func, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from data_access.models import (
     Annotation,
@@ -291,6 +291,21 @@ def visibility_clause(user: UserRecord | None, root: Any = Annotation) -> Any:
         network = select(Organisation.id).where(Organisation.in_learning_network.is_(True))
         rules.append(and_(root.visibility == "learning_network", root.organisation_id.in_(network)))
     return and_(root.deleted_at.is_(None), or_(*rules))
+
+
+def visible_note_clause(user: UserRecord | None, note: Any = Annotation) -> Any:
+    """SQL condition that ``user`` may see ``note``, a first note or a reply.
+
+    A reply is seen with its thread: the condition is :func:`visibility_clause` on the
+    thread's first note. For readers outside this module (the Voice page's "You said, we
+    did"), so no read of notes keeps its own copy of the rule.
+    """
+    root = aliased(Annotation)
+    visible_roots = select(root.id).where(root.parent_id.is_(None), visibility_clause(user, root))
+    return and_(
+        note.deleted_at.is_(None),
+        func.coalesce(note.parent_id, note.id).in_(visible_roots),
+    )
 
 
 def _record_query():  # type: ignore[no-untyped-def]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -49,6 +49,7 @@ from data_access.annotations import (
     WriteResult,
     clean_body,
     create_annotation,
+    get_thread,
     list_annotations,
 )
 from data_access.models import (
@@ -693,8 +694,12 @@ def add_contribution(
     step_id: int,
     body: str,
     said_by: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> WriteResult:
     """Save what someone said against a step, as a Learning Network note on its chart.
+
+    In an anonymised session ``mapping`` (the session's "Authority A, B" labels, from
+    ``data_access.ln_anonymity``, which callers use) anonymises what is stored.
 
     ``said_by`` is a participant's code, or None (or "anonymous") for an unattributed
     contribution. Returns the annotation module's WriteResult (saved, invalid, denied).
@@ -732,11 +737,18 @@ def add_contribution(
         "ln_step_title": step.title,
         "ln_attribution": said_by,
     }
+    body = clean_body(body)
+    if record.anonymised:  # stored anonymised: no later reader can undo it
+        if mapping is None:
+            return WriteResult(
+                "invalid", "This session is anonymised: save the contribution from its page."
+            )
+        body, view_state = _anonymised(body, said_by, view_state, mapping)
     new = NewAnnotation(
         indicator=config["indicator"],
         area_code=config["area"],
         kind=contribution_kind(step),
-        body=clean_body(body),
+        body=body,
         visibility="learning_network",
         breakdown=breakdown,
         period_start=start,
@@ -745,7 +757,38 @@ def add_contribution(
         view_state=view_state,
         ln_session_id=record.id,
     )
-    return create_annotation(session, user, new)
+    result = create_annotation(session, user, new)
+    if record.anonymised and result.outcome == "saved" and result.annotation is not None:
+        _hold_by_session(session, user, result.annotation.id, record.id)
+        result = replace(result, annotation=get_thread(session, user, result.annotation.id))
+    return result
+
+
+def _anonymised(
+    body: str, said_by: str | None, view_state: dict[str, Any], mapping: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """Body and view state as stored for an anonymised session: authority names and codes
+    become labels in the text and step title, who said it becomes the label, and the
+    chart's comparators (which would name the others) are dropped."""
+    from analysis.anonymise import anonymise_text
+
+    state = dict(view_state)
+    state["ln_attribution"] = mapping.get(said_by, "Authority") if said_by else None
+    state["ln_step_title"] = anonymise_text(str(state.get("ln_step_title") or ""), mapping)
+    state["comparators"] = []
+    state["ln_anonymised"] = True
+    return anonymise_text(body, mapping), state
+
+
+def _hold_by_session(session: Session, user: UserRecord, note_id: int, session_id: int) -> None:
+    """Make an anonymised session's contribution the facilitator's and the session's
+    organisation's, so the note's author and organisation name no participant."""
+    owner = session.get(LnSession, session_id)
+    session.execute(
+        Annotation.__table__.update()
+        .where(Annotation.id == note_id)
+        .values(author_id=owner.facilitator_id, organisation_id=owner.organisation_id)
+    )
 
 
 def session_contributions(

@@ -499,6 +499,18 @@ class EthicsCheck(Base):
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class VoiceThemeOwner(Base):
+    """The organisation whose analyst created a codebook theme. Themes without a row are
+    the shared codebook, which only admins change (``rules.ownership.may_change_theme``)."""
+
+    __tablename__ = "voice_theme_owners"
+
+    theme_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("voice_themes.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+
 # --- monthly packs: each one generated is kept ------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from data_access.models import Area, AuditEvent, LoginAttempt, Organisation, User, utcnow
@@ -139,13 +139,18 @@ def write_audit(
     outcome: str = "success",
     address: str | None = None,
     detail: dict | None = None,
+    organisation_code: str | None = None,
 ) -> None:
-    """Append one audit event. Callers must never put passwords or quote texts in detail."""
+    """Append one audit event. Callers must never put passwords or quote texts in detail.
+
+    ``organisation_code`` files an event without a signed-in user under an organisation
+    (a failed sign-in against one of its accounts), so its admins see it.
+    """
     session.add(
         AuditEvent(
             user_id=user.id if user else None,
             username=user.username if user else username,
-            organisation_code=user.organisation_code if user else None,
+            organisation_code=user.organisation_code if user else organisation_code,
             action=action,
             object_type=object_type,
             object_id=None if object_id is None else str(object_id),
@@ -170,6 +175,29 @@ def count_login_failures(session: Session, key: str, since: datetime) -> int:
         LoginAttempt.key == key[:200], LoginAttempt.attempted_at >= since
     )
     return session.scalar(query) or 0
+
+
+def reserve_login_failure(
+    session: Session, key: str, when: datetime, since: datetime, limit: int
+) -> int | None:
+    """Record a failure for ``key`` unless ``limit`` are already counted since ``since``.
+
+    Returns the new row's id, or None. Call inside a write transaction: the key's lock
+    (SQLite's write lock; an advisory lock on PostgreSQL) makes count-and-add atomic.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key[:200]})
+    if count_login_failures(session, key, since) >= limit:
+        return None
+    row = LoginAttempt(key=key[:200], attempted_at=when)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def release_login_failure(session: Session, attempt_id: int) -> None:
+    """Forget one reserved failure (the sign-in succeeded)."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
 
 
 def clear_login_failures(session: Session, key: str) -> None:

@@ -13,6 +13,7 @@ from components.controls import select
 from data_access.audit import audit_events_frame
 from data_access.db import get_database
 from data_access.users import write_audit
+from rules.files import csv_text
 
 dash.register_page(
     __name__, path="/admin/audit", name="Audit log", title="Audit log - Chorus", order=91
@@ -140,22 +141,4 @@ def export_events(_clicks: int | None, search: str | None, outcome: str | None) 
             address=request.remote_addr,
             detail={"rows": len(events)},
         )
-    return dcc.send_data_frame(csv_safe(events).to_csv, "chorus-audit-log.csv", index=False)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
-
-    Failed sign-ins record whatever username was typed, so the log holds text an
-    attacker chose; opened in Excel, ``=HYPERLINK(...)`` would otherwise be live.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-            )
-    return safe
+    return dcc.send_string(csv_text(events), "chorus-audit-log.csv")

@@ -10,10 +10,10 @@ it notices when the worker running a step has died and says so.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ from data_access.importing.commit import (
     recent_batches,
     rollback_batch,
 )
-from data_access.importing.mappings import list_mappings, load_mapping, save_mapping
+from data_access.importing.limits import write_base64_limited
+from data_access.importing.mappings import json_problem, list_mappings, load_mapping, save_mapping
 from data_access.importing.pipeline import PreparedImport
 from data_access.importing.safety import FileRejected, inspect_file, read_chunks
 from data_access.importing.service import commit_file, validate_file
@@ -62,6 +63,11 @@ BUTTON = "btn btn-outline-primary"
 
 
 # --- small helpers -------------------------------------------------------------------------
+
+
+def _refused(filename: str, reason: str) -> html.Div:
+    """The message for an upload that is not kept."""
+    return _message(f"{filename}: {reason}", "error")
 
 
 def _jobs_base() -> Path:
@@ -131,7 +137,9 @@ def layout(**_kwargs: object) -> html.Div:
         )
     with get_database().read() as session:
         indicators = indicator_catalogue(session)["id"].tolist()
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     return html.Div(
         className="import-page",
         children=[
@@ -524,22 +532,42 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
     _, _, encoded = contents.partition(",")
     database = get_database()
-    token = jobs.new_job(database, user.id, filename, f"upload{suffix}", base64.b64decode(encoded))
+    max_bytes = settings.current().import_max_mb * 1024 * 1024
+    # Decoded to a private staging folder with the limit enforced while writing; only a
+    # file within the limit is stored as a job (in the database, for every machine).
+    staging = Path(tempfile.mkdtemp(dir=_jobs_base()))
+    staged = staging / f"upload{suffix}"
+    try:
+        write_base64_limited(encoded, staged, max_bytes)
+        content = staged.read_bytes()
+    except FileRejected as exc:
+        return (
+            {"filename": filename, "format": fmt},
+            _refused(filename, exc.message),
+            *nothing[1:],
+        )
+    except ValueError:
+        text = "is not a complete upload. Try uploading it again."
+        return ({"filename": filename, "format": fmt}, _refused(filename, text), *nothing[1:])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    token = jobs.new_job(database, user.id, filename, f"upload{suffix}", content)
+    del content
     folder = jobs.job_folder(database, _jobs_base(), token, user.id)
     assert folder is not None
     path = jobs.upload_path(folder)
     job = {"token": token, "filename": filename, "format": fmt}
     try:
-        facts = inspect_file(
-            path,
-            max_bytes=settings.current().import_max_mb * 1024 * 1024,
-            allow_xlsx=fmt == "template",
-        )
+        facts = inspect_file(path, max_bytes=max_bytes, allow_xlsx=fmt == "template")
         sample = next(read_chunks(facts, 5_000)).frame
     except FileRejected as exc:
-        return (job, _message(f"{filename}: {exc.message}", "error"), *nothing[1:])
-    except (ValueError, StopIteration) as exc:
-        return (job, _message(f"{filename} could not be read: {exc}", "error"), *nothing[1:])
+        jobs.discard_job(database, token, _jobs_base())  # a refused file is not kept
+        return (job, _refused(filename, exc.message), *nothing[1:])
+    except (ValueError, StopIteration):
+        jobs.discard_job(database, token, _jobs_base())
+        # Never the exception's text: it can name a server path or a library's internals.
+        text = f"{filename} could not be read as a table. Check it opens in a spreadsheet."
+        return (job, _message(text, "error"), *nothing[1:])
     info = _message(
         f"{filename}: {facts.size / 1024:,.0f} KB, {len(facts.columns)} columns, about "
         f"{max(facts.line_count - 1, 0):,} rows. " + " ".join(facts.notes)
@@ -671,7 +699,7 @@ def save_mapping_clicked(_clicks: int | None, name: str | None, text: str, fmt: 
     try:
         mapping = json.loads(text or "")
     except json.JSONDecodeError as exc:
-        return _message(f"The mapping is not valid JSON: {exc}", "error")
+        return _message(json_problem(exc), "error")
     if not (name or "").strip():
         return _message("Give the mapping a name first.", "error")
     with get_database().write() as session:
@@ -748,7 +776,7 @@ def check_file(set_progress, _clicks: int | None, job: dict | None, text: str, f
     try:
         mapping = _mapping_from_text(text)
     except json.JSONDecodeError as exc:
-        return _message(f"The mapping is not valid JSON: {exc}", "error")
+        return _message(json_problem(exc), "error")
     if fmt == "ees" and not (mapping or {}).get("indicators"):
         return _message("Choose at least one indicator column in step 2 first.", "error")
     database, token = get_database(), job["token"]
@@ -836,7 +864,9 @@ def commit_import(set_progress, _clicks: int | None, job: dict | None, mode: str
         # import reports now and nobody waits for the charts later.
         _start_cache_warm_up()
     with database.read() as session:
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     return render_result(result.as_dict()), _batches_table(batches)
 
 
@@ -940,7 +970,7 @@ def download_report(_clicks: int | None, job: dict | None):  # type: ignore[no-u
         return no_update
     prepared = PreparedImport.load(folder / "prepared")
     stem = Path(prepared.filename).stem[:80] or "import"
-    return dcc.send_string(prepared.problems.to_csv(), f"{stem}_report.csv")
+    return dcc.send_string(prepared.problems.csv_report(), f"{stem}_report.csv")
 
 
 @callback(
@@ -959,12 +989,18 @@ def roll_back(_clicks: int | None, batch_id: int | str | None):  # type: ignore[
     try:
         with get_database().write() as session:
             result = rollback_batch(
-                session, int(text), user=user, organisation_id=user.organisation_id
+                session,
+                int(text),
+                user=user,
+                organisation_id=user.organisation_id,
+                area_code=user.organisation_code,
             )
     except RollbackRefused as exc:
         return _message(str(exc), "error"), no_update
     with get_database().read() as session:
-        batches = recent_batches(session, organisation_id=user.organisation_id)
+        batches = recent_batches(
+            session, organisation_id=user.organisation_id, area_code=user.organisation_code
+        )
     text = (
         f"Batch {result.batch_id} rolled back: {result.deleted:,} figures removed, "
         f"{result.restored:,} restored to their previous values."

@@ -116,7 +116,11 @@ def pack_document(user, area_code: str, area_name: str, indicator_ids: list[str]
                     "table": payload["series"],
                     "unit": payload["unit"],
                     "quotes": [
-                        {"text": q["text"], "attribution": q["attribution"]}
+                        {
+                            "text": q["text"],
+                            "attribution": q["attribution"],
+                            "consent_scope": q["consent_scope"],
+                        }
                         for q in quotes.to_dict("records")
                     ],
                     "contributions": [

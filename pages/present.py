@@ -25,6 +25,7 @@ from components.controls import radios, select
 from components.present import contributions_list, step_counter_text, step_view
 from data_access import learning_network as ln
 from data_access.db import get_database
+from data_access.ln_anonymity import add_contribution
 from pages._ln_support import authority_mapping, said_by_label, step_payload
 from pages._ln_support import contributions as session_contributions
 
@@ -343,7 +344,7 @@ def save_contribution(n_clicks, text, said_by, index, record_id, saved):  # type
             position = int(said_by[1:])
             if position < len(record.participants):
                 code = record.participants[position]
-        result = ln.add_contribution(session, user, record.id, step.id, text or "", code)
+        result = add_contribution(session, user, record.id, step.id, text or "", code)
     if not result.ok:
         return result.message, no_update, no_update
     return "Saved. It is on the chart as a Learning Network note.", "", int(saved or 0) + 1

@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from data_access.importing.canonical import OBSERVATION_COLUMNS
 from data_access.importing.distinct import map_distinct
 from data_access.importing.pipeline import PreparedImport
-from data_access.models import ImportBatch, Observation, ObservationHistory, utcnow
+from data_access.models import ImportBatch, Indicator, Observation, ObservationHistory, utcnow
 from data_access.observations import bump_data_version, current_data_version
 from data_access.users import UserRecord, write_audit
+from rules.ownership import REFUSED_AREA_MESSAGE, may_write_figure
 
 VALID_ONLY, ALL_OR_NOTHING = "valid_only", "all_or_nothing"
 MODES = (VALID_ONLY, ALL_OR_NOTHING)
@@ -156,16 +157,22 @@ def commit_prepared(
     user: UserRecord | None = None,
     created_by: str | None = None,
     progress: Callable[[float, str], None] | None = None,
+    organisation_code: str | None = None,
 ) -> CommitResult:
     """Write the valid rows of ``prepared`` (or nothing) and record the batch either way.
 
     ``mode``: VALID_ONLY commits the valid rows even when other rows had errors;
     ALL_OR_NOTHING commits nothing when the file had any error. Returns what changed.
+    Rows the importing organisation (the user's, or ``organisation_code`` from the command
+    line) may not write are refused by :func:`rules.ownership.may_write_figure`.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     report = progress or (lambda fraction, text: None)
-    has_errors = prepared.problems.has_errors or prepared.rejected
+    acting = user.organisation_code if user else organisation_code
+    allowed = _ownership_filter(session, acting)
+    refused = _count_refused(prepared, allowed) if mode == ALL_OR_NOTHING else 0
+    has_errors = prepared.problems.has_errors or prepared.rejected or refused > 0
     batch = ImportBatch(
         filename=prepared.filename[:300],
         format=prepared.format,
@@ -182,17 +189,25 @@ def commit_prepared(
     result.rows_rejected = prepared.rows_rejected
     if prepared.rejected or (has_errors and mode == ALL_OR_NOTHING) or prepared.rows_valid == 0:
         result.status = "rejected"
+        result.rows_rejected += refused
         result.message = (
             "Nothing was written: the file was refused."
             if prepared.rejected
+            else "Nothing was written. " + REFUSED_AREA_MESSAGE.format(count=refused)
+            if refused
             else "Nothing was written: the file has errors and you chose all or nothing."
             if has_errors and mode == ALL_OR_NOTHING
             else "Nothing was written: no row was valid."
         )
     else:
-        _upsert_all(session, prepared, batch.id, result, report)
+        refused = _upsert_all(session, prepared, batch.id, result, report, allowed)
+        result.rows_rejected += refused
+        has_errors = has_errors or refused > 0
         changed = result.rows_inserted + result.rows_changed
-        if changed == 0:
+        if changed == 0 and refused:
+            result.status = "rejected"
+            result.message = "Nothing was written."
+        elif changed == 0:
             result.status = "unchanged"
             result.message = "Every row matched the figures already stored: nothing changed."
         else:
@@ -201,6 +216,8 @@ def commit_prepared(
                 f"{result.rows_inserted:,} new and {result.rows_changed:,} revised figures "
                 f"written; {result.rows_unchanged:,} unchanged."
             )
+        if refused:
+            result.message += " " + REFUSED_AREA_MESSAGE.format(count=refused)
     result.data_version = current_data_version(session)
     batch.status = result.status
     batch.rows_loaded = result.rows_inserted + result.rows_changed
@@ -243,10 +260,20 @@ def _upsert_all(
     batch_id: int,
     result: CommitResult,
     report: Callable[[float, str], None],
-) -> None:
+    allowed: Callable[[pd.DataFrame], pd.Series] | None = None,
+) -> int:
+    """Write every chunk; returns how many rows the ownership rule refused."""
     version: int | None = None
     done = 0
+    refused = 0
     for rows in prepared.valid_chunks():
+        done += len(rows)
+        if allowed is not None:
+            keep = allowed(rows)
+            refused += int((~keep).sum())
+            rows = rows[keep]
+            if rows.empty:
+                continue
         existing = _existing(session, rows)
         merged = rows.merge(
             existing.rename(columns={c: c + "_old" for c in existing.columns if c not in KEY}),
@@ -266,11 +293,47 @@ def _upsert_all(
         if len(changed):
             _revise(session, changed, batch_id, version, result)  # type: ignore[arg-type]
             result.rows_changed += len(changed)
-        done += len(rows)
         report(
             min(done / max(prepared.rows_valid, 1), 0.99),
             f"Written {done:,} of {prepared.rows_valid:,} rows",
         )
+    return refused
+
+
+def _ownership_filter(
+    session: Session, organisation_code: str | None
+) -> Callable[[pd.DataFrame], pd.Series] | None:
+    """A function marking the rows the organisation may write, or None when it may write all.
+
+    Takes canonical rows (indicator, area_code); the rule itself is
+    :func:`rules.ownership.may_write_figure`, asked once per distinct (indicator, area).
+    """
+    if organisation_code is None:
+        return None
+    published = {
+        indicator
+        for indicator, url in session.execute(select(Indicator.id, Indicator.publisher_url))
+        if url and url.strip()
+    }
+
+    def allowed(rows: pd.DataFrame) -> pd.Series:
+        pairs = rows[["indicator", "area_code"]].drop_duplicates()
+        verdict = {
+            (i, a): may_write_figure(organisation_code, a, published=i in published)
+            for i, a in pairs.itertuples(index=False)
+        }
+        keys = zip(rows["indicator"], rows["area_code"], strict=True)
+        return pd.Series([verdict[k] for k in keys], index=rows.index, dtype=bool)
+
+    return allowed
+
+
+def _count_refused(
+    prepared: PreparedImport, allowed: Callable[[pd.DataFrame], pd.Series] | None
+) -> int:
+    if allowed is None:
+        return 0
+    return sum(int((~allowed(rows)).sum()) for rows in prepared.valid_chunks())
 
 
 def _column_values(rows: pd.DataFrame, name: str) -> list[object]:
@@ -401,13 +464,24 @@ def rollback_batch(
     user: UserRecord | None = None,
     username: str | None = None,
     organisation_id: int | None = None,
+    area_code: str | None = None,
 ) -> RollbackResult:
     """Undo a committed batch: delete what it inserted, restore what it revised.
 
     With ``organisation_id`` (the page passes the user's), only that organisation's own
     batches may be rolled back; the command line passes None and may undo any batch.
+    With ``area_code`` too (the user's own area), a batch another organisation imported
+    that revised figures of that area can be rolled back for that area only.
     """
     batch = session.get(ImportBatch, batch_id)
+    if (
+        batch is not None
+        and organisation_id is not None
+        and batch.organisation_id != organisation_id
+        and area_code
+        and batch_id in _batches_revising_area(session, area_code)
+    ):
+        return _rollback_area(session, batch, area_code, user=user, username=username)
     if batch is None or (organisation_id is not None and batch.organisation_id != organisation_id):
         raise RollbackRefused(f"There is no batch {batch_id} imported by your organisation.")
     if batch.status in ("rolled_back", "rejected", "pending"):
@@ -468,9 +542,13 @@ def rollback_batch(
 
 
 def recent_batches(
-    session: Session, limit: int = 20, organisation_id: int | None = None
+    session: Session,
+    limit: int = 20,
+    organisation_id: int | None = None,
+    area_code: str | None = None,
 ) -> pd.DataFrame:
-    """Latest batches (of one organisation when given): id, created_at, filename, format,
+    """Latest batches (of one organisation when given, and with ``area_code`` the batches
+    of others that revised that area's figures): id, created_at, filename, format,
     status, rows_total, rows_loaded, rows_changed, rows_rejected, created_by."""
     columns = [
         "id", "created_at", "filename", "format", "status", "rows_total", "rows_loaded",
@@ -478,8 +556,85 @@ def recent_batches(
     ]  # fmt: skip
     query = select(*[getattr(ImportBatch, c) for c in columns]).order_by(ImportBatch.id.desc())
     if organisation_id is not None:
-        query = query.where(ImportBatch.organisation_id == organisation_id)
+        mine = ImportBatch.organisation_id == organisation_id
+        if area_code:  # and other organisations' batches that revised this area's figures
+            mine = mine | ImportBatch.id.in_(_revising_area_query(area_code))
+        query = query.where(mine)
     return pd.DataFrame(session.execute(query.limit(limit)).all(), columns=columns)
+
+
+def _revising_area_query(area_code: str):  # type: ignore[no-untyped-def]
+    """Ids of batches whose revisions of ``area_code``'s figures can still be undone."""
+    return (
+        select(ObservationHistory.replaced_by_batch_id)
+        .join(Observation, Observation.id == ObservationHistory.observation_id)
+        .where(Observation.area_code == area_code)
+        .distinct()
+    )
+
+
+def _batches_revising_area(session: Session, area_code: str) -> set[int]:
+    return set(session.execute(_revising_area_query(area_code)).scalars())
+
+
+def _rollback_area(
+    session: Session,
+    batch: ImportBatch,
+    area_code: str,
+    *,
+    user: UserRecord | None,
+    username: str | None,
+) -> RollbackResult:
+    """Restore the figures of one area that another organisation's batch revised.
+
+    The rest of the batch stays; the batch's own organisation can still roll it back.
+    """
+    in_area = select(Observation.id).where(Observation.area_code == area_code)
+    later = session.execute(
+        select(ObservationHistory.replaced_by_batch_id)
+        .where(ObservationHistory.batch_id == batch.id)
+        .where(ObservationHistory.observation_id.in_(in_area))
+        .limit(1)
+    ).scalar()
+    if later is not None:
+        raise RollbackRefused(
+            f"Batch {later} later revised figures from batch {batch.id}; roll back {later} first."
+        )
+    history = (
+        session.execute(
+            select(ObservationHistory)
+            .where(ObservationHistory.replaced_by_batch_id == batch.id)
+            .where(ObservationHistory.observation_id.in_(in_area))
+        )
+        .scalars()
+        .all()
+    )
+    restores = [
+        {
+            "id": h.observation_id,
+            **{f: getattr(h, f) for f in FIGURES},
+            "status": h.status,
+            "batch_id": h.batch_id,
+            "data_version": h.data_version,
+        }
+        for h in history
+    ]
+    _update_by_id(session, restores)
+    ids = [h.id for h in history]
+    if ids:
+        session.execute(delete(ObservationHistory).where(ObservationHistory.id.in_(ids)))
+    version = bump_data_version(session)
+    write_audit(
+        session,
+        "data.rollback",
+        user=user,
+        username=username,
+        object_type="import_batch",
+        object_id=batch.id,
+        detail={"area": area_code, "deleted": 0, "restored": len(restores)},
+    )
+    session.flush()
+    return RollbackResult(batch.id, 0, len(restores), version)
 
 
 def batch_report(session: Session, batch_id: int) -> dict:

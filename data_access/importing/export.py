@@ -1,13 +1,11 @@
 """Export observations to the Chorus template (CSV or XLSX), formula injection neutralised.
 
 The export is the template's columns plus the interval columns, so re-importing an export
-changes nothing. Other modules that write CSV should pass every frame through
-``safety.neutralise_frame`` (or single cells through ``neutralise_formula``).
+changes nothing. Every CSV and XLSX is written by ``rules.files``.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import pandas as pd
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from data_access.importing.safety import neutralise_formula, neutralise_frame
 from data_access.importing.template import EXPORT_COLUMNS
 from data_access.observations import observations_frame
+from rules.files import csv_text, xlsx_bytes
 
 __all__ = ["export_frame", "export_csv", "export_xlsx", "neutralise_formula", "neutralise_frame"]
 
@@ -36,10 +35,8 @@ def export_frame(
 
 def export_csv(frame: pd.DataFrame) -> str:
     """CSV text with formula-like cells neutralised and floats written exactly."""
-    return neutralise_frame(frame).to_csv(index=False, float_format=None)
+    return csv_text(frame)
 
 
 def export_xlsx(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    neutralise_frame(frame).to_excel(buffer, index=False, sheet_name="data")
-    return buffer.getvalue()
+    return xlsx_bytes({"data": frame})

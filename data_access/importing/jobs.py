@@ -265,6 +265,15 @@ def heartbeat(db: Database, token: str, every: float = HEARTBEAT_SECONDS) -> Ite
         thread.join(timeout=every + 1)
 
 
+def discard_job(db: Database, token: str, base: Path | None = None) -> None:
+    """Delete a job and its files at once (a refused upload is not kept anywhere)."""
+    with db.write() as session:
+        session.execute(delete(ImportJobFile).where(ImportJobFile.job_token == token))
+        session.execute(delete(ImportJob).where(ImportJob.token == token))
+    if base is not None:
+        shutil.rmtree(Path(base) / token, ignore_errors=True)
+
+
 def remove_old_jobs(db: Database, now: float | None = None) -> int:
     """Delete jobs (and their files) older than MAX_AGE_SECONDS; returns how many."""
     cutoff = (time.time() if now is None else now) - MAX_AGE_SECONDS

@@ -109,6 +109,14 @@ def load_mapping(
     return built_in_mappings().get(str(name_or_id))
 
 
+def json_problem(error: json.JSONDecodeError) -> str:
+    """Where mapping text stops being JSON, in plain words (not the parser's message)."""
+    return (
+        f"The mapping is not valid JSON: check line {error.lineno}, character {error.colno} "
+        "(a missing comma, quote or bracket)."
+    )
+
+
 def resolve_mapping_argument(
     session: Session, argument: str | None, organisation_id: int | None = None
 ) -> tuple[dict | None, str | None]:
@@ -123,7 +131,7 @@ def resolve_mapping_argument(
         try:
             return json.loads(text), "inline JSON"
         except json.JSONDecodeError as exc:
-            raise ValueError(f"The mapping is not valid JSON: {exc}") from exc
+            raise ValueError(json_problem(exc)) from exc
     path = Path(text)
     if path.suffix == ".json" and path.is_file():
         return json.loads(path.read_text(encoding="utf-8")), path.name

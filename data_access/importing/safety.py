@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,14 @@ import numpy as np
 import pandas as pd
 
 from data_access.importing.distinct import map_distinct
+from data_access.importing.errors import FileRejected
+from data_access.importing.limits import check_xlsx_archive
+from rules.files import (  # noqa: F401 - is_formula and neutralise_frame re-exported here
+    FORMULA_PATTERN,
+    is_formula,
+    neutralise_cell,
+    neutralise_frame,
+)
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 500
@@ -44,16 +51,7 @@ _SIGNATURES = (
 # A cell a spreadsheet would run as a formula: starts with = or @ (or a tab or carriage
 # return that hides one), or + / - followed by anything that is not a plain number.
 # A bare "-" is LAIT's symbol for "not available" and "-5.2" is a number: both are fine.
-_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\s*$)(?!\s*\d[\d,]*(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$))")
-
-
-class FileRejected(ValueError):
-    """The file cannot be imported at all; ``message`` says why in plain words."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+_FORMULA = FORMULA_PATTERN
 
 
 @dataclass(frozen=True)
@@ -69,29 +67,9 @@ class FileFacts:
     notes: list[str] = field(default_factory=list)
 
 
-def is_formula(value: object) -> bool:
-    """True for text a spreadsheet would treat as a formula (``=HYPERLINK(...)``, ``@SUM``)."""
-    return isinstance(value, str) and bool(_FORMULA.match(value))
-
-
 def neutralise_formula(value: object) -> object:
-    """Make a cell safe to open in a spreadsheet: formula-like text gets a leading quote.
-
-    Numbers and ordinary text pass through unchanged, so "-5.2" and "-" stay as they are.
-    """
-    if is_formula(value):
-        return "'" + str(value)
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with ``neutralise_formula`` applied to every text cell."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(c) for c in out.columns]
-    return out
+    """Make a cell safe to open in a spreadsheet (the rule is ``rules.files``)."""
+    return neutralise_cell(value)
 
 
 def formula_mask(frame: pd.DataFrame) -> pd.DataFrame:
@@ -223,6 +201,7 @@ def inspect_file(
         head = handle.read(8192)
     _reject_signatures(head, allow_xlsx)
     if allow_xlsx and head.startswith(b"PK\x03\x04"):
+        check_xlsx_archive(path, max_bytes)  # from the zip directory, before parsing
         return _inspect_xlsx(path, size, max_columns)
     encoding = detect_encoding(path)
     notes = []
@@ -246,7 +225,12 @@ def _inspect_xlsx(path: Path, size: int, max_columns: int) -> FileFacts:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken zip or a workbook openpyxl cannot read
-        raise FileRejected("binary", f"This workbook cannot be read ({exc}).") from exc
+        # The library's text can hold a server path or class names: say it plainly.
+        raise FileRejected(
+            "binary",
+            "This workbook cannot be read: it may be damaged or not really an Excel file. "
+            "Open it in Excel and save it again as .xlsx, or save it as 'CSV UTF-8'.",
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)

@@ -53,11 +53,18 @@ def commit_file(
     user: UserRecord | None = None,
     created_by: str | None = None,
     progress: Progress | None = None,
+    organisation_code: str | None = None,
 ) -> CommitResult:
     """Commit a prepared import in one transaction (all of it is written, or none)."""
     with db.write() as session:
         return commit_prepared(
-            session, prepared, mode, user=user, created_by=created_by, progress=progress
+            session,
+            prepared,
+            mode,
+            user=user,
+            created_by=created_by,
+            progress=progress,
+            organisation_code=organisation_code,
         )
 
 
@@ -72,6 +79,7 @@ def import_file(
     user: UserRecord | None = None,
     created_by: str | None = None,
     max_bytes: int | None = None,
+    organisation_code: str | None = None,
 ) -> tuple[PreparedImport, CommitResult]:
     """Validate then commit in a scratch folder that is removed afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="chorus-import-"))
@@ -79,7 +87,14 @@ def import_file(
         prepared = validate_file(
             db, path, fmt, mapping, workdir, mapping_name=mapping_name, max_bytes=max_bytes
         )
-        result = commit_file(db, prepared, mode, user=user, created_by=created_by)
+        result = commit_file(
+            db,
+            prepared,
+            mode,
+            user=user,
+            created_by=created_by,
+            organisation_code=organisation_code,
+        )
         return prepared, result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

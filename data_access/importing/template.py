@@ -16,7 +16,6 @@ Columns (the first nine are required, in any order):
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import pandas as pd
@@ -24,6 +23,7 @@ import pandas as pd
 from data_access.importing.base import StagedChunk, formula_problems, require_columns
 from data_access.importing.safety import FileFacts, RawChunk, read_chunks
 from data_access.importing.validation import Reference
+from rules.files import csv_text, xlsx_bytes
 
 TEMPLATE_COLUMNS = [
     "indicator",
@@ -90,25 +90,15 @@ def template_frame(example: bool = False) -> pd.DataFrame:
 
 def template_csv(example: bool = False) -> str:
     """The blank template (header only) or the filled example, as CSV text."""
-    return template_frame(example).to_csv(index=False)
+    return csv_text(template_frame(example))
 
 
 def template_xlsx(example: bool = False) -> bytes:
     """The template as an .xlsx workbook (one sheet 'data', plus a 'read me' sheet)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "data"
-    sheet.append(EXPORT_COLUMNS)
-    for row in template_frame(example).itertuples(index=False):
-        sheet.append([_typed(v) for v in row])
-    notes = workbook.create_sheet("read me")
-    for line in (__doc__ or "").strip().splitlines():
-        notes.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows: list[list[object]] = [list(EXPORT_COLUMNS)]
+    rows += [[_typed(v) for v in row] for row in template_frame(example).itertuples(index=False)]
+    notes = [[line] for line in (__doc__ or "").strip().splitlines()]
+    return xlsx_bytes({"data": rows, "read me": notes})
 
 
 def _typed(value: object) -> object:

@@ -35,7 +35,7 @@ from data_access.importing.periods import (
     parse_period_label,
     period_from_end_year,
 )
-from data_access.importing.safety import neutralise_frame
+from rules.files import csv_text
 
 ERROR, WARNING = "error", "warning"
 
@@ -162,9 +162,9 @@ class ProblemLog:
             )
         return pd.DataFrame(rows, columns=["code", "problem", "severity", "count", "first_lines"])
 
-    def to_csv(self) -> str:
+    def csv_report(self) -> str:
         """The full report as CSV text, formula-like cells neutralised."""
-        return neutralise_frame(self.to_frame()).to_csv(index=False)
+        return csv_text(self.to_frame())
 
     def to_json(self) -> str:
         return json.dumps(

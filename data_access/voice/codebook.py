@@ -6,9 +6,10 @@ import pandas as pd
 from sqlalchemy import delete, false, func, select
 from sqlalchemy.orm import Session
 
-from data_access.models import VoiceItem, VoiceItemTheme, VoiceTheme
+from data_access.codebook_owners import record_theme_owner, theme_change_allowed
+from data_access.models import VoiceItem, VoiceItemTheme, VoiceTheme, VoiceThemeOwner
 from data_access.users import UserRecord, write_audit
-from data_access.voice.errors import VoiceError
+from data_access.voice.errors import THEME_NOT_YOURS, VoiceError, VoiceNotAllowed
 from data_access.voice.guards import _require_role
 from data_access.voice.vocabulary import _ANALYST_ROLES
 
@@ -60,6 +61,8 @@ def save_theme(
         theme = session.get(VoiceTheme, theme_id)
         if theme is None:
             raise VoiceError(f"There is no theme {theme_id!r}.")
+        if not theme_change_allowed(session, user, theme_id):
+            raise VoiceNotAllowed(THEME_NOT_YOURS)
         action = "codebook.update"
     else:
         new_id = _theme_id(label)
@@ -72,6 +75,8 @@ def save_theme(
     theme.description = (description or "").strip() or None
     theme.examples = (examples or "").strip() or None
     session.flush()
+    if action == "codebook.create":
+        record_theme_owner(session, user, theme.id)
     write_audit(session, action, user=user, object_type="voice_theme", object_id=theme.id)
     return theme
 
@@ -84,6 +89,9 @@ def delete_theme(session: Session, user: UserRecord, theme_id: str) -> None:
     )
     if in_use:
         raise VoiceError(f"The theme is used by {in_use} items; recode them first.")
+    if not theme_change_allowed(session, user, theme_id):
+        raise VoiceNotAllowed(THEME_NOT_YOURS)
+    session.execute(delete(VoiceThemeOwner).where(VoiceThemeOwner.theme_id == theme_id))
     session.execute(delete(VoiceTheme).where(VoiceTheme.id == theme_id))
     write_audit(
         session, "codebook.delete", user=user, object_type="voice_theme", object_id=theme_id

@@ -16,6 +16,7 @@ from data_access.voice.errors import PersonalDetailsFound, VoiceError
 from data_access.voice.guards import _require_role
 from data_access.voice.vocabulary import _ANALYST_ROLES
 from data_access.voice.writes import VoiceInput, create_voice_item
+from rules.ownership import owns_area
 
 IMPORT_REQUIRED = ("text", "speaker_role", "service", "method", "consent_scope", "consent_date")
 IMPORT_OPTIONAL = (
@@ -116,7 +117,7 @@ def import_voice_csv(
         row = {(k or "").strip(): v for k, v in row.items()}
         try:
             data = _row_to_input(row)
-            if data.area_code and data.area_code != user.organisation_code:
+            if data.area_code and not owns_area(user.organisation_code, data.area_code):
                 raise VoiceError("area_code must be your own organisation's area.")
             with session.begin_nested():
                 item = create_voice_item(session, user, data, batch_id=batch.id)

@@ -14,6 +14,12 @@ class VoiceNotAllowed(PermissionError):
     behind the guard on every callback and route)."""
 
 
+NO_SUCH_ITEM = "There is no such quote in your organisation's library."
+THEME_NOT_YOURS = (
+    "Only admins change the shared codebook; analysts change their own organisation's themes."
+)
+
+
 class PersonalDetailsFound(VoiceError):
     """The text has suspected personal details; ``findings`` says where."""
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access.models import Area, Indicator, VoiceItem, VoiceItemIndicator, VoiceTheme
+from rules.files import csv_text
 
 
 def theme_counts_by_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,4 +79,4 @@ def voice_export_csv(frame: pd.DataFrame) -> str:
     out = frame.reindex(columns=columns).copy()
     for column in ("themes", "indicators"):
         out[column] = [";".join(v) if isinstance(v, list) else "" for v in out[column]]
-    return out.to_csv(index=False)
+    return csv_text(out)

@@ -20,7 +20,7 @@ from data_access.models import (
     utcnow,
 )
 from data_access.users import UserRecord, write_audit
-from data_access.voice.errors import PersonalDetailsFound, VoiceError
+from data_access.voice.errors import NO_SUCH_ITEM, PersonalDetailsFound, VoiceError, VoiceNotAllowed
 from data_access.voice.guards import _is_analyst, _require_owner, _require_role
 from data_access.voice.scope import _empty_frame, visible_voice_items
 from data_access.voice.vocabulary import (
@@ -174,9 +174,13 @@ def _replace_links(
 def _moderated_item(session: Session, user: UserRecord, item_id: int, action: str) -> VoiceItem:
     _require_role(user, _ANALYST_ROLES, action)
     item = session.get(VoiceItem, int(item_id))
+    # The same answer for no such item and another organisation's: ids reveal nothing.
     if item is None:
-        raise VoiceError(f"There is no voice item {item_id}.")
-    _require_owner(session, user, item, action)
+        raise VoiceNotAllowed(NO_SUCH_ITEM)
+    try:
+        _require_owner(session, user, item, action)
+    except VoiceNotAllowed:
+        raise VoiceNotAllowed(NO_SUCH_ITEM) from None
     return item
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data_access.annotations import visible_note_clause
 from data_access.models import Annotation, AnnotationVoiceLink, Organisation
 from data_access.users import UserRecord
 from data_access.voice.scope import visible_voice_items
@@ -14,21 +15,12 @@ def you_said_we_did(session: Session, user: UserRecord, area_code: str | None = 
     """Actions (annotations of kind action) linked to quotes the user may see.
 
     Returns dicts: annotation_id, indicator, area_code, body, created_at, status,
-    organisation_code, quotes (voice rows as dicts). Annotation visibility: organisation
-    and private notes only inside their organisation (private: the author only),
-    learning_network notes to network members. Quotes pass through visible_voice_items.
+    organisation_code, quotes (voice rows as dicts). Notes pass through
+    :func:`data_access.annotations.visible_note_clause`, quotes through visible_voice_items.
     """
     if user is None:
         return []
-    visible = or_(
-        and_(
-            Annotation.visibility == "organisation",
-            Annotation.organisation_id == user.organisation_id,
-        ),
-        and_(Annotation.visibility == "private", Annotation.author_id == user.id),
-    )
-    if user.in_learning_network:
-        visible = or_(visible, Annotation.visibility == "learning_network")
+    visible = visible_note_clause(user)  # the one rule for every read of notes
     query = (
         select(Annotation, Organisation.code)
         .join(Organisation, Organisation.id == Annotation.organisation_id)

@@ -209,7 +209,12 @@ def test_voiint004_api_filters_paging_and_csv(client, auth, voice_demo):
     response = client.get("/api/v1/voice?indicator=gld&theme=speech_language&format=csv&limit=5")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [int(r["id"]) for r in rows] == [r["id"] for r in first["data"]]
+    # A CSV is a file leaving Chorus: only quotes consented for publication.
+    assert {r["consent_scope"] for r in rows} == {"publication"}
+    published = client.get(
+        "/api/v1/voice?indicator=gld&theme=speech_language&consent_scope=publication&limit=5"
+    ).get_json()
+    assert [int(r["id"]) for r in rows] == [r["id"] for r in published["data"]]
 
 
 def _exported(client) -> set[int]:  # type: ignore[no-untyped-def]

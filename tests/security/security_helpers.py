@@ -164,3 +164,23 @@ def body_with(
     if trigger:
         body["changedPropIds"] = [trigger]
     return body
+
+
+# (code, name, in the Learning Network, username prefix) for tests on a scratch database.
+SCRATCH_ORGANISATIONS = (
+    ("E08000004", "Oldham", True, "oldham"),
+    ("E08000005", "Rochdale", True, "rochdale"),
+    ("E10000014", "Hampshire", True, "hampshire"),
+    ("E08000003", "Manchester", False, "manchester"),
+)
+
+
+def create_scratch_users(database) -> None:  # type: ignore[no-untyped-def]
+    """One user per role in each scratch organisation ("oldham.analyst" ...); no password."""
+    from data_access.users import create_user, get_or_create_organisation
+
+    with database.write() as session:
+        for code, name, in_network, prefix in SCRATCH_ORGANISATIONS:
+            org = get_or_create_organisation(session, code, name, "local_authority", in_network)
+            for role in ("viewer", "practitioner", "analyst", "admin"):
+                create_user(session, f"{prefix}.{role}", "not-a-hash", org, role, f"{name} {role}")

@@ -72,9 +72,11 @@ def test_annc003_formula_cells_are_neutralised_in_csv():
     assert neutralise_cell(-1.5) == -1.5
     assert neutralise_cell("fine") == "fine"
     note = {**_note(1, "question", "point", "2025-01-01", "2025-01-31", "=1+1"), "tags": ["@x"]}
-    note["replies"] = [{"id": 2, "parent_id": 1, "body": "-2", "tags": []}]
+    note["replies"] = [{"id": 2, "parent_id": 1, "body": "-2+A1", "tags": []}]
     rows = list(csv.DictReader(io.StringIO(annotations_csv([note]))))
-    assert [r["body"] for r in rows] == ["'=1+1", "'-2"]
+    assert [r["body"] for r in rows] == ["'=1+1", "'-2+A1"]
+    # A plain number as text ("-2") is read by a spreadsheet as the number: left alone.
+    assert neutralise_cell("-2") == "-2"
     assert rows[0]["tags"] == "'@x" and rows[1]["kind"] == "reply"
 
 

@@ -1,14 +1,14 @@
 """packs: every monthly pack generated, kept so an earlier month's can be opened again
 
 Revision ID: 0004_packs
-Revises: 0003_ethics
+Revises: 0003_security
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_packs"
-down_revision = "0003_ethics"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 

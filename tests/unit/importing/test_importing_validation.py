@@ -142,7 +142,7 @@ def test_val006_report_groups_problems_and_downloads_as_csv(tmp_path, reference)
     assert (
         grouped.loc["numerator_gt_denominator", "problem"] == "Numerator greater than denominator"
     )
-    report = pd.read_csv(io.StringIO(prepared.problems.to_csv()))
+    report = pd.read_csv(io.StringIO(prepared.problems.csv_report()))
     assert list(report.columns) == [
         "line",
         "column",
@@ -158,7 +158,7 @@ def test_val006_report_groups_problems_and_downloads_as_csv(tmp_path, reference)
 def test_val007_formula_values_are_neutralised_in_the_report(tmp_path, reference):
     row = GOOD[:5] + ["=1+1", 4, "", ""]
     prepared = _prepare(tmp_path, reference, [row])
-    text = prepared.problems.to_csv()
+    text = prepared.problems.csv_report()
     assert "'=1+1" in text and ",=1+1" not in text
 
 
