@@ -43,6 +43,11 @@ GROUP_STYLES: list[tuple[str, str, str]] = [
     (PLUM, "solid", "cross"),
 ]
 
+# The one plotly configuration for every chart on screen: no mode bar anywhere (its
+# icons are unlabelled for screen readers and each chart has its table and download), no
+# logo. Pages pass ``config=GRAPH_CONFIG`` (or ``{**GRAPH_CONFIG, ...}`` for more).
+GRAPH_CONFIG: dict[str, object] = {"displayModeBar": False, "displaylogo": False}
+
 UNIT_AXIS_TITLES = {
     "percent": "Per cent",
     "rate_per_10k": "Per 10,000 children",

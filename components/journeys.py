@@ -3,7 +3,7 @@
 No database here: every function takes DataFrames already protected on the server (hidden
 counts are NaN with status "c"). Colour is never the only carrier: node labels carry the
 counts, suppressed flows say "c" in their label and hover, and the scatter marks the
-user's authority and its neighbours by marker shape and a text label.
+user's authority and its neighbours by marker shape (the authority also by its name).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dash import html
 
 from components.charts import FONT, GREY, NAVY, ORANGE, PLUM, TEAL, TEXT
 from components.figure_text import plot_text, plot_texts
+from components.tables import NUMERIC_CELL
 from rules.disclosure import DEFAULT_THRESHOLD
 
 SUPPRESSED_TEXT = "c (suppressed: a small number)"
@@ -75,6 +76,14 @@ def sankey_figure(
         f"{plot_text(row.label)} ({count_text(row.count, row.status)})"
         for row in drawn.itertuples()
     ]
+    # Labels are wrapped to narrow lines so neighbouring columns' labels do not meet, and
+    # the padding between nodes is the height of the tallest wrapped label, so labels in
+    # one column do not meet either (the figure grows with the busiest column).
+    wrapped = [_wrap(label) for label in node_labels]
+    lines = max(label.count("<br>") + 1 for label in wrapped)
+    pad = 16 * lines + 8
+    busiest = int(drawn["layer"].value_counts().max())
+    height = max(520, busiest * (pad + 18) + 90)
     links = flows[flows["step"].isin(position) & flows["next_step"].isin(position)]
     hidden = links["status"].notna().to_numpy()
     values = np.where(hidden, float(threshold), links["count"].fillna(0).to_numpy(float))
@@ -89,9 +98,9 @@ def sankey_figure(
         go.Sankey(
             arrangement="snap",
             node={
-                "label": node_labels,
+                "label": wrapped,
                 "color": colours,
-                "pad": 14,
+                "pad": pad,
                 "thickness": 16,
                 "x": [0.01 + 0.98 * int(layer) / layers for layer in drawn["layer"]],
                 "customdata": node_labels,
@@ -108,7 +117,19 @@ def sankey_figure(
             },
         )
     )
-    return _layout(fig, title, 520)
+    return _layout(fig, title, height)
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """``text`` broken into lines of about ``width`` characters with ``<br>`` (plotly's
+    line break), at spaces only."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def step_bars_figure(group: pd.DataFrame, everyone: pd.DataFrame, title: str, group_name: str):  # type: ignore[no-untyped-def]
@@ -138,14 +159,41 @@ def step_bars_figure(group: pd.DataFrame, everyone: pd.DataFrame, title: str, gr
     return _layout(fig, title, 560)
 
 
-def _table(caption: str, headers: Sequence[str], rows: list[list[str]], cls: str) -> html.Table:
+def _table(
+    caption: str,
+    headers: Sequence[str],
+    rows: list[list[str]],
+    cls: str,
+    numeric: Sequence[int] = (),
+) -> html.Table:
+    """A table whose columns at the ``numeric`` positions are right-aligned numbers
+    (class ``num``, one CSS rule in chorus.css)."""
+
+    def cell_class(k: int) -> str | None:
+        return NUMERIC_CELL if k in numeric else None
+
     return html.Table(
         className=f"chorus-table {cls}",
         children=[
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(h, scope="col", className=cell_class(k))
+                        for k, h in enumerate(headers)
+                    ]
+                )
+            ),
             html.Tbody(
-                [html.Tr([html.Th(r[0], scope="row"), *[html.Td(c) for c in r[1:]]]) for r in rows]
+                [
+                    html.Tr(
+                        [
+                            html.Th(r[0], scope="row"),
+                            *[html.Td(c, className=cell_class(k)) for k, c in enumerate(r) if k],
+                        ]
+                    )
+                    for r in rows
+                ]
             ),
         ],
     )
@@ -157,7 +205,9 @@ def steps_table(steps: pd.DataFrame, caption: str) -> html.Table:
         [row.label, count_text(row.count, row.status), share_text(row.share, row.status)]
         for row in steps.itertuples()
     ]
-    return _table(caption, ["Step", "Children or families", "Share of requests"], rows, "steps")
+    return _table(
+        caption, ["Step", "Children or families", "Share of requests"], rows, "steps", (1, 2)
+    )
 
 
 def flows_table(flows: pd.DataFrame, caption: str) -> html.Table:
@@ -171,7 +221,7 @@ def flows_table(flows: pd.DataFrame, caption: str) -> html.Table:
         ]
         for row in flows.itertuples()
     ]
-    return _table(caption, ["From", "To", "Number", "Share of requests"], rows, "flows")
+    return _table(caption, ["From", "To", "Number", "Share of requests"], rows, "flows", (2, 3))
 
 
 def journey_csv_frame(
@@ -248,7 +298,7 @@ def aligned_table(frame: pd.DataFrame, caption: str, gap: bool = True) -> html.T
         if gap:
             cells.append(_gap_text(row))
         rows.append(cells)
-    return _table(caption, headers, rows, "aligned")
+    return _table(caption, headers, rows, "aligned", (3,))
 
 
 def _gap_text(row) -> str:  # type: ignore[no-untyped-def]
@@ -273,7 +323,7 @@ def unit_cost_table(costs: pd.DataFrame, caption: str) -> html.Table:
         for row in costs.itertuples()
     ]
     return _table(
-        caption, ["Item", "What it covers", "Cost", "Price year", "Source"], rows, "costs"
+        caption, ["Item", "What it covers", "Cost", "Price year", "Source"], rows, "costs", (2,)
     )
 
 
@@ -287,7 +337,9 @@ def pathway_cost_table(pathways: pd.DataFrame, caption: str) -> html.Table:
         ]
         for row in pathways.itertuples()
     ]
-    return _table(caption, ["Pathway", "Cost per family", "Price year", "Note"], rows, "paths")
+    return _table(
+        caption, ["Pathway", "Cost per family", "Price year", "Note"], rows, "paths", (1,)
+    )
 
 
 def step_cost_table(costs: pd.DataFrame, caption: str) -> html.Table:
@@ -302,7 +354,7 @@ def step_cost_table(costs: pd.DataFrame, caption: str) -> html.Table:
         for row in costs.itertuples()
     ]
     headers = ["Step", "Number", "Unit cost", "Cost", "Price year"]
-    return _table(caption, headers, rows, "step-costs")
+    return _table(caption, headers, rows, "step-costs", (1, 2, 3))
 
 
 def spend_scatter(
@@ -316,8 +368,9 @@ def spend_scatter(
     """Spend per child against an outcome across authorities.
 
     Takes rows (area_code, area_name, x, y). Other authorities are small grey circles;
-    the statistical neighbours are diamonds with their names; the user's authority is a
-    large star with its name. Shape and label carry the meaning, colour repeats it.
+    the statistical neighbours are diamonds (named in the table under the chart, and on
+    hover); the user's authority is a large star with its name. Shape and label carry
+    the meaning, colour repeats it.
     """
     fig = go.Figure()
     groups = (
@@ -341,13 +394,18 @@ def spend_scatter(
     )
     for mask, name, symbol, colour, size, labelled in groups:
         part = frame[mask]
+        # Only the user's authority is named on the chart: ten neighbour names printed
+        # beside close points overlap, so the neighbours are named in the legend group,
+        # on hover and in the table under the chart.
+        own = labelled and name == "Your authority"
         fig.add_scatter(
             x=part["x"],
             y=part["y"],
-            mode="markers+text" if labelled else "markers",
+            mode="markers+text" if own else "markers",
             name=name,
-            text=plot_texts(part["area_name"]) if labelled else None,
-            textposition="top center",
+            text=plot_texts(part["area_name"]) if own else None,
+            textposition=_label_position(frame, part) if own else None,
+            cliponaxis=False,
             marker={
                 "symbol": symbol,
                 "color": colour,
@@ -361,10 +419,38 @@ def spend_scatter(
             + y_title
             + ": %{y:.1f}%<extra></extra>",
         )
-    fig.update_xaxes(title=x_title, tickprefix="£", gridcolor="#e5e5e5")
-    fig.update_yaxes(title=y_title, ticksuffix="%", gridcolor="#e5e5e5")
-    fig.update_layout(legend={"orientation": "h", "y": -0.18})
-    return _layout(fig, title, 560)
+    fig.update_xaxes(
+        title={"text": x_title, "standoff": 12},
+        tickprefix="£",
+        gridcolor="#e5e5e5",
+        automargin=True,
+    )
+    # A long outcome name is wrapped, and the margins grow to hold it (never cut off).
+    fig.update_yaxes(
+        title={"text": _wrap(y_title, 34), "standoff": 8},
+        ticksuffix="%",
+        gridcolor="#e5e5e5",
+        automargin=True,
+    )
+    fig = _layout(fig, title, 600)
+    fig.update_layout(
+        legend={"orientation": "h", "y": -0.22, "x": 0},
+        margin={"l": 20, "r": 30, "t": 60, "b": 40},
+    )
+    return fig
+
+
+def _label_position(frame: pd.DataFrame, own: pd.DataFrame) -> str:
+    """Where the authority's name goes: away from the nearer plot edges, so it stays
+    inside the chart."""
+    if own.empty or frame.empty:
+        return "top center"
+    x, y = float(own["x"].iloc[0]), float(own["y"].iloc[0])
+    x_mid = (frame["x"].min() + frame["x"].max()) / 2
+    y_high = y > frame["y"].quantile(0.8)
+    vertical = "bottom" if y_high else "top"
+    horizontal = "left" if x > x_mid else "right"
+    return f"{vertical} {horizontal}"
 
 
 def scatter_table(
@@ -380,4 +466,4 @@ def scatter_table(
         ]
         for row in wanted.sort_values("x").itertuples()
     ]
-    return _table(caption, ["Authority", "Spend per child", "Outcome"], rows, "scatter")
+    return _table(caption, ["Authority", "Spend per child", "Outcome"], rows, "scatter", (1, 2))

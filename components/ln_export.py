@@ -14,7 +14,9 @@ here reads the database.
 (datetime), ``sections`` (list), ``open_questions`` (list of str), ``ethics`` (a text
 section, printed last), ``footer`` (str).
 A section: ``heading``, ``kind`` (indicator, quotes, question, text, notes), and by kind
-``figure`` (plotly Figure or dict), ``caption``, ``table`` (DataFrame of ``SERIES_COLUMNS``),
+``figure`` (plotly Figure or dict) or ``svg`` (static chart markup built by
+``components.pack``, its texts already escaped), ``caption``, ``table`` (DataFrame of
+``SERIES_COLUMNS``),
 ``unit``, ``quotes`` ([{"text", "attribution"}]), ``text``; every section may carry
 ``contributions`` ([{"said_by", "body", "kind", "status", "noted_by", "when"}]) and
 ``contributions_heading``.
@@ -46,6 +48,7 @@ border-top:4px solid #12436D;padding-top:.75rem}h3{font-size:1.1rem;margin:1rem 
 figure{margin:1rem 0}figcaption{margin:.5rem 0;font-size:1rem}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
 th,td{border:1px solid #b1b4b6;padding:.2rem .5rem;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 blockquote{border-left:5px solid #28A197;margin:.75rem 0;padding:.25rem 1rem;font-size:1.15rem}
 .attribution{color:#505a5f;font-size:.95rem}
@@ -117,7 +120,12 @@ def _table_html(series: pd.DataFrame, unit: str, caption: str) -> str:
             "<tr><th scope=row>"
             + escape(cells[0])
             + "</th>"
-            + "".join(f"<td>{escape(c)}</td>" for c in cells[1:])
+            + "".join(
+                f"<td class=num>{escape(c)}</td>"
+                if n >= len(cells) - 2
+                else f"<td>{escape(c)}</td>"
+                for n, c in enumerate(cells[1:], start=1)
+            )
             + "</tr>"
         )
     head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headers)
@@ -164,7 +172,16 @@ def _quote_html(quote: dict[str, Any]) -> str:
 def _section_html(section: dict[str, Any], number: int, scripts: list[str]) -> str:
     parts = [f"<section><h2>{escape(section.get('heading') or '')}</h2>"]
     kind = section.get("kind")
-    if kind == "indicator" and section.get("figure") is not None:
+    if kind == "indicator" and section.get("svg"):
+        # A static chart drawn by components.pack (its labels escaped there): no script.
+        parts.append(f"<figure>{section['svg']}")
+        parts.append(f"<figcaption>{escape(section.get('caption') or '')}</figcaption></figure>")
+        table = section.get("table")
+        if table is not None and not table.empty:
+            parts.append(
+                _table_html(table, section.get("unit") or "", f"Figures: {section['heading']}")
+            )
+    elif kind == "indicator" and section.get("figure") is not None:
         div_id = f"chart-{number}"
         parts.append(f'<figure><div id="{div_id}" class="chart" role="img" aria-label="Chart">')
         parts.append("</div>")
@@ -209,7 +226,8 @@ def _downloadable(quotes: Sequence[dict[str, Any]] | None) -> list[dict[str, Any
 
 def export_html(document: dict[str, Any]) -> str:
     """The whole record as one HTML file (see the module docstring for ``document``)."""
-    when = (document.get("generated_at") or datetime.now(UTC)).strftime("%d %B %Y %H:%M UTC")
+    moment = document.get("generated_at") or datetime.now(UTC)
+    when = f"{moment.day} {moment:%B %Y, %H:%M} UTC"  # "5 December 2026", no leading zero
     scripts: list[str] = []
     body = [
         f"<h1>{escape(document.get('title') or '')}</h1>",

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.aria import aria
+from components.charts import GRAPH_CONFIG
 from components.tables import series_table
 
 # Chart text sizes in present mode (px). The smallest, the tick labels, is 24.
@@ -187,7 +188,7 @@ def indicator_step(payload: dict[str, Any], show_table: bool = False) -> list:
             dcc.Graph(
                 id="present-graph",
                 figure=present_figure(payload["figure"]),
-                config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
+                config={**GRAPH_CONFIG, "scrollZoom": False, "doubleClick": False},
                 className="present-graph",
             ),
             tabIndex="0",
@@ -339,7 +340,7 @@ def summary_step(
                         dcc.Graph(
                             id=graph_id,
                             figure=go.Figure(payload["figure"]),
-                            config={"staticPlot": True, "displayModeBar": False},
+                            config={**GRAPH_CONFIG, "staticPlot": True},
                         ),
                         role="img",
                         **{"aria-label": f"Chart: {payload['title']} (described in the caption)"},

@@ -10,6 +10,10 @@ from dash import html
 from components.charts import group_label
 from components.formatting import clean_status, short_value
 
+# The class of a numeric cell (td and its column's th): right-aligned with tabular
+# figures by one rule in assets/chorus.css.
+NUMERIC_CELL = "num"
+
 VERDICT_WORDS = {
     "better": "better (significant)",
     "worse": "worse (significant)",
@@ -36,6 +40,11 @@ def _count_text(row: Any) -> str:
     return f"{top} of {bottom}"
 
 
+def _header(text: str) -> html.Th:
+    numeric = text in {"Value", "95% interval", "Count"}
+    return html.Th(text, scope="col", className=NUMERIC_CELL if numeric else None)
+
+
 def series_table(series: pd.DataFrame, unit: str, caption: str) -> html.Table:
     """The numbers of a trend chart, one row per series, group and period.
 
@@ -56,12 +65,23 @@ def series_table(series: pd.DataFrame, unit: str, caption: str) -> html.Table:
             _count_text(row),
             VERDICT_WORDS.get(comparison, comparison),
         ]
-        body.append(html.Tr([html.Th(cells[0], scope="row"), *[html.Td(c) for c in cells[1:]]]))
+        numeric = {"Value", "95% interval", "Count"}
+        body.append(
+            html.Tr(
+                [
+                    html.Th(cells[0], scope="row"),
+                    *[
+                        html.Td(c, className=NUMERIC_CELL if h in numeric else None)
+                        for h, c in zip(headers[1:], cells[1:], strict=True)
+                    ],
+                ]
+            )
+        )
     return html.Table(
         className="table table-sm panel-table",
         children=[
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Thead(html.Tr([_header(h) for h in headers])),
             html.Tbody(body),
         ],
     )
@@ -74,9 +94,12 @@ def groups_table(groups: pd.DataFrame, unit: str, caption: str) -> html.Table:
         html.Tr(
             [
                 html.Th(group_label(row.breakdown_value), scope="row"),
-                html.Td(short_value(row.value, unit, clean_status(row.status))),
-                html.Td(_interval_text(row)),
-                html.Td(_count_text(row)),
+                html.Td(
+                    short_value(row.value, unit, clean_status(row.status)),
+                    className=NUMERIC_CELL,
+                ),
+                html.Td(_interval_text(row), className=NUMERIC_CELL),
+                html.Td(_count_text(row), className=NUMERIC_CELL),
             ]
         )
         for row in groups.itertuples(index=False)
@@ -85,7 +108,7 @@ def groups_table(groups: pd.DataFrame, unit: str, caption: str) -> html.Table:
         className="table table-sm panel-table",
         children=[
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Thead(html.Tr([_header(h) for h in headers])),
             html.Tbody(body),
         ],
     )

@@ -509,3 +509,23 @@ class VoiceThemeOwner(Base):
         String(64), ForeignKey("voice_themes.id", ondelete="CASCADE"), primary_key=True
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+
+# --- monthly packs: each one generated is kept ------------------------------------------------
+
+
+class Pack(Base):
+    """A monthly pack as it was generated: its HTML, its PDF (None when Chromium was absent)
+    and the latest figures it held (JSON), which next month's "since last month" compares."""
+
+    __tablename__ = "packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    indicators: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of indicator ids
+    figures: Mapped[str] = mapped_column(Text, default="{}")  # JSON {indicator: {...}}
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)

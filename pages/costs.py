@@ -19,6 +19,7 @@ from analysis.costs import (
 from analysis.journeys import EARLY_HELP, cohort_choices, journey_view, pathways
 from auth.current import current_record
 from auth.permissions import allowed, guarded
+from components.charts import GRAPH_CONFIG
 from components.controls import select
 from components.journeys import (
     money,
@@ -28,6 +29,7 @@ from components.journeys import (
     step_cost_table,
     unit_cost_table,
 )
+from components.tables import NUMERIC_CELL
 from data_access import views
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.db import Session, get_database
@@ -83,9 +85,9 @@ def _own_spend_table(session: Session, area_code: str, area_name: str) -> html.T
                 html.Tr(
                     [
                         html.Th(f"{name}, {row.period_label}", scope="row"),
-                        html.Td(money(row.spend_gbp)),
-                        html.Td(money(row.spend_per_child)),
-                        html.Td(money(england_value)),
+                        html.Td(money(row.spend_gbp), className=NUMERIC_CELL),
+                        html.Td(money(row.spend_per_child), className=NUMERIC_CELL),
+                        html.Td(money(england_value), className=NUMERIC_CELL),
                         html.Td(f"{row.price_year} prices (cash)"),
                     ]
                 )
@@ -95,7 +97,15 @@ def _own_spend_table(session: Session, area_code: str, area_name: str) -> html.T
         className="chorus-table costs",
         children=[
             html.Caption(f"Spend per child in {area_name} (cash terms, each year's own prices)"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in [*headers, "Price base"]])),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(h, scope="col", className=NUMERIC_CELL if k else None)
+                        for k, h in enumerate(headers)
+                    ]
+                    + [html.Th("Price base", scope="col")]
+                )
+            ),
             html.Tbody(rows),
         ],
     )
@@ -110,7 +120,7 @@ def _scatter_section(session: Session, area_code: str | None) -> html.Section:
             html.P(
                 "Each point is one local authority: spend per child in a financial year "
                 "against an outcome measured in the same year. Your authority is the star and "
-                "its statistical neighbours are diamonds, each with its name."
+                "its statistical neighbours are diamonds, named in the table under the chart."
             ),
             html.Div(
                 className="journey-controls",
@@ -331,7 +341,7 @@ def show_scatter(spend_line: str | None, outcome: str | None, year: str | None) 
         data, area_code or "", neighbours, x_title, y_title, f"{y_title} against spend, {year}"
     )
     return [
-        dcc.Graph(figure=figure, config={"displaylogo": False}, className="journey-figure"),
+        dcc.Graph(figure=figure, config=GRAPH_CONFIG, className="journey-figure"),
         html.P(summary.statement, className="correlation-statement"),
         html.P(
             f"n = {summary.n} authorities with both figures. Pearson's r = "

@@ -20,7 +20,7 @@ from analysis.panel_view import IndicatorRecord
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.authority_table import TABLE_SECTION_ID, authority_table
-from components.charts import choropleth_figure
+from components.charts import GRAPH_CONFIG, choropleth_figure
 from components.controls import checkbox_menu, checkboxes, select
 from data_access import indicators_query as iq
 from data_access import views
@@ -308,7 +308,7 @@ def layout(**kwargs: Any) -> html.Div:
                             id="explore-map",
                             figure=figure,
                             config={
-                                "displayModeBar": False,
+                                **GRAPH_CONFIG,
                                 "scrollZoom": False,
                                 # No CDN: an empty local base map; the boundaries are ours.
                                 "topojsonURL": "/assets/maps/",

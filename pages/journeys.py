@@ -21,7 +21,7 @@ from analysis.journeys import (
 )
 from auth.current import current_record
 from auth.permissions import guarded
-from components.charts import group_label
+from components.charts import GRAPH_CONFIG, group_label
 from components.controls import select
 from components.downloads import csv_download
 from components.journeys import (
@@ -308,7 +308,7 @@ def _render(view, everyone, label: str, breakdown: str | None, value: str | None
             children=[
                 dcc.Graph(
                     figure=sankey_figure(view.flows, view.steps, title, disclosure_threshold()),
-                    config={"displaylogo": False},
+                    config=GRAPH_CONFIG,
                     className="journey-figure",
                 ),
                 html.Div(
@@ -327,7 +327,7 @@ def _render(view, everyone, label: str, breakdown: str | None, value: str | None
         children=[
             dcc.Graph(
                 figure=step_bars_figure(view.steps, everyone, title, group_label(value or "")),
-                config={"displaylogo": False},
+                config=GRAPH_CONFIG,
                 className="journey-figure",
             ),
             html.Div(

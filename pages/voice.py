@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.charts import GRAPH_CONFIG
 from components.controls import checkbox_menu, date_input
 from components.voice import (
     METHOD_TEXT,
@@ -161,7 +162,7 @@ def layout(**kwargs: object) -> html.Div:
                     html.H2("Themes over time", className="h4"),
                     dcc.Graph(
                         id="voice-theme-chart",
-                        config={"displayModeBar": False},
+                        config=GRAPH_CONFIG,
                         className="voice-chart",
                     ),
                     html.P(

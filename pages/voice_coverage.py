@@ -7,6 +7,7 @@ from dash import Input, Output, callback, dcc, html
 
 from auth.current import current_record
 from auth.permissions import guarded
+from components.charts import GRAPH_CONFIG
 from components.controls import select
 from components.voice import coverage_figure, coverage_table, you_said_we_did_list
 from data_access.db import get_database
@@ -93,7 +94,7 @@ def layout(**kwargs: object) -> html.Div:
             ),
             html.P(id="coverage-summary", role="status", className="voice-summary"),
             html.Div(id="coverage-table"),
-            dcc.Graph(id="coverage-chart", config={"displayModeBar": False}),
+            dcc.Graph(id="coverage-chart", config=GRAPH_CONFIG),
             html.P(
                 "Service population: the last 12 months of Early Help requests, Family Hub "
                 "registrations of under-fives, or care leavers due a pathway plan "

@@ -365,7 +365,8 @@ def test_ses010_monthly_pack_holds_charts_notes_and_only_publishable_quotes(serv
         login_user(CurrentUser(user))
         document = pack_document(user, OLDHAM, "Oldham", ["gld"])
     text = export_html(document)
-    assert "Plotly.newPlot" in text
+    # Static SVG charts, no plotly.js: the pack stays small (see components.pack).
+    assert "<svg" in text and "Plotly.newPlot" not in text
     assert "Oldham rose after North Yorkshire" in text  # the network note on the chart
     assert TEXTS["publication"] in text
     assert TEXTS["learning_network"] not in text and TEXTS["own_organisation"] not in text
