@@ -15,7 +15,6 @@ says why there is no PDF.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import subprocess
 import tempfile
@@ -197,10 +196,7 @@ def since_last_month_section(
 
 
 def chromium_path() -> str | None:
-    """The system Chromium, if installed (``CHORUS_CHROMIUM`` overrides the search)."""
-    configured = os.environ.get("CHORUS_CHROMIUM")
-    if configured:
-        return configured if Path(configured).exists() else None
+    """The system Chromium, if installed (found on the PATH)."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
