@@ -105,6 +105,7 @@ def test_annb001_practitioner_writes_point_and_range_notes_with_the_keyboard(
     driver = session_browser.driver
     user = users["oldham_practitioner"]
     session_browser.login(user.username, user.password)
+    session_browser.console_errors()  # drain what earlier tests left (a 401 from /login)
     _visit(session_browser, "/early-years")
     # The form opens from its "Add a note" button.
     _wait(driver, lambda d: d.find_elements(By.ID, "note-form-open-gld"), 90)
