@@ -8,8 +8,6 @@ from typing import Any
 import dash
 from flask import has_request_context
 
-from data_access.db import get_database
-
 
 def in_caller_request(function):  # type: ignore[no-untyped-def]
     """Run a background job inside a request carrying the caller's cookies.
@@ -17,17 +15,14 @@ def in_caller_request(function):  # type: ignore[no-untyped-def]
     A background job runs in another process (or a Celery worker) with no Flask request,
     so ``guarded`` would find no user. Dash hands the job the callback's cookies; pushing
     a request with them lets flask-login load the same user from the signed session, and
-    the permission check runs exactly as for an ordinary callback. A forked process also
-    drops the parent's database connections (they must not be shared).
+    the permission check runs exactly as for an ordinary callback. (A forked process drops
+    the parent's database connections: see ``data_access.db``.)
     """
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if has_request_context():
             return function(*args, **kwargs)
-        database = get_database()
-        database.read_engine.dispose(close=False)
-        database.write_engine.dispose(close=False)
         cookies = dash.callback_context.cookies or {}
         header = "; ".join(f"{name}={value}" for name, value in cookies.items())
         server = dash.get_app().server

@@ -8,6 +8,7 @@ writing at once then queue on the busy timeout instead of failing with
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +107,22 @@ def init_database(url: str) -> Database:
     if _database is None or _database.url != url:
         _database = Database(url)
     return _database
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child (a Dash background job), drop the parent's pooled connections.
+
+    The child shares the parent's sockets: a query from the child (even the audit row of a
+    refused job) would land in the middle of the parent's conversation with PostgreSQL.
+    ``dispose(close=False)`` leaves the sockets to the parent and gives the child new ones.
+    """
+    if _database is not None:
+        _database.read_engine.dispose(close=False)
+        if _database.write_engine is not _database.read_engine:
+            _database.write_engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def get_database() -> Database:
