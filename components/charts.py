@@ -121,7 +121,7 @@ def _hover_text(rows: pd.DataFrame, name: str, unit: str) -> list[str]:
     return texts
 
 
-def trend_figure(series: pd.DataFrame, unit: str, height: int = 380) -> dict:
+def trend_figure(series: pd.DataFrame, unit: str, height: int = 350) -> dict:
     """Trend chart of the area and its comparators, with 95% intervals as error bars.
 
     Takes ``SERIES_COLUMNS`` rows (series_key, series_name, breakdown_value, period_label,

@@ -79,6 +79,38 @@ def comparison_phrase(comparison: dict[str, Any], unit: str) -> str:
     return phrase
 
 
+def comparison_phrases(comparisons: list[dict[str, Any]], unit: str) -> list[str]:
+    """Each comparison in words; neighbouring ones not compared for the same reason share
+    one reason ("England 68.3%, North West 65.0% (not compared: ...)") rather than repeat it."""
+    phrases: list[str] = []
+    run: list[dict[str, Any]] = []
+
+    def close_run() -> None:
+        if len(run) == 1:
+            phrases.append(comparison_phrase(run[0], unit))
+        elif run:
+            figures = [
+                f"{c['name']} "
+                + (_value_text(c["benchmark"], unit) if c["benchmark"] is not None else "no figure")
+                for c in run
+            ]
+            phrases.append(f"{_join(figures)} (not compared: {run[0]['reason']})")
+        run.clear()
+
+    for comparison in comparisons:
+        same_reason = run and comparison.get("reason") == run[0].get("reason")
+        if comparison["verdict"] == "not compared" and (not run or same_reason):
+            run.append(comparison)
+            continue
+        close_run()
+        if comparison["verdict"] == "not compared":
+            run.append(comparison)
+        else:
+            phrases.append(comparison_phrase(comparison, unit))
+    close_run()
+    return phrases
+
+
 def panel_caption(indicator: IndicatorRecord, area_name: str, view: PanelView) -> str:
     """What the chart shows, in words: the latest figure, its comparisons and the trend."""
     series = view.series
@@ -102,7 +134,7 @@ def panel_caption(indicator: IndicatorRecord, area_name: str, view: PanelView) -
         sentence += f" (95% interval {latest['lower_ci']:.1f} to {latest['upper_ci']:.1f})"
     comparisons = view.comparisons
     if comparisons:
-        sentence += "; " + "; ".join(comparison_phrase(c, unit) for c in comparisons)
+        sentence += "; " + "; ".join(comparison_phrases(comparisons, unit))
     sentences.append(sentence + ".")
     counted = view.counted_point
     if counted and counted["period_label"] != latest["period_label"]:

@@ -14,6 +14,7 @@ from components.charts import SERIES_STYLES, trend_figure
 from components.downloads import CSV_COLUMNS, csv_text, download_filename, series_csv_frame
 from components.panel import (
     comparison_phrase,
+    comparison_phrases,
     gap_sentence,
     indicator_panel,
     panel_caption,
@@ -112,6 +113,31 @@ def _view() -> PanelView:
         comparator_options=[{"label": "England", "value": "england"}],
         period_options=[],
     )
+
+
+def _not_compared(name: str, benchmark: float, reason: str) -> dict:
+    return {"name": name, "benchmark": benchmark, "verdict": "not compared", "reason": reason}
+
+
+def test_comp001b_comparisons_not_made_for_one_reason_share_it():
+    no_counts = "the publisher gives no counts"
+    better = {"name": "Learning Network", "benchmark": 60.0, "verdict": "better", "value": 63.1}
+    phrases = comparison_phrases(
+        [
+            _not_compared("England", 68.3, no_counts),
+            _not_compared("North West", 65.0, no_counts),
+            better,
+            _not_compared("Statistical neighbours (mean)", 64.1, no_counts),
+            _not_compared("Greater Manchester", 62.0, "no interval"),
+        ],
+        "percent",
+    )
+    assert phrases == [
+        "England 68.3% and North West 65.0% (not compared: the publisher gives no counts)",
+        "significantly above Learning Network (60.0%), which is better",
+        "Statistical neighbours (mean) 64.1% (not compared: the publisher gives no counts)",
+        "Greater Manchester 62.0% (not compared: no interval)",
+    ]
 
 
 def test_comp001_caption_states_value_comparison_and_verdict_in_words():
