@@ -46,7 +46,7 @@ dash.register_page(
     nav_group="Voice",
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 FILTERS = (
     ("search", "Search the text"),
     ("service", "Service"),
