@@ -167,13 +167,15 @@ def test_navb004_practitioner_replies_and_resolves_on_discussion(session_browser
     reply = _wait(driver, lambda d: _thread_control(d, "note-reply-text", note_id))
     reply.send_keys("The cohort changed in September.")
     _thread_control(driver, "note-reply-save", note_id).send_keys(Keys.ENTER)
+    # The reply in the thread's list of replies (the reply box still holds the same words
+    # until the thread is redrawn, so the thread's whole text would match too early).
     _wait(
         driver,
-        lambda d: (
-            "The cohort changed in September."
-            in d.find_element(By.ID, f"note-{note_id}")
-            .find_element(By.CSS_SELECTOR, ".note-thread")
-            .text
+        lambda d: any(
+            "The cohort changed in September." in reply.text
+            for reply in d.find_element(By.ID, f"note-{note_id}").find_elements(
+                By.CSS_SELECTOR, ".note-thread .thread-replies > li"
+            )
         ),
     )
     _wait(driver, lambda d: _thread_control(d, "note-resolve", note_id) is not None)
@@ -214,18 +216,28 @@ def test_navb005_author_edits_own_note_on_discussion(session_browser, users, db)
     _wait(driver, lambda d: item.find_elements(By.CSS_SELECTOR, ".note-edit summary"))
     item.find_element(By.CSS_SELECTOR, ".note-edit summary").click()
     box = _thread_control(driver, "note-edit-text", note_id)
-    box.clear()
+    # Keys, not clear(): React keeps its own copy of the value and clear() does not tell it.
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
     box.send_keys("Better words.")
     _thread_control(driver, "note-edit-save", note_id).send_keys(Keys.ENTER)
+    # The redrawn note's own text (the edit box holds the new words from the start).
     _wait(
         driver,
         lambda d: (
-            "Better words."
-            in d.find_element(By.ID, f"note-{note_id}")
-            .find_element(By.CSS_SELECTOR, ".note-thread")
+            d.find_element(By.ID, f"note-{note_id}")
+            .find_element(By.CSS_SELECTOR, ".note-thread .note-body")
             .text
+            == "Better words."
         ),
     )
+    from data_access.annotations import get_thread
+    from data_access.users import user_by_username
+
+    with db.read() as s:
+        me = user_by_username(s, practitioner.username)
+        thread = get_thread(s, me, note_id)
+        assert thread is not None and thread.as_dict()["body"] == "Better words."
 
 
 @pytest.mark.skipif(not os.environ.get("CHORUS_SCREENSHOTS"), reason="set CHORUS_SCREENSHOTS=1")
