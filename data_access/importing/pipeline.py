@@ -19,6 +19,7 @@ from types import ModuleType
 import pandas as pd
 
 from data_access.importing import ees_generic, fingertips, lait, template
+from data_access.importing.provenance import clean_source, default_source
 from data_access.importing.safety import DEFAULT_MAX_BYTES, FileRejected, inspect_file
 from data_access.importing.validation import (
     DuplicateTracker,
@@ -57,6 +58,11 @@ class PreparedImport:
     chunk_files: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     rejected: bool = False  # the whole file was refused before parsing
+    # Provenance: the source whose figures these are (see ``provenance``), and the
+    # publication and release when known.
+    source: str = ""
+    publication: str | None = None
+    release: str | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
 
     def save(self) -> None:
@@ -91,6 +97,9 @@ class PreparedImport:
             "rows_valid": self.rows_valid,
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
+            "source": self.source,
+            "publication": self.publication,
+            "release": self.release,
             "errors": self.problems.count("error"),
             "warnings": self.problems.count("warning"),
             "notes": self.notes,
@@ -123,8 +132,15 @@ def prepare_import(
     max_bytes: int = DEFAULT_MAX_BYTES,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
+    source: str | None = None,
+    publication: str | None = None,
+    release: str | None = None,
 ) -> PreparedImport:
     """Check, stage and validate ``path`` as ``fmt``; spool valid rows under ``workdir``.
+
+    ``source`` names where the figures come from (``provenance.default_source(fmt)``
+    when not given); ``publication`` (the mapping's name when not given) and ``release``
+    are recorded with the batch.
 
     A file refused by the safety checks (or whose columns do not fit the format or
     mapping) gives a PreparedImport with ``rejected`` set and one "file" problem.
@@ -137,6 +153,9 @@ def prepare_import(
         filename=filename or path.name,
         format=fmt,
         mapping_name=mapping_name,
+        source=clean_source(source) or default_source(fmt),
+        publication=(publication or mapping_name or "").strip()[:300] or None,
+        release=(release or "").strip()[:100] or None,
     )
     report = progress or (lambda fraction, text: None)
     try:
