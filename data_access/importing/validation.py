@@ -36,6 +36,7 @@ from data_access.importing.periods import (
     period_from_end_year,
 )
 from rules.files import csv_text
+from rules.ranges import BASES, range_breaks
 
 ERROR, WARNING = "error", "warning"
 
@@ -56,6 +57,10 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "negative_value": ("Negative value", ERROR),
     "numerator_gt_denominator": ("Numerator greater than denominator", ERROR),
     "percent_out_of_range": ("Percentage outside 0 to 100", ERROR),
+    "rate_looks_like_count": ("Rate above its base: a count in a rate column?", ERROR),
+    "rate_out_of_range": ("Rate outside its bounds", ERROR),
+    "counts_disagree": ("Value does not equal numerator / denominator x base", ERROR),
+    "not_whole": ("Count that is not a whole number", ERROR),
     "bad_interval": ("Interval does not contain the value", ERROR),
     "duplicate_row": ("Duplicate row in the file", ERROR),
     "not_mapped": ("Rows the mapping does not cover (skipped)", WARNING),
@@ -68,7 +73,7 @@ MAY_EXCEED_100 = frozenset({"two_year_takeup", "three_four_takeup"})
 # Units where numerator <= denominator must hold (a share or a rate of a population).
 SHARE_UNITS = frozenset({"percent", "rate_per_10k"})
 NON_NEGATIVE_UNITS = frozenset({"percent", "rate_per_10k", "count", "days"})
-SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
+SCALE = BASES  # what numerator / denominator is multiplied by, per unit
 
 KEY = ["indicator", "area_code", "breakdown", "breakdown_value", "period_start", "period_end"]
 TEXT_FIELDS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "status"]
@@ -597,13 +602,21 @@ def validate_staged(
         ),
         text_of("numerator"),
     )
-    found.flag(
-        "percent_out_of_range",
-        (unit == "percent") & (value.lt(0) | (value.gt(100) & ~exempt)),
-        cols["value"],
-        lambda line: f"{value[line]:g} is not a percentage between 0 and 100.",
-        text_of("value"),
-    )
+    figures = {"numerator": numerator, "denominator": denominator, "value": value}
+    for broken in range_breaks(unit, numerator, denominator, value, may_exceed_100=exempt):
+        figure = figures[broken.column]
+        rows = broken.bound.index
+        written = text_of(broken.column)[rows]
+        shown = written.where(written.notna(), figure[rows].map(lambda v: f"{v:,.10g}"))
+        found.flag(
+            broken.code,
+            broken.mask,
+            cols[broken.column],
+            lambda row, b=broken, f=figure, c=broken.column: (
+                f"{indicator[row]}: the {c} {f[row]:,.10g} {b.bound[row]}."
+            ),
+            shown,
+        )
     has_interval = lower.notna() & upper.notna() & value.notna()
     found.flag(
         "bad_interval",

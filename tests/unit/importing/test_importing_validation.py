@@ -201,3 +201,34 @@ def test_val009_periods_in_accepted_forms(text, frequency, label):
 )  # fmt: skip
 def test_val010_periods_in_the_wrong_form(text, frequency):
     assert parse_period_label(text, frequency) is None
+
+
+def test_val_range001_a_count_in_a_rate_column_names_indicator_line_column_value_and_bound(
+    tmp_path, reference
+):
+    rows = [
+        ["cin_rate", "E92000001", "2024-25", "total", "total", "", "", "333.3", ""],
+        ["cin_rate", "E92000001", "2023-24", "total", "total", "", "", "402,400", ""],
+    ]
+    prepared = _prepare(tmp_path, reference, rows)
+    found = _only(prepared, "rate_looks_like_count")
+    assert len(found) == 1, _problems(prepared)
+    problem = found.iloc[0]
+    assert (problem["line"], problem["column"], problem["value"]) == (3, "value", "402,400")
+    assert "cin_rate" in problem["message"]
+    assert "402,400" in problem["message"] and "above 10,000" in problem["message"]
+    assert prepared.rows_valid == 1 and prepared.rows_rejected == 1
+
+
+def test_val_range002_value_disagreeing_with_its_counts_is_refused(tmp_path, reference):
+    rows = [
+        ["eh_assessments_timely", OLDHAM, "Mar 2026", "total", "total", 30, 40, "75", ""],
+        ["eh_assessments_timely", OLDHAM, "Feb 2026", "total", "total", 30, 40, "0.75", ""],
+        ["eh_requests", OLDHAM, "Feb 2026", "total", "total", "", "", "41.5", ""],
+    ]
+    prepared = _prepare(tmp_path, reference, rows)
+    disagree = _only(prepared, "counts_disagree")
+    assert disagree["line"].tolist() == [3]
+    assert "= 75 (within rounding)" in disagree.iloc[0]["message"]
+    assert _only(prepared, "not_whole")["line"].tolist() == [4]
+    assert prepared.rows_valid == 1
