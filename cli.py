@@ -199,6 +199,7 @@ def import_data_command(
         f"skipped {summary['rows_skipped']:,}; new {result.rows_inserted:,}, "
         f"revised {result.rows_changed:,}, unchanged {result.rows_unchanged:,}."
     )
+    click.echo(result.summary_text())
     if result.rows_confirmed or result.rows_conflicting:
         click.echo(f"Source {result.source}:{_provenance_line(result)}")
     for conflict in result.conflicts[:50]:

@@ -74,7 +74,8 @@ class RollbackRefused(RuntimeError):
 class CommitResult:
     batch_id: int
     status: str  # committed, partial, rejected, unchanged
-    rows_read: int = 0
+    rows_read: int = 0  # figures: see ``counts``
+    rows_skipped: int = 0
     rows_inserted: int = 0
     rows_changed: int = 0
     rows_unchanged: int = 0
@@ -91,6 +92,34 @@ class CommitResult:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def counts(self) -> dict[str, int]:
+        """The summary, in figures: read = committed + unchanged + skipped + rejected.
+
+        ``committed`` is new plus revised figures; ``unchanged`` includes the figures
+        another source confirmed and the conflicts that kept the stored figure.
+        """
+        return {
+            "read": self.rows_read,
+            "committed": self.rows_inserted + self.rows_changed,
+            "unchanged": self.rows_unchanged,
+            "skipped": self.rows_skipped,
+            "rejected": self.rows_rejected,
+            "new": self.rows_inserted,
+            "revised": self.rows_changed,
+            "confirmed": self.rows_confirmed,
+            "conflicts": self.rows_conflicting,
+            "conflicts_replaced": self.rows_conflicts_replaced,
+        }
+
+    def summary_text(self) -> str:
+        """One sentence of the counts, for the command line and the page."""
+        c = self.counts()
+        return (
+            f"Figures read {c['read']:,}: committed {c['committed']:,} (new {c['new']:,}, "
+            f"revised {c['revised']:,}), unchanged {c['unchanged']:,}, skipped "
+            f"{c['skipped']:,}, rejected {c['rejected']:,}."
+        )
 
 
 def _same_number(a: object, b: object) -> bool:
@@ -217,11 +246,16 @@ def commit_prepared(
     )
     session.add(batch)
     session.flush()
-    result = CommitResult(batch.id, "pending", rows_read=prepared.rows_read, source=prepared.source)
+    # Counted in figures: a line of a wide file holding three indicators is three figures;
+    # a line the mapping skips is one. read = committed + unchanged + skipped + rejected.
+    read = prepared.rows_valid + prepared.rows_rejected + prepared.rows_skipped
+    result = CommitResult(batch.id, "pending", rows_read=read, source=prepared.source)
+    result.rows_skipped = prepared.rows_skipped
     result.rows_rejected = prepared.rows_rejected
     if prepared.rejected or (has_errors and mode == ALL_OR_NOTHING) or prepared.rows_valid == 0:
         result.status = "rejected"
-        result.rows_rejected += refused
+        # Nothing is written: every figure that was not skipped is rejected with the file.
+        result.rows_rejected = prepared.rows_valid + prepared.rows_rejected
         result.message = (
             "Nothing was written: the file was refused."
             if prepared.rejected
@@ -258,7 +292,12 @@ def commit_prepared(
     batch.report = json.dumps(
         {
             "summary": prepared.summary(),
-            "result": {k: v for k, v in result.as_dict().items() if k != "changes"},
+            "result": {
+                k: v
+                for k, v in result.as_dict().items()
+                if k not in ("changes", "confirmations", "conflicts")
+            },
+            "counts": result.counts(),
             "changes": result.changes,
             "confirmations": result.confirmations,
             "conflicts": result.conflicts,

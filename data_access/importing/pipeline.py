@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +23,7 @@ from data_access.importing.provenance import clean_source, default_source
 from data_access.importing.safety import DEFAULT_MAX_BYTES, FileRejected, inspect_file
 from data_access.importing.validation import (
     DuplicateTracker,
+    Problem,
     ProblemLog,
     Reference,
     problem,
@@ -170,7 +171,7 @@ def prepare_import(
         for number, chunk in enumerate(stages):
             prepared.rows_read += chunk.rows_read
             prepared.rows_skipped += chunk.skipped
-            prepared.problems.extend(chunk.problems)
+            prepared.problems.extend(_with_indicators(chunk.problems, chunk.staged))
             if chunk.staged.empty:
                 continue
             valid, found, overflow = validate_staged(
@@ -205,6 +206,19 @@ def prepare_import(
     report(1.0, "Checked")
     prepared.save()
     return prepared
+
+
+def _with_indicators(problems: list[Problem], staged: pd.DataFrame) -> list[Problem]:
+    """The format's problems (formula cells) with the indicator of their line, when staged."""
+    if not problems or staged.empty or "indicator" not in staged.columns:
+        return problems
+    first = staged["indicator"][~staged.index.duplicated()]
+    named = []
+    for item in problems:
+        indicator = first.get(item.line) if item.indicator is None else item.indicator
+        text = indicator if isinstance(indicator, str) and indicator.strip() else None
+        named.append(replace(item, indicator=text) if text else item)
+    return named
 
 
 def _with_intervals(valid: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

@@ -90,17 +90,29 @@ class Problem:
     message: str
     value: str | None = None
     severity: str = ERROR
+    indicator: str | None = None  # the row's indicator as the file gives it
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 def problem(
-    code: str, line: int | None, column: str | None, message: str, value: object = None
+    code: str,
+    line: int | None,
+    column: str | None,
+    message: str,
+    value: object = None,
+    indicator: object = None,
 ) -> Problem:
     """A Problem with the severity its code carries."""
-    text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    return Problem(line, column, code, message, text, PROBLEM_TYPES[code][1])
+
+    def text(item: object) -> str | None:
+        missing = item is None or (isinstance(item, float) and np.isnan(item))
+        return None if missing else str(item)
+
+    return Problem(
+        line, column, code, message, text(value), PROBLEM_TYPES[code][1], text(indicator)
+    )
 
 
 @dataclass
@@ -130,10 +142,12 @@ class ProblemLog:
         return self.count(ERROR) > 0
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns: line, column, code, problem (group title), severity, message, value."""
+        """Columns: line, indicator, column, value, code, problem (group title), severity,
+        message."""
         rows = [
             {
                 "line": p.line,
+                "indicator": p.indicator,
                 "column": p.column,
                 "code": p.code,
                 "problem": PROBLEM_TYPES[p.code][0],
@@ -143,7 +157,8 @@ class ProblemLog:
             }
             for p in self.problems
         ]
-        columns = ["line", "column", "code", "problem", "severity", "message", "value"]
+        columns = ["line", "indicator", "column", "value", "code", "problem", "severity",
+                   "message"]  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
         frame["line"] = frame["line"].astype("Int64")
         return frame.sort_values(["severity", "code", "line"], kind="stable").reset_index(drop=True)
@@ -364,6 +379,7 @@ class _Collector:
         self._cap = cap
         self._counts: Counter = Counter()
         self.overflow: Counter = Counter()
+        self.indicator: pd.Series | None = None  # per position, once known
 
     def flag(self, code: str, mask: pd.Series, column: str | None, message, values=None) -> None:  # type: ignore[no-untyped-def]
         """Record ``code`` for every True row; ``message`` is text or row -> text."""
@@ -379,7 +395,10 @@ class _Collector:
         for row in kept:
             text = message(row) if callable(message) else message
             value = None if values is None else values.get(row)
-            self.items.append(problem(code, int(self._line_of[row]), column, text, value))
+            indicator = None if self.indicator is None else self.indicator.get(row)
+            self.items.append(
+                problem(code, int(self._line_of[row]), column, text, value, indicator)
+            )
 
 
 def validate_staged(
@@ -416,6 +435,7 @@ def validate_staged(
         return texts[column]
 
     indicator = _cleaned(lambda v: str(v).strip())(text_of("indicator"))
+    found.indicator = indicator
     area = _cleaned(lambda v: str(v).strip().upper())(text_of("area_code"))
     names = text_of("area_name")
     breakdown = map_distinct(text_of("breakdown"), lambda v: str(v).strip().lower(), TOTAL)
@@ -543,6 +563,11 @@ def validate_staged(
     value, value_symbol = parsed["value"]
     lower, upper = parsed["lower_ci"][0], parsed["upper_ci"][0]
     status = status_lower.where(~status_bad & status_lower.notna(), value_symbol)
+    # A symbol published in place of a count ("c" for a suppressed numerator) is the row's
+    # status when the row gives no value: suppressed at source, not an error.
+    for name in ("numerator", "denominator"):
+        counted_symbol = parsed[name][1]
+        status = status.where(status.notna() | value.notna(), counted_symbol)
     found.flag(
         "status_with_value",
         status_lower.notna() & ~status_bad & value.notna(),
