@@ -446,32 +446,45 @@ def _record_provenance(
         )
     if confirmed.empty:
         return
-    ids = [int(i) for i in confirmed["id_old"]]
-    known: set[int] = set()
+    _store_confirmations(session, confirmed, source, batch_id)
+
+
+def _store_confirmations(
+    session: Session, confirmed: pd.DataFrame, source: str, batch_id: int
+) -> None:
+    """Insert a confirmation per row not yet confirmed by ``source`` (plain DBAPI
+    executemany, as ``_insert``: hundreds of thousands of rows when a whole publication
+    confirms another)."""
     table = ObservationConfirmation.__table__
-    for start in range(0, len(ids), 5_000):
-        known.update(
-            session.execute(
-                select(table.c.observation_id)
-                .where(table.c.source == source)
-                .where(table.c.observation_id.in_(ids[start : start + 5_000]))
-            ).scalars()
+    known = set(
+        session.execute(select(table.c.observation_id).where(table.c.source == source)).scalars()
+    )
+    ids = confirmed["id_old"].astype(np.int64).to_numpy()
+    fresh = ~np.isin(ids, np.fromiter(known, dtype=np.int64, count=len(known)))
+    if not fresh.any():
+        return
+    rows = confirmed[fresh]
+    dialect = session.get_bind().dialect
+    stamp = table.c.confirmed_at.type.bind_processor(dialect)
+    now = stamp(utcnow()) if stamp else utcnow()
+    records = list(
+        zip(
+            ids[fresh].tolist(),
+            _column_values(rows, "value"),
+            _column_values(rows, "status"),
+            strict=True,
         )
-    now = utcnow()
-    records = [
-        {
-            "observation_id": int(r["id_old"]),
-            "source": source,
-            "value": _clean(r["value"]),
-            "status": _status(r["status"]),
-            "batch_id": batch_id,
-            "confirmed_at": now,
-        }
-        for r in confirmed.to_dict("records")
-        if int(r["id_old"]) not in known
-    ]
-    for start in range(0, len(records), 5_000):
-        session.execute(table.insert(), records[start : start + 5_000])
+    )
+    marker = "?" if dialect.name == "sqlite" else "%s"
+    statement = (
+        "INSERT INTO observation_confirmations "  # noqa: S608 - fixed names and an integer
+        "(observation_id, value, status, source, batch_id, confirmed_at) "
+        f"VALUES ({marker}, {marker}, {marker}, {marker}, {int(batch_id)}, {marker})"
+    )
+    connection = session.connection()
+    for start in range(0, len(records), 10_000):
+        part = [(*r, source, now) for r in records[start : start + 10_000]]
+        connection.exec_driver_sql(statement, part)
 
 
 def _shown(r: dict, suffix: str = "") -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from data_access.importing.distinct import map_distinct
 from data_access.models import Indicator, SourcePrecedence
 
 SOURCE_BY_FORMAT = {"ees": "EES", "lait": "LAIT", "fingertips": "Fingertips", "template": "Local"}
@@ -114,7 +115,13 @@ def _richness(frame: pd.DataFrame, suffix: str = "") -> np.ndarray:
 
 
 def _status(series: pd.Series) -> pd.Series:
-    return series.map(lambda s: s if isinstance(s, str) and s else "").astype(str)
+    """Symbols as text, "" for none (worked out once per distinct value)."""
+    return map_distinct(series, lambda s: s if isinstance(s, str) else "", "").astype(str)
+
+
+def _folded(series: pd.Series) -> pd.Series:
+    """Source names case-folded, None for unknown (once per distinct value)."""
+    return map_distinct(series, lambda s: s.casefold() if isinstance(s, str) else None)
 
 
 def classify(
@@ -124,31 +131,34 @@ def classify(
 
     ``merged``: the file's canonical rows with the stored row's columns suffixed ``_old``
     (``source_old`` included); ``changed``: True where the figures, symbol or label differ.
-    Vectorised: a handful of array operations per chunk.
+    Vectorised; rows with the same figures from the same source (a file imported again)
+    are settled first, so only the others are weighed.
     """
     index = merged.index
+    result = pd.Series(UNCHANGED, index=index, dtype=object)
     if merged.empty:
-        return pd.Series([], index=index, dtype=object)
-    old_source = pd.Series(
-        [s.casefold() if isinstance(s, str) else None for s in merged["source_old"]],
-        index=index,
-        dtype=object,
-    )
+        return result
     mine = source.casefold() if source else None
-    same_source = (old_source == mine).to_numpy() if mine else np.zeros(len(index), dtype=bool)
-    status_same = (_status(merged["status"]) == _status(merged["status_old"])).to_numpy()
-    agree = status_same & _agree(merged["value"], merged["value_old"])
+    old_source = _folded(merged["source_old"])
+    same_source = (old_source == mine).to_numpy(dtype=bool) if mine else np.zeros(len(index), bool)
+    differs = changed.to_numpy(dtype=bool)
+    weigh = differs | ~same_source
+    if not weigh.any():
+        return result
+    rows = merged[weigh]
+    same_source, differs, old_source = same_source[weigh], differs[weigh], old_source[weigh]
+    status_same = (_status(rows["status"]) == _status(rows["status_old"])).to_numpy()
+    agree = status_same & _agree(rows["value"], rows["value_old"])
     for name in ("numerator", "denominator"):
-        new, old = merged[name], merged[name + "_old"]
+        new, old = rows[name], rows[name + "_old"]
         either_missing = (new.isna() | old.isna()).to_numpy()
         agree &= either_missing | _agree(new, old)
-    richer = _richness(merged) > _richness(merged, "_old")
-    poorer = _richness(merged) < _richness(merged, "_old")
-    outranks = _outranks(merged["indicator"], old_source, mine, ranks)
-    differs = changed.to_numpy(dtype=bool)
+    richer = _richness(rows) > _richness(rows, "_old")
+    poorer = _richness(rows) < _richness(rows, "_old")
+    outranks = _outranks(rows["indicator"], old_source, mine, ranks)
     # "x" (not available) from another source says only that it does not publish the figure.
-    not_available = (_status(merged["status"]) == "x").to_numpy()
-    result = np.select(
+    not_available = (_status(rows["status"]) == "x").to_numpy()
+    decided = np.select(
         [
             ~differs & same_source,
             ~differs,
@@ -171,7 +181,8 @@ def classify(
         ],  # fmt: skip
         default=CONFLICT_KEPT,
     )
-    return pd.Series(result, index=index, dtype=object)
+    result[weigh] = decided
+    return result
 
 
 def _outranks(
