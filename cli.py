@@ -139,6 +139,13 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
     help="Commit the valid rows even if others have errors (default), or nothing at all.",
 )
 @click.option("--report", "report_path", default=None, help="Write the problem report (CSV) here.")
+@click.option(
+    "--source",
+    default=None,
+    help="Where the figures come from (default: EES, LAIT, Fingertips or Local by format); "
+    "conflicts between sources are settled by set-precedence.",
+)
+@click.option("--release", default=None, help="The publication's release, recorded with the batch.")
 @with_appcontext
 @click.option(
     "--warm/--no-warm",
@@ -154,6 +161,8 @@ def import_data_command(
     valid_only: bool,
     report_path: str | None,
     warm: bool,
+    source: str | None = None,
+    release: str | None = None,
 ) -> None:
     """Validate and import FILE; exits non-zero with the report when anything was wrong."""
     from data_access.importing.commit import ALL_OR_NOTHING, VALID_ONLY
@@ -180,6 +189,8 @@ def import_data_command(
         created_by="cli",
         max_bytes=_settings().import_max_mb * 1024 * 1024,
         organisation_code=org.code if org else None,
+        source=source,
+        release=release,
     )
     summary = prepared.summary()
     click.echo(
@@ -188,6 +199,11 @@ def import_data_command(
         f"skipped {summary['rows_skipped']:,}; new {result.rows_inserted:,}, "
         f"revised {result.rows_changed:,}, unchanged {result.rows_unchanged:,}."
     )
+    click.echo(result.summary_text())
+    if result.rows_confirmed or result.rows_conflicting:
+        click.echo(f"Source {result.source}:{_provenance_line(result)}")
+    for conflict in result.conflicts[:50]:
+        click.echo(f"Conflict: {conflict['message']}")
     for note in prepared.notes:
         click.echo(f"Note: {note}")
     if warm and result.rows_inserted + result.rows_changed:
@@ -200,6 +216,45 @@ def import_data_command(
     if prepared.problems.has_errors or result.status == "rejected":
         click.echo(prepared.problems.to_frame().head(50).to_string(index=False), err=True)
         raise SystemExit(1)
+
+
+def _provenance_line(result) -> str:  # type: ignore[no-untyped-def]
+    from data_access.importing.commit import _provenance_message
+
+    return _provenance_message(result)
+
+
+@click.command("set-precedence")
+@click.argument("indicator")
+@click.argument("sources", nargs=-1)
+@with_appcontext
+def set_precedence_command(indicator: str, sources: tuple[str, ...]) -> None:
+    """Set which source's figure INDICATOR keeps when sources disagree, first first.
+
+    For example `set-precedence cin_rereferral EES LAIT`; with no SOURCES, clears it (the
+    stored figure then stays and conflicts are only reported).
+    """
+    from data_access.importing.provenance import set_precedence
+    from data_access.users import write_audit
+
+    db = get_database()
+    with db.write() as session:
+        try:
+            ordered = set_precedence(session, indicator, list(sources), set_by="cli")
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        write_audit(
+            session,
+            "data.precedence",
+            username="cli",
+            object_type="indicator",
+            object_id=indicator,
+            detail={"sources": ordered},
+        )
+    if ordered:
+        click.echo(f"{indicator}: {' over '.join(ordered)}.")
+    else:
+        click.echo(f"{indicator}: no precedence; conflicts keep the stored figure.")
 
 
 def _warm_cache() -> None:
@@ -378,5 +433,6 @@ def register_commands(server: Flask) -> None:
         apply_retention_command,
         import_journeys_command,
         warm_cache_command,
+        set_precedence_command,
     ):
         server.cli.add_command(command)

@@ -181,6 +181,11 @@ class ImportBatch(Base):
     rows_changed: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(32), default="committed")
     report: Mapped[str | None] = mapped_column(Text)  # JSON list of problems
+    # Provenance: the source whose figures these are (precedence is set per source, e.g.
+    # "EES", "LAIT"), and the publication and release the file came from when known.
+    source: Mapped[str | None] = mapped_column(String(100))
+    publication: Mapped[str | None] = mapped_column(String(300))
+    release: Mapped[str | None] = mapped_column(String(100))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_by: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -233,6 +238,7 @@ class Observation(Base):
     status: Mapped[str | None] = mapped_column(String(8))  # published symbol or None
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     data_version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str | None] = mapped_column(String(100))  # e.g. "EES"; None if unknown
 
 
 class ObservationHistory(Base):
@@ -250,8 +256,42 @@ class ObservationHistory(Base):
     status: Mapped[str | None] = mapped_column(String(8))
     batch_id: Mapped[int | None] = mapped_column(Integer)
     data_version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(100))
     replaced_by_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
     replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ObservationConfirmation(Base):
+    """Another source publishing the same figure as a stored observation.
+
+    A value-only row that agrees with a stored row holding counts does not replace it; it
+    is recorded here instead (once per observation and source).
+    """
+
+    __tablename__ = "observation_confirmations"
+    __table_args__ = (UniqueConstraint("observation_id", "source", name="uq_confirmation_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(
+        ForeignKey("observations.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(100))
+    value: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(8))
+    batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourcePrecedence(Base):
+    """An analyst's order of sources for one indicator: rank 1 wins a conflict."""
+
+    __tablename__ = "source_precedence"
+
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[str | None] = mapped_column(String(150))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class DataState(Base):

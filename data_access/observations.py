@@ -46,13 +46,28 @@ def _none_if_nan(value: object) -> object:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
-def insert_observations(session: Session, frame: pd.DataFrame, batch_id: int | None = None) -> int:
-    """Insert canonical rows as new observations (no revision handling). Returns rows written."""
+def insert_observations(
+    session: Session,
+    frame: pd.DataFrame,
+    batch_id: int | None = None,
+    source: str | None = None,
+) -> int:
+    """Insert canonical rows as new observations (no revision handling). Returns rows written.
+
+    Each row's source is its ``source`` column when the frame has one, else ``source``.
+    """
     if frame.empty:
         return 0
     version = current_data_version(session)
     records = []
-    for row in frame[CANONICAL_COLUMNS].itertuples(index=False):
+    sources = (
+        [s if isinstance(s, str) and s else source for s in frame["source"]]
+        if "source" in frame.columns
+        else [source] * len(frame)
+    )
+    for row, row_source in zip(
+        frame[CANONICAL_COLUMNS].itertuples(index=False), sources, strict=True
+    ):
         records.append(
             {
                 "indicator_id": row.indicator,
@@ -70,6 +85,7 @@ def insert_observations(session: Session, frame: pd.DataFrame, batch_id: int | N
                 "status": _none_if_nan(row.status) or None,
                 "batch_id": batch_id,
                 "data_version": version,
+                "source": row_source,
             }
         )
     for start in range(0, len(records), INSERT_CHUNK):

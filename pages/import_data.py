@@ -453,6 +453,17 @@ def render_result(result: dict) -> html.Div:
             html.H3("Revised figures"),
             _table(pd.DataFrame(result["changes"]), "Figures revised by this import"),
         ]
+    if result.get("conflicts"):
+        conflicts = pd.DataFrame(result["conflicts"])
+        children += [
+            html.H3("Figures another source gives differently"),
+            _table(
+                conflicts[["message", "outcome"]].rename(
+                    columns={"message": "Conflict", "outcome": "Stored figure"}
+                ),
+                "Conflicts between sources, with both values",
+            ),
+        ]
     return html.Div(children, className="import-result")
 
 

@@ -91,29 +91,44 @@ def published_lait(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
     return finalise(pd.concat(rows, ignore_index=True)) if rows else empty_observations()
 
 
-def combine_with_precedence(ees_rows: pd.DataFrame, lait_rows: pd.DataFrame) -> pd.DataFrame:
+def combine_with_precedence(
+    ees_rows: pd.DataFrame, lait_rows: pd.DataFrame, *, with_source: bool = False
+) -> pd.DataFrame:
     """One row per KEY: the EES row where there is one, else the LAIT row.
 
-    Both inputs are canonical; so is the result, sorted by KEY then period_start.
+    Both inputs are canonical; so is the result, sorted by KEY then period_start. With
+    ``with_source`` the result also has a ``source`` column ("EES" or "LAIT").
     """
-    ranked = pd.concat([ees_rows.assign(_rank=0), lait_rows.assign(_rank=1)], ignore_index=True)
+    ranked = pd.concat(
+        [ees_rows.assign(_rank=0, source="EES"), lait_rows.assign(_rank=1, source="LAIT")],
+        ignore_index=True,
+    )
     kept = ranked.sort_values(KEY + ["_rank"], kind="stable").drop_duplicates(KEY, keep="first")
     kept = kept.sort_values(
         ["indicator", "area_code", "breakdown", "breakdown_value", "period_start"]
     )
-    return finalise(kept[OBSERVATION_COLUMNS])
+    combined = finalise(kept[OBSERVATION_COLUMNS])
+    if with_source:
+        combined["source"] = kept["source"].to_numpy()
+    return combined
 
 
-def load_published_observations(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+def load_published_observations(
+    data_dir: Path = DEFAULT_DATA_DIR, *, with_source: bool = False
+) -> pd.DataFrame:
     """Every published observation for the demo, canonical and de-duplicated.
 
     ``data_dir`` is the repository's data/ folder (holding public/ and indicators.csv).
-    Returns ``canonical.OBSERVATION_COLUMNS``; every indicator id is in data/indicators.csv
+    Returns ``canonical.OBSERVATION_COLUMNS`` (and ``source``, EES or LAIT, with
+    ``with_source``); every indicator id is in data/indicators.csv
     and every area code is current (North Yorkshire is E06000065 for every year).
     """
-    combined = combine_with_precedence(published_ees(data_dir), published_lait(data_dir))
+    combined = combine_with_precedence(
+        published_ees(data_dir), published_lait(data_dir), with_source=True
+    )
     known = set(load_indicator_catalogue(data_dir)["id"])
     unknown = set(combined["indicator"]) - known
     if unknown:
         raise ValueError(f"indicators missing from data/indicators.csv: {sorted(unknown)}")
-    return validate_canonical(combined)
+    validate_canonical(combined[OBSERVATION_COLUMNS])
+    return combined if with_source else combined[OBSERVATION_COLUMNS]

@@ -92,14 +92,16 @@ def load_demo_observations(
     from data_access.demo.published import load_published_observations
 
     counts = {}
-    published = with_intervals(load_published_observations(data_dir), catalogue)
+    published = load_published_observations(data_dir, with_source=True)
+    sources = published.pop("source").to_numpy()
+    published = with_intervals(published, catalogue).assign(source=sources)
     batch = _record_batch(
         session, "published DfE and ONS files (data/public)", "demo", len(published)
     )
     counts["published"] = insert_observations(session, published, batch.id)
     local = with_intervals(generate_local_monthly(), catalogue)
     batch = _record_batch(session, "illustrative local monthly figures", "demo", len(local))
-    counts["illustrative"] = insert_observations(session, local, batch.id)
+    counts["illustrative"] = insert_observations(session, local, batch.id, source="Local")
     return counts
 
 

@@ -10,6 +10,12 @@ start, period end). Committing a row that:
   ``observation_history`` (with the batch that replaces them) and updates the row
   (``changed``).
 
+A row from another source is first weighed by ``provenance.classify``: a value-only row
+that agrees with a stored row holding counts only *confirms* it (recorded in
+``observation_confirmations``), and a figure that disagrees with another source's is a
+conflict, listed with both values, that the analyst's precedence for the indicator settles
+(without one, the stored figure stays).
+
 The global data version is bumped once per batch that inserts or changes anything, so
 annotations written on the old figures can be flagged. Rolling a batch back deletes the
 rows it inserted and restores the rows it changed from history; it refuses while a later
@@ -32,7 +38,23 @@ from sqlalchemy.orm import Session
 from data_access.importing.canonical import OBSERVATION_COLUMNS
 from data_access.importing.distinct import map_distinct
 from data_access.importing.pipeline import PreparedImport
-from data_access.models import ImportBatch, Indicator, Observation, ObservationHistory, utcnow
+from data_access.importing.provenance import (
+    CONFIRMED,
+    CONFLICT_KEPT,
+    CONFLICT_REPLACED,
+    WRITES,
+    Precedence,
+    classify,
+    precedence,
+)
+from data_access.models import (
+    ImportBatch,
+    Indicator,
+    Observation,
+    ObservationConfirmation,
+    ObservationHistory,
+    utcnow,
+)
 from data_access.observations import bump_data_version, current_data_version
 from data_access.users import UserRecord, write_audit
 from rules.ownership import REFUSED_AREA_MESSAGE, may_write_figure
@@ -52,17 +74,52 @@ class RollbackRefused(RuntimeError):
 class CommitResult:
     batch_id: int
     status: str  # committed, partial, rejected, unchanged
-    rows_read: int = 0
+    rows_read: int = 0  # figures: see ``counts``
+    rows_skipped: int = 0
     rows_inserted: int = 0
     rows_changed: int = 0
     rows_unchanged: int = 0
     rows_rejected: int = 0
+    rows_confirmed: int = 0  # unchanged rows another source confirmed
+    rows_conflicting: int = 0  # rows whose figure another source gave differently
+    rows_conflicts_replaced: int = 0  # ... of which the precedence let this source replace
     data_version: int = 0
+    source: str = ""
     changes: list[dict] = field(default_factory=list)
+    confirmations: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
     message: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def counts(self) -> dict[str, int]:
+        """The summary, in figures: read = committed + unchanged + skipped + rejected.
+
+        ``committed`` is new plus revised figures; ``unchanged`` includes the figures
+        another source confirmed and the conflicts that kept the stored figure.
+        """
+        return {
+            "read": self.rows_read,
+            "committed": self.rows_inserted + self.rows_changed,
+            "unchanged": self.rows_unchanged,
+            "skipped": self.rows_skipped,
+            "rejected": self.rows_rejected,
+            "new": self.rows_inserted,
+            "revised": self.rows_changed,
+            "confirmed": self.rows_confirmed,
+            "conflicts": self.rows_conflicting,
+            "conflicts_replaced": self.rows_conflicts_replaced,
+        }
+
+    def summary_text(self) -> str:
+        """One sentence of the counts, for the command line and the page."""
+        c = self.counts()
+        return (
+            f"Figures read {c['read']:,}: committed {c['committed']:,} (new {c['new']:,}, "
+            f"revised {c['revised']:,}), unchanged {c['unchanged']:,}, skipped "
+            f"{c['skipped']:,}, rejected {c['rejected']:,}."
+        )
 
 
 def _same_number(a: object, b: object) -> bool:
@@ -84,7 +141,8 @@ def _status(value: object) -> str | None:
 
 
 _STORED = ["id", "indicator_id", "area_code", "breakdown", "breakdown_value", "period_start",
-          "period_end", "period_label", *FIGURES, "status", "batch_id", "data_version"]  # fmt: skip
+          "period_end", "period_label", *FIGURES, "status", "batch_id", "data_version",
+          "source"]  # fmt: skip
 # One query per breakdown cell over the chunk's areas and periods, in plain SQL: the lists
 # travel as one parameter each (a JSON array on SQLite, an array on PostgreSQL), so the
 # statement text stays the same and the driver can reuse it.
@@ -105,7 +163,7 @@ def _existing(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
     """Stored observations that share a key with ``rows``.
 
     Takes canonical rows; returns columns id, ``KEY``, period_label, ``FIGURES``, status,
-    batch_id, data_version. One query per breakdown cell (indicator, breakdown, breakdown
+    batch_id, data_version, source. One query per breakdown cell (indicator, breakdown, breakdown
     value) over the chunk's areas and periods: per indicator alone, a chunk would read
     back every other cell of the indicator that earlier chunks had just written.
     """
@@ -124,7 +182,7 @@ def _existing(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
             parameters = (indicator, breakdown, breakdown_value, json.dumps(areas), iso)
             result = connection.exec_driver_sql(_EXISTING_SQLITE, parameters)
         found.extend(result.all())
-    names = ["id", *KEY, "period_label", *FIGURES, "status", "batch_id", "data_version"]
+    names = ["id", *KEY, "period_label", *FIGURES, "status", "batch_id", "data_version", "source"]
     frame = pd.DataFrame(found, columns=names)
     if not postgresql:
         for column in ("period_start", "period_end"):
@@ -182,14 +240,22 @@ def commit_prepared(
         organisation_id=user.organisation_id if user else None,
         created_by=(user.username if user else created_by) or "unknown",
         status="pending",
+        source=prepared.source or None,
+        publication=prepared.publication,
+        release=prepared.release,
     )
     session.add(batch)
     session.flush()
-    result = CommitResult(batch.id, "pending", rows_read=prepared.rows_read)
+    # Counted in figures: a line of a wide file holding three indicators is three figures;
+    # a line the mapping skips is one. read = committed + unchanged + skipped + rejected.
+    read = prepared.rows_valid + prepared.rows_rejected + prepared.rows_skipped
+    result = CommitResult(batch.id, "pending", rows_read=read, source=prepared.source)
+    result.rows_skipped = prepared.rows_skipped
     result.rows_rejected = prepared.rows_rejected
     if prepared.rejected or (has_errors and mode == ALL_OR_NOTHING) or prepared.rows_valid == 0:
         result.status = "rejected"
-        result.rows_rejected += refused
+        # Nothing is written: every figure that was not skipped is rejected with the file.
+        result.rows_rejected = prepared.rows_valid + prepared.rows_rejected
         result.message = (
             "Nothing was written: the file was refused."
             if prepared.rejected
@@ -216,6 +282,7 @@ def commit_prepared(
                 f"{result.rows_inserted:,} new and {result.rows_changed:,} revised figures "
                 f"written; {result.rows_unchanged:,} unchanged."
             )
+        result.message += _provenance_message(result)
         if refused:
             result.message += " " + REFUSED_AREA_MESSAGE.format(count=refused)
     result.data_version = current_data_version(session)
@@ -225,8 +292,15 @@ def commit_prepared(
     batch.report = json.dumps(
         {
             "summary": prepared.summary(),
-            "result": {k: v for k, v in result.as_dict().items() if k != "changes"},
+            "result": {
+                k: v
+                for k, v in result.as_dict().items()
+                if k not in ("changes", "confirmations", "conflicts")
+            },
+            "counts": result.counts(),
             "changes": result.changes,
+            "confirmations": result.confirmations,
+            "conflicts": result.conflicts,
             "problem_counts": dict(prepared.problems.counts),
             "problems": [p.as_dict() for p in prepared.problems.problems[:1000]],
         },
@@ -247,6 +321,8 @@ def commit_prepared(
             "inserted": result.rows_inserted,
             "changed": result.rows_changed,
             "rejected": result.rows_rejected,
+            "confirmed": result.rows_confirmed,
+            "conflicts": result.rows_conflicting,
         },
     )
     session.flush()
@@ -266,6 +342,7 @@ def _upsert_all(
     version: int | None = None
     done = 0
     refused = 0
+    ranks: Precedence | None = None
     for rows in prepared.valid_chunks():
         done += len(rows)
         if allowed is not None:
@@ -283,21 +360,171 @@ def _upsert_all(
         is_new = merged["id_old"].isna()
         new_rows = merged[is_new]
         old_rows = merged[~is_new]
-        changed = old_rows[_changed(old_rows)] if len(old_rows) else old_rows
+        if ranks is None and len(old_rows):
+            ranks = precedence(session)
+        outcome = classify(old_rows, _changed(old_rows), prepared.source, ranks or {})
+        changed = old_rows[outcome.isin(WRITES)]
         result.rows_unchanged += len(old_rows) - len(changed)
+        _record_provenance(session, old_rows, outcome, prepared.source, batch_id, result)
         if (len(new_rows) or len(changed)) and version is None:
             version = bump_data_version(session)
         if len(new_rows):
-            _insert(session, new_rows, batch_id, version)  # type: ignore[arg-type]
+            _insert(session, new_rows, batch_id, version, prepared.source or None)  # type: ignore[arg-type]
             result.rows_inserted += len(new_rows)
         if len(changed):
-            _revise(session, changed, batch_id, version, result)  # type: ignore[arg-type]
+            _revise(session, changed, batch_id, version, result, prepared.source or None)  # type: ignore[arg-type]
             result.rows_changed += len(changed)
         report(
             min(done / max(prepared.rows_valid, 1), 0.99),
             f"Written {done:,} of {prepared.rows_valid:,} rows",
         )
     return refused
+
+
+def _place(r: dict) -> dict[str, object]:
+    return {
+        "indicator": r["indicator"],
+        "area_code": r["area_code"],
+        "period": r["period_label"],
+        "breakdown": r["breakdown"],
+        "breakdown_value": r["breakdown_value"],
+    }
+
+
+def _figure(r: dict, suffix: str = "") -> dict[str, object]:
+    return {
+        "value": _clean(r["value" + suffix]),
+        "numerator": _clean(r["numerator" + suffix]),
+        "denominator": _clean(r["denominator" + suffix]),
+        "lower_ci": _clean(r["lower_ci" + suffix]),
+        "upper_ci": _clean(r["upper_ci" + suffix]),
+        "status": _status(r["status" + suffix]),
+    }
+
+
+def _record_provenance(
+    session: Session,
+    old_rows: pd.DataFrame,
+    outcome: pd.Series,
+    source: str,
+    batch_id: int,
+    result: CommitResult,
+) -> None:
+    """Count and list the confirmations and conflicts of a chunk; store the confirmations
+    (once per observation and source, so importing the same file again adds nothing)."""
+    confirmed = old_rows[outcome == CONFIRMED]
+    conflicts = old_rows[outcome.isin([CONFLICT_KEPT, CONFLICT_REPLACED])]
+    result.rows_confirmed += len(confirmed)
+    result.rows_conflicting += len(conflicts)
+    result.rows_conflicts_replaced += int((outcome == CONFLICT_REPLACED).sum())
+    room = max(MAX_CHANGES_LISTED - len(result.confirmations), 0)
+    for r in confirmed.head(room).to_dict("records"):
+        result.confirmations.append(
+            {
+                **_place(r),
+                "outcome": "confirmed",
+                "value": _clean(r["value"]),
+                "status": _status(r["status"]),
+                "source": source,
+                "stored_value": _clean(r["value_old"]),
+                "stored_source": r["source_old"] if isinstance(r["source_old"], str) else None,
+            }
+        )
+    room = max(MAX_CHANGES_LISTED - len(result.conflicts), 0)
+    kinds = outcome[conflicts.index]
+    for r, kind in zip(conflicts.head(room).to_dict("records"), kinds, strict=False):
+        result.conflicts.append(
+            {
+                **_place(r),
+                "outcome": "replaced" if kind == CONFLICT_REPLACED else "kept",
+                "stored": _figure(r, "_old"),
+                "stored_source": r["source_old"] if isinstance(r["source_old"], str) else None,
+                "file": _figure(r),
+                "file_source": source,
+                "message": _conflict_message(r, source, kind),
+            }
+        )
+    if confirmed.empty:
+        return
+    _store_confirmations(session, confirmed, source, batch_id)
+
+
+def _store_confirmations(
+    session: Session, confirmed: pd.DataFrame, source: str, batch_id: int
+) -> None:
+    """Insert a confirmation per row not yet confirmed by ``source`` (plain DBAPI
+    executemany, as ``_insert``: hundreds of thousands of rows when a whole publication
+    confirms another)."""
+    table = ObservationConfirmation.__table__
+    known = set(
+        session.execute(select(table.c.observation_id).where(table.c.source == source)).scalars()
+    )
+    ids = confirmed["id_old"].astype(np.int64).to_numpy()
+    fresh = ~np.isin(ids, np.fromiter(known, dtype=np.int64, count=len(known)))
+    if not fresh.any():
+        return
+    rows = confirmed[fresh]
+    dialect = session.get_bind().dialect
+    stamp = table.c.confirmed_at.type.bind_processor(dialect)
+    now = stamp(utcnow()) if stamp else utcnow()
+    records = list(
+        zip(
+            ids[fresh].tolist(),
+            _column_values(rows, "value"),
+            _column_values(rows, "status"),
+            strict=True,
+        )
+    )
+    marker = "?" if dialect.name == "sqlite" else "%s"
+    statement = (
+        "INSERT INTO observation_confirmations "  # noqa: S608 - fixed names and an integer
+        "(observation_id, value, status, source, batch_id, confirmed_at) "
+        f"VALUES ({marker}, {marker}, {marker}, {marker}, {int(batch_id)}, {marker})"
+    )
+    connection = session.connection()
+    for start in range(0, len(records), 10_000):
+        part = [(*r, source, now) for r in records[start : start + 10_000]]
+        connection.exec_driver_sql(statement, part)
+
+
+def _shown(r: dict, suffix: str = "") -> str:
+    status = _status(r["status" + suffix])
+    if status:
+        return f"'{status}'"
+    value = _clean(r["value" + suffix])
+    text = "blank" if value is None else f"{float(value):g}"  # type: ignore[arg-type]
+    numerator, denominator = _clean(r["numerator" + suffix]), _clean(r["denominator" + suffix])
+    if numerator is not None and denominator is not None:
+        text += f" ({float(numerator):g} of {float(denominator):g})"  # type: ignore[arg-type]
+    return text
+
+
+def _conflict_message(r: dict, source: str, kind: str) -> str:
+    stored_source = r["source_old"] if isinstance(r["source_old"], str) else "an unknown source"
+    where = f"{r['indicator']}, {r['area_code']}, {r['period_label']}" + (
+        "" if r["breakdown"] == "total" else f", {r['breakdown']} {r['breakdown_value']}"
+    )
+    said = f"{where}: {stored_source} gives {_shown(r, '_old')}, {source} gives {_shown(r)}."
+    if kind == CONFLICT_REPLACED:
+        return said + f" {source} comes first for this indicator: its figure replaced the other."
+    return said + f" The {stored_source} figure stays (no precedence puts {source} first)."
+
+
+def _provenance_message(result: CommitResult) -> str:
+    parts = []
+    if result.rows_confirmed:
+        parts.append(
+            f" {result.rows_confirmed:,} stored figure"
+            f"{'s' if result.rows_confirmed != 1 else ''} confirmed by {result.source}."
+        )
+    if result.rows_conflicting:
+        kept = result.rows_conflicting - result.rows_conflicts_replaced
+        parts.append(
+            f" {result.rows_conflicting:,} conflict{'s' if result.rows_conflicting != 1 else ''}"
+            f" with another source: {kept:,} kept the stored figure, "
+            f"{result.rows_conflicts_replaced:,} replaced it by precedence."
+        )
+    return "".join(parts)
 
 
 def _ownership_filter(
@@ -351,7 +578,9 @@ def _column_values(rows: pd.DataFrame, name: str) -> list[object]:
     return values
 
 
-def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -> None:
+def _insert(
+    session: Session, rows: pd.DataFrame, batch_id: int, version: int, source: str | None
+) -> None:
     """New observations: COPY on PostgreSQL, one DBAPI executemany on SQLite."""
     # Plain DBAPI with one tuple per row: SQLAlchemy's per-row parameter processing (and
     # the ORM's grouping by NULL pattern) cost several times the insert.
@@ -360,6 +589,8 @@ def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -
     columns = [_column_values(rows, c) for c in OBSERVATION_COLUMNS]
     targets = [names.get(c, c) for c in OBSERVATION_COLUMNS]
     connection = session.connection()
+    columns.append([source] * len(rows))
+    targets.append("source")
     if dialect.name == "postgresql" and dialect.driver == "psycopg":  # psycopg 3 has COPY
         count = len(rows)
         records = zip(*columns, [batch_id] * count, [version] * count, strict=True)
@@ -389,7 +620,12 @@ def _insert(session: Session, rows: pd.DataFrame, batch_id: int, version: int) -
 
 
 def _revise(
-    session: Session, rows: pd.DataFrame, batch_id: int, version: int, result: CommitResult
+    session: Session,
+    rows: pd.DataFrame,
+    batch_id: int,
+    version: int,
+    result: CommitResult,
+    source: str | None,
 ) -> None:
     now = utcnow()
     history = []
@@ -402,6 +638,7 @@ def _revise(
                 "status": _status(r["status_old"]),
                 "batch_id": None if pd.isna(r["batch_id_old"]) else int(r["batch_id_old"]),
                 "data_version": int(r["data_version_old"]),
+                "source": r["source_old"] if isinstance(r["source_old"], str) else None,
                 "replaced_by_batch_id": batch_id,
                 "replaced_at": now,
             }
@@ -414,6 +651,7 @@ def _revise(
                 "status": _status(r["status"]),
                 "batch_id": batch_id,
                 "data_version": version,
+                "source": source,
             }
         )
         if len(result.changes) < MAX_CHANGES_LISTED:
@@ -428,6 +666,8 @@ def _revise(
                     "new_value": _clean(r["value"]),
                     "old_status": _status(r["status_old"]),
                     "new_status": _status(r["status"]),
+                    "old_source": r["source_old"] if isinstance(r["source_old"], str) else None,
+                    "new_source": source,
                 }
             )
     for start in range(0, len(history), 5_000):
@@ -512,6 +752,7 @@ def rollback_batch(
             "status": h.status,
             "batch_id": h.batch_id,
             "data_version": h.data_version,
+            "source": h.source,
         }
         for h in history
     ]
@@ -524,8 +765,12 @@ def rollback_batch(
     if restored_ids:
         inserted = inserted.where(Observation.id.not_in(restored_ids))
     ids = list(session.execute(inserted).scalars())
+    confirmations = ObservationConfirmation.__table__
+    session.execute(delete(confirmations).where(confirmations.c.batch_id == batch_id))
     for start in range(0, len(ids), 5_000):
-        session.execute(delete(Observation).where(Observation.id.in_(ids[start : start + 5_000])))
+        part = ids[start : start + 5_000]
+        session.execute(delete(confirmations).where(confirmations.c.observation_id.in_(part)))
+        session.execute(delete(Observation).where(Observation.id.in_(part)))
     version = bump_data_version(session)
     batch.status = "rolled_back"
     write_audit(
@@ -616,6 +861,7 @@ def _rollback_area(
             "status": h.status,
             "batch_id": h.batch_id,
             "data_version": h.data_version,
+            "source": h.source,
         }
         for h in history
     ]

@@ -12,16 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 
 from data_access.importing import ees_generic, fingertips, lait, template
+from data_access.importing.provenance import clean_source, default_source
 from data_access.importing.safety import DEFAULT_MAX_BYTES, FileRejected, inspect_file
 from data_access.importing.validation import (
     DuplicateTracker,
+    Problem,
     ProblemLog,
     Reference,
     problem,
@@ -57,6 +59,11 @@ class PreparedImport:
     chunk_files: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     rejected: bool = False  # the whole file was refused before parsing
+    # Provenance: the source whose figures these are (see ``provenance``), and the
+    # publication and release when known.
+    source: str = ""
+    publication: str | None = None
+    release: str | None = None
     problems: ProblemLog = field(default_factory=ProblemLog)
 
     def save(self) -> None:
@@ -91,6 +98,9 @@ class PreparedImport:
             "rows_valid": self.rows_valid,
             "rows_rejected": self.rows_rejected,
             "rows_skipped": self.rows_skipped,
+            "source": self.source,
+            "publication": self.publication,
+            "release": self.release,
             "errors": self.problems.count("error"),
             "warnings": self.problems.count("warning"),
             "notes": self.notes,
@@ -123,8 +133,15 @@ def prepare_import(
     max_bytes: int = DEFAULT_MAX_BYTES,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     progress: Progress | None = None,
+    source: str | None = None,
+    publication: str | None = None,
+    release: str | None = None,
 ) -> PreparedImport:
     """Check, stage and validate ``path`` as ``fmt``; spool valid rows under ``workdir``.
+
+    ``source`` names where the figures come from (``provenance.default_source(fmt)``
+    when not given); ``publication`` (the mapping's name when not given) and ``release``
+    are recorded with the batch.
 
     A file refused by the safety checks (or whose columns do not fit the format or
     mapping) gives a PreparedImport with ``rejected`` set and one "file" problem.
@@ -137,6 +154,9 @@ def prepare_import(
         filename=filename or path.name,
         format=fmt,
         mapping_name=mapping_name,
+        source=clean_source(source) or default_source(fmt),
+        publication=(publication or mapping_name or "").strip()[:300] or None,
+        release=(release or "").strip()[:100] or None,
     )
     report = progress or (lambda fraction, text: None)
     try:
@@ -151,7 +171,7 @@ def prepare_import(
         for number, chunk in enumerate(stages):
             prepared.rows_read += chunk.rows_read
             prepared.rows_skipped += chunk.skipped
-            prepared.problems.extend(chunk.problems)
+            prepared.problems.extend(_with_indicators(chunk.problems, chunk.staged))
             if chunk.staged.empty:
                 continue
             valid, found, overflow = validate_staged(
@@ -186,6 +206,19 @@ def prepare_import(
     report(1.0, "Checked")
     prepared.save()
     return prepared
+
+
+def _with_indicators(problems: list[Problem], staged: pd.DataFrame) -> list[Problem]:
+    """The format's problems (formula cells) with the indicator of their line, when staged."""
+    if not problems or staged.empty or "indicator" not in staged.columns:
+        return problems
+    first = staged["indicator"][~staged.index.duplicated()]
+    named = []
+    for item in problems:
+        indicator = first.get(item.line) if item.indicator is None else item.indicator
+        text = indicator if isinstance(indicator, str) and indicator.strip() else None
+        named.append(replace(item, indicator=text) if text else item)
+    return named
 
 
 def _with_intervals(valid: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

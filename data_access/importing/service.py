@@ -29,8 +29,14 @@ def validate_file(
     mapping_name: str | None = None,
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    source: str | None = None,
+    release: str | None = None,
 ) -> PreparedImport:
-    """Check and validate a file into ``workdir`` (nothing is written to the database)."""
+    """Check and validate a file into ``workdir`` (nothing is written to the database).
+
+    ``source`` names where the figures come from (by default the format's source, such
+    as LAIT); ``release`` is recorded with the batch.
+    """
     kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
     return prepare_import(
         path,
@@ -41,7 +47,9 @@ def validate_file(
         filename=filename,
         mapping_name=mapping_name,
         progress=progress,
-        **kwargs,
+        source=source,
+        release=release,
+        **kwargs,  # type: ignore[arg-type]
     )
 
 
@@ -80,12 +88,22 @@ def import_file(
     created_by: str | None = None,
     max_bytes: int | None = None,
     organisation_code: str | None = None,
+    source: str | None = None,
+    release: str | None = None,
 ) -> tuple[PreparedImport, CommitResult]:
     """Validate then commit in a scratch folder that is removed afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="chorus-import-"))
     try:
         prepared = validate_file(
-            db, path, fmt, mapping, workdir, mapping_name=mapping_name, max_bytes=max_bytes
+            db,
+            path,
+            fmt,
+            mapping,
+            workdir,
+            mapping_name=mapping_name,
+            max_bytes=max_bytes,
+            source=source,
+            release=release,
         )
         result = commit_file(
             db,

@@ -36,6 +36,7 @@ from data_access.importing.periods import (
     period_from_end_year,
 )
 from rules.files import csv_text
+from rules.ranges import BASES, range_breaks
 
 ERROR, WARNING = "error", "warning"
 
@@ -56,6 +57,10 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "negative_value": ("Negative value", ERROR),
     "numerator_gt_denominator": ("Numerator greater than denominator", ERROR),
     "percent_out_of_range": ("Percentage outside 0 to 100", ERROR),
+    "rate_looks_like_count": ("Rate above its base: a count in a rate column?", ERROR),
+    "rate_out_of_range": ("Rate outside its bounds", ERROR),
+    "counts_disagree": ("Value does not equal numerator / denominator x base", ERROR),
+    "not_whole": ("Count that is not a whole number", ERROR),
     "bad_interval": ("Interval does not contain the value", ERROR),
     "duplicate_row": ("Duplicate row in the file", ERROR),
     "not_mapped": ("Rows the mapping does not cover (skipped)", WARNING),
@@ -68,7 +73,7 @@ MAY_EXCEED_100 = frozenset({"two_year_takeup", "three_four_takeup"})
 # Units where numerator <= denominator must hold (a share or a rate of a population).
 SHARE_UNITS = frozenset({"percent", "rate_per_10k"})
 NON_NEGATIVE_UNITS = frozenset({"percent", "rate_per_10k", "count", "days"})
-SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
+SCALE = BASES  # what numerator / denominator is multiplied by, per unit
 
 KEY = ["indicator", "area_code", "breakdown", "breakdown_value", "period_start", "period_end"]
 TEXT_FIELDS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "status"]
@@ -85,17 +90,29 @@ class Problem:
     message: str
     value: str | None = None
     severity: str = ERROR
+    indicator: str | None = None  # the row's indicator as the file gives it
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 def problem(
-    code: str, line: int | None, column: str | None, message: str, value: object = None
+    code: str,
+    line: int | None,
+    column: str | None,
+    message: str,
+    value: object = None,
+    indicator: object = None,
 ) -> Problem:
     """A Problem with the severity its code carries."""
-    text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    return Problem(line, column, code, message, text, PROBLEM_TYPES[code][1])
+
+    def text(item: object) -> str | None:
+        missing = item is None or (isinstance(item, float) and np.isnan(item))
+        return None if missing else str(item)
+
+    return Problem(
+        line, column, code, message, text(value), PROBLEM_TYPES[code][1], text(indicator)
+    )
 
 
 @dataclass
@@ -125,10 +142,12 @@ class ProblemLog:
         return self.count(ERROR) > 0
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns: line, column, code, problem (group title), severity, message, value."""
+        """Columns: line, indicator, column, value, code, problem (group title), severity,
+        message."""
         rows = [
             {
                 "line": p.line,
+                "indicator": p.indicator,
                 "column": p.column,
                 "code": p.code,
                 "problem": PROBLEM_TYPES[p.code][0],
@@ -138,7 +157,8 @@ class ProblemLog:
             }
             for p in self.problems
         ]
-        columns = ["line", "column", "code", "problem", "severity", "message", "value"]
+        columns = ["line", "indicator", "column", "value", "code", "problem", "severity",
+                   "message"]  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
         frame["line"] = frame["line"].astype("Int64")
         return frame.sort_values(["severity", "code", "line"], kind="stable").reset_index(drop=True)
@@ -359,6 +379,7 @@ class _Collector:
         self._cap = cap
         self._counts: Counter = Counter()
         self.overflow: Counter = Counter()
+        self.indicator: pd.Series | None = None  # per position, once known
 
     def flag(self, code: str, mask: pd.Series, column: str | None, message, values=None) -> None:  # type: ignore[no-untyped-def]
         """Record ``code`` for every True row; ``message`` is text or row -> text."""
@@ -374,7 +395,10 @@ class _Collector:
         for row in kept:
             text = message(row) if callable(message) else message
             value = None if values is None else values.get(row)
-            self.items.append(problem(code, int(self._line_of[row]), column, text, value))
+            indicator = None if self.indicator is None else self.indicator.get(row)
+            self.items.append(
+                problem(code, int(self._line_of[row]), column, text, value, indicator)
+            )
 
 
 def validate_staged(
@@ -411,6 +435,7 @@ def validate_staged(
         return texts[column]
 
     indicator = _cleaned(lambda v: str(v).strip())(text_of("indicator"))
+    found.indicator = indicator
     area = _cleaned(lambda v: str(v).strip().upper())(text_of("area_code"))
     names = text_of("area_name")
     breakdown = map_distinct(text_of("breakdown"), lambda v: str(v).strip().lower(), TOTAL)
@@ -538,6 +563,11 @@ def validate_staged(
     value, value_symbol = parsed["value"]
     lower, upper = parsed["lower_ci"][0], parsed["upper_ci"][0]
     status = status_lower.where(~status_bad & status_lower.notna(), value_symbol)
+    # A symbol published in place of a count ("c" for a suppressed numerator) is the row's
+    # status when the row gives no value: suppressed at source, not an error.
+    for name in ("numerator", "denominator"):
+        counted_symbol = parsed[name][1]
+        status = status.where(status.notna() | value.notna(), counted_symbol)
     found.flag(
         "status_with_value",
         status_lower.notna() & ~status_bad & value.notna(),
@@ -597,13 +627,21 @@ def validate_staged(
         ),
         text_of("numerator"),
     )
-    found.flag(
-        "percent_out_of_range",
-        (unit == "percent") & (value.lt(0) | (value.gt(100) & ~exempt)),
-        cols["value"],
-        lambda line: f"{value[line]:g} is not a percentage between 0 and 100.",
-        text_of("value"),
-    )
+    figures = {"numerator": numerator, "denominator": denominator, "value": value}
+    for broken in range_breaks(unit, numerator, denominator, value, may_exceed_100=exempt):
+        figure = figures[broken.column]
+        rows = broken.bound.index
+        written = text_of(broken.column)[rows]
+        shown = written.where(written.notna(), figure[rows].map(lambda v: f"{v:,.10g}"))
+        found.flag(
+            broken.code,
+            broken.mask,
+            cols[broken.column],
+            lambda row, b=broken, f=figure, c=broken.column: (
+                f"{indicator[row]}: the {c} {f[row]:,.10g} {b.bound[row]}."
+            ),
+            shown,
+        )
     has_interval = lower.notna() & upper.notna() & value.notna()
     found.flag(
         "bad_interval",

@@ -145,12 +145,13 @@ def test_val006_report_groups_problems_and_downloads_as_csv(tmp_path, reference)
     report = pd.read_csv(io.StringIO(prepared.problems.csv_report()))
     assert list(report.columns) == [
         "line",
+        "indicator",
         "column",
+        "value",
         "code",
         "problem",
         "severity",
         "message",
-        "value",
     ]
     assert sorted(report["line"]) == [2, 3, 4, 4]  # 9 of 4 is also 225%
 
@@ -201,3 +202,81 @@ def test_val009_periods_in_accepted_forms(text, frequency, label):
 )  # fmt: skip
 def test_val010_periods_in_the_wrong_form(text, frequency):
     assert parse_period_label(text, frequency) is None
+
+
+def test_val_range001_a_count_in_a_rate_column_names_indicator_line_column_value_and_bound(
+    tmp_path, reference
+):
+    rows = [
+        ["cin_rate", "E92000001", "2024-25", "total", "total", "", "", "333.3", ""],
+        ["cin_rate", "E92000001", "2023-24", "total", "total", "", "", "402,400", ""],
+    ]
+    prepared = _prepare(tmp_path, reference, rows)
+    found = _only(prepared, "rate_looks_like_count")
+    assert len(found) == 1, _problems(prepared)
+    problem = found.iloc[0]
+    assert (problem["line"], problem["column"], problem["value"]) == (3, "value", "402,400")
+    assert "cin_rate" in problem["message"]
+    assert "402,400" in problem["message"] and "above 10,000" in problem["message"]
+    assert prepared.rows_valid == 1 and prepared.rows_rejected == 1
+
+
+def test_val_range002_value_disagreeing_with_its_counts_is_refused(tmp_path, reference):
+    rows = [
+        ["eh_assessments_timely", OLDHAM, "Mar 2026", "total", "total", 30, 40, "75", ""],
+        ["eh_assessments_timely", OLDHAM, "Feb 2026", "total", "total", 30, 40, "0.75", ""],
+        ["eh_requests", OLDHAM, "Feb 2026", "total", "total", "", "", "41.5", ""],
+    ]
+    prepared = _prepare(tmp_path, reference, rows)
+    disagree = _only(prepared, "counts_disagree")
+    assert disagree["line"].tolist() == [3]
+    assert "= 75 (within rounding)" in disagree.iloc[0]["message"]
+    assert _only(prepared, "not_whole")["line"].tolist() == [4]
+    assert prepared.rows_valid == 1
+
+
+@pytest.mark.parametrize("column", ["numerator", "denominator", "value"])
+@pytest.mark.parametrize("symbol", ["c", "x", "z", "u", "low", "k"])
+def test_val_symbol001_a_symbol_in_any_mapped_column_is_kept_as_its_status(
+    tmp_path, reference, column, symbol
+):
+    cells = {"numerator": "", "denominator": "40", "value": ""}
+    if column == "denominator":
+        cells["numerator"] = "12"
+    cells[column] = symbol
+    row = ["eh_assessments_timely", OLDHAM, "Jan 2026", "total", "total",
+           cells["numerator"], cells["denominator"], cells["value"], ""]  # fmt: skip
+    prepared = _prepare(tmp_path, reference, [GOOD, row])
+    assert not prepared.problems.has_errors, _problems(prepared)
+    assert prepared.rows_valid == 2 and prepared.rows_rejected == 0
+    valid = pd.concat(list(prepared.valid_chunks()))
+    stored = valid[valid["period_label"] == "Jan 2026"].iloc[0]
+    assert stored["status"] == symbol and pd.isna(stored["value"])
+
+
+def test_val_symbol002_a_suppressed_count_beside_a_published_value_keeps_the_value(
+    tmp_path, reference
+):
+    row = ["eh_assessments_timely", OLDHAM, "Jan 2026", "total", "total", "c", "40", "75", ""]
+    prepared = _prepare(tmp_path, reference, [row])
+    assert not prepared.problems.has_errors, _problems(prepared)
+    stored = next(iter(prepared.valid_chunks())).iloc[0]
+    assert stored["value"] == 75.0 and stored["status"] is None and pd.isna(stored["numerator"])
+
+
+def test_val_names001_every_problem_names_indicator_line_column_and_value(tmp_path, reference):
+    rows = [
+        ["eh_assessments_timely", OLDHAM, "Mar 2026", "total", "total", "ten", 40, "", ""],
+        ["eh_requests", OLDHAM, "Mar 2026", "total", "total", "", "", "-5", ""],
+        ["gld", OLDHAM, "Mar 2025", "total", "total", 1, 2, "", ""],
+    ]
+    frame = _problems(_prepare(tmp_path, reference, rows))
+    assert list(frame.columns[:4]) == ["line", "indicator", "column", "value"]
+    assert frame["line"].notna().all() and frame["indicator"].notna().all()
+    assert frame["column"].notna().all()
+    named = {(r.line, r.indicator, r.column, r.value) for r in frame.itertuples()}
+    assert named >= {
+        (2, "eh_assessments_timely", "numerator", "ten"),
+        (3, "eh_requests", "value", "-5"),
+        (4, "gld", "period", "Mar 2025"),
+    }
