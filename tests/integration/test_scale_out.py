@@ -186,29 +186,27 @@ def test_scale002_shared_cache_is_invalidated_on_both_instances_by_an_import(
     assert _gld_value(client_b) == 61.0
 
     # An import through instance A's configuration (its environment, the CLI) revises the
-    # figure and bumps the data version: both instances read the new figure at once.
+    # figure and bumps the data version: both instances read the new figure at once. LAIT
+    # is another source than the stored figure's, so the analyst first says it wins.
     lait = tmp_path / "lait.csv"
     lait.write_text(
         "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
         "FSP_NEW_GOODDEV,Good level of development,2024,Oldham,64.2,353,North West\n"
     )
     env = app_environment(url, a.instance_dir, "on", REDIS_URL)
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "flask"),
-            "--app",
-            "app:server",
-            "import-data",
-            str(lait),
-            "--format",
-            "lait",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stdout[-1500:] + completed.stderr[-1500:]
+    flask = str(Path(sys.executable).parent / "flask")
+    for command in (
+        ["set-precedence", "gld", "LAIT"],
+        ["import-data", str(lait), "--format", "lait"],
+    ):
+        completed = subprocess.run(
+            [flask, "--app", "app:server", *command],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert completed.returncode == 0, completed.stdout[-1500:] + completed.stderr[-1500:]
     assert _gld_value(client_b) == 64.2
     assert _gld_value(client_a) == 64.2
