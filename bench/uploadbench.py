@@ -3,7 +3,8 @@
 Files: a 304 KB workbook holding one 300 MB cell of repeated text (deflated), a CSV one
 byte over a 100 MB limit, and three Parquet files: 300 cells of 1 MB plain-encoded and
 compressed (a few KB), the same dictionary-encoded (the footer promises only 1 MB), and a
-million short cells with one 25 MB cell, just within the footer's per-column limit. Each goes through what a web worker does with an upload
+million short cells with one 25 MB cell, just within the footer's per-column limit.
+Each goes through what a web worker does with an upload
 (decode to disk with the limit, then the safety checks); the promise is that a worker
 never goes above 400 MB, whatever the file.
 
