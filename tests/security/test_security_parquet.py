@@ -178,16 +178,17 @@ def test_pq003_a_footer_promising_too_much_is_refused_before_a_row_is_read(tmp_p
 
 
 _PEAK_SCRIPT = """
-import resource, sys
+import sys
+from bench.uploadbench import peak_rss_mb
 from data_access.importing.safety import FileRejected, inspect_file
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import pyarrow.parquet
+before = peak_rss_mb()
 try:
     inspect_file(sys.argv[1], max_bytes=100 * 1024 * 1024)
     code = "accepted"
 except FileRejected as exc:
     code = exc.code
-grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024
-print(code, grown)
+print(code, int(peak_rss_mb() - before))
 """
 
 
