@@ -173,6 +173,7 @@ def import_data_command(
     db = get_database()
     with db.read() as session:
         org = find_organisation(session, org_code) if org_code else None
+        owner = org.code if org else None  # read while the session is open
         try:
             config, name = resolve_mapping_argument(session, mapping, org.id if org else None)
         except ValueError as exc:
@@ -188,7 +189,7 @@ def import_data_command(
         mapping_name=name,
         created_by="cli",
         max_bytes=_settings().import_max_mb * 1024 * 1024,
-        organisation_code=org.code if org else None,
+        organisation_code=owner,
         source=source,
         release=release,
     )

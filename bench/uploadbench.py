@@ -1,7 +1,10 @@
 """Peak memory of the upload checks on hostile files, each in a fresh child process.
 
-Files: a 304 KB workbook holding one 300 MB cell of repeated text (deflated), and a CSV
-one byte over a 100 MB limit. Each goes through what a web worker does with an upload
+Files: a 304 KB workbook holding one 300 MB cell of repeated text (deflated), a CSV one
+byte over a 100 MB limit, and three Parquet files: 300 cells of 1 MB plain-encoded and
+compressed (a few KB), the same dictionary-encoded (the footer promises only 1 MB), and a
+million short cells with one 25 MB cell, just within the footer's per-column limit.
+Each goes through what a web worker does with an upload
 (decode to disk with the limit, then the safety checks); the promise is that a worker
 never goes above 400 MB, whatever the file.
 
@@ -41,6 +44,41 @@ def make_big_csv(path: Path) -> None:
         handle.write(b"1,2\n" * ((LIMIT_MB * 1024 * 1024) // 4 + 1))
 
 
+def make_parquet_bombs(folder: Path) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    repeated = pa.table({"indicator": pa.array(["A" * 1_000_000] * 300)})
+    plain, encoded, one_long = (
+        folder / "plain.parquet",
+        folder / "dictionary.parquet",
+        folder / "one_long_cell.parquet",
+    )
+    pq.write_table(repeated, plain, compression="zstd", use_dictionary=False)
+    pq.write_table(repeated, encoded, compression="zstd")
+    cells = ["x"] * 1_000_000
+    cells[5] = "A" * 25_000_000
+    pq.write_table(
+        pa.table({"indicator": pa.array(cells)}),
+        one_long,
+        compression="zstd",
+        use_dictionary=False,
+    )
+    return [plain, encoded, one_long]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec, whereas
+    ru_maxrss carries the peak of the process that forked the child."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(path: str) -> None:
     """In the child: read the file as an upload arrives, then check it; print peak MB."""
     from data_access.importing.limits import write_base64_limited
@@ -54,7 +92,7 @@ def child(path: str) -> None:
         inspect_file(target, max_bytes=LIMIT_MB * 1024 * 1024, allow_xlsx=True)
     except FileRejected as exc:
         outcome = f"refused ({exc.code})"
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"file": Path(path).name, "outcome": outcome, "peak_mb": round(peak_mb)}))
 
 
@@ -63,7 +101,7 @@ def main() -> None:
         bomb, big = Path(folder) / "bomb.xlsx", Path(folder) / "big.csv"
         make_bomb(bomb)
         make_big_csv(big)
-        for path in (bomb, big):
+        for path in (bomb, big, *make_parquet_bombs(Path(folder))):
             out = subprocess.run(  # noqa: S603 - our own module, our own arguments
                 [sys.executable, "-m", "bench.uploadbench", "--child", str(path)],
                 capture_output=True,

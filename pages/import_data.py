@@ -58,7 +58,7 @@ dash.register_page(
 )
 
 FORMATS = {
-    "template": "Chorus template (CSV or Excel)",
+    "template": "Chorus template (CSV, Excel or Parquet)",
     "ees": "Explore Education Statistics (any publication)",
     "lait": "LAIT long format",
     "fingertips": "Fingertips export",
@@ -235,6 +235,10 @@ def _upload_section() -> html.Section:
                         bare=True,
                     ),
                 ]
+            ),
+            html.P(
+                "CSV or Parquet for every kind of file; Excel (.xlsx) for the Chorus template.",
+                className="import-hint",
             ),
             dcc.Upload(
                 id="imp-upload",
@@ -546,7 +550,7 @@ def receive_upload(contents: str | None, filename: str | None, fmt: str, indicat
     if not contents or user is None:
         return (no_update, *nothing)
     filename = Path(filename or "upload.csv").name[:200]
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    suffix = next((s for s in (".xlsx", ".parquet") if filename.lower().endswith(s)), ".csv")
     _, _, encoded = contents.partition(",")
     database = get_database()
     max_bytes = settings.current().import_max_mb * 1024 * 1024

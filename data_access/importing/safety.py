@@ -15,13 +15,19 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data_access.importing.distinct import map_distinct
 from data_access.importing.errors import FileRejected
-from data_access.importing.limits import check_xlsx_archive
+from data_access.importing.limits import (
+    PARQUET_MAGIC,
+    check_parquet_batch,
+    check_parquet_file,
+    check_xlsx_archive,
+)
 from rules.files import (  # noqa: F401 - is_formula and neutralise_frame re-exported here
     FORMULA_PATTERN,
     is_formula,
@@ -33,6 +39,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 500
 BLOCK_BYTES = 1 << 20
 MAX_HEADER_BYTES = 1 << 20
+PARQUET_BATCH_ROWS = 50_000
 ENCODINGS = ("utf-8-sig", "cp1252")
 
 # Magic numbers of files people upload by mistake, with a hint for each.
@@ -60,8 +67,8 @@ class FileFacts:
 
     path: Path
     size: int
-    kind: str  # "csv" or "xlsx"
-    encoding: str | None  # None for xlsx
+    kind: str  # "csv", "xlsx" or "parquet"
+    encoding: str | None  # None for xlsx and parquet
     columns: list[str]
     line_count: int  # physical lines including the header (csv), rows (xlsx)
     notes: list[str] = field(default_factory=list)
@@ -185,7 +192,9 @@ def inspect_file(
     Checks, in order: size (empty, over ``max_bytes``), binary signatures and NUL bytes,
     encoding (UTF-8, then Windows-1252 with a note), the header (at most ``max_columns``
     columns, no repeated names) and that there is at least one data row. An .xlsx is
-    allowed only when ``allow_xlsx`` (the Chorus template).
+    allowed only when ``allow_xlsx`` (the Chorus template). A Parquet file (known by its
+    content; a file named .parquet that is not one is refused) is read for every format,
+    checked from its footer and then batch by batch before any row is parsed.
     """
     path = Path(path)
     size = path.stat().st_size
@@ -199,6 +208,14 @@ def inspect_file(
         )
     with open(path, "rb") as handle:
         head = handle.read(8192)
+    if head.startswith(PARQUET_MAGIC):
+        return _inspect_parquet(path, size, max_bytes, max_columns)
+    if path.suffix.lower() == ".parquet":
+        raise FileRejected(
+            "binary",
+            "This file is named .parquet but is not a Parquet file. Export the table as "
+            "Parquet again, or save it as 'CSV UTF-8' and upload that.",
+        )
     _reject_signatures(head, allow_xlsx)
     if allow_xlsx and head.startswith(b"PK\x03\x04"):
         check_xlsx_archive(path, max_bytes)  # from the zip directory, before parsing
@@ -247,6 +264,69 @@ def _inspect_xlsx(path: Path, size: int, max_columns: int) -> FileFacts:
     finally:
         workbook.close()
     return FileFacts(path, size, "xlsx", None, columns, count, [])
+
+
+def _parquet_batches(facts: FileFacts, batch_rows: int) -> Iterator[Any]:
+    """The file's record batches with text and binary columns dictionary-encoded, each
+    checked against the cell and text limits before anyone decodes it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(facts.path)
+        textual = [
+            f.name
+            for f in schema
+            if pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type)
+            or pa.types.is_binary(f.type)
+            or pa.types.is_large_binary(f.type)
+        ]
+        parquet = pq.ParquetFile(facts.path, read_dictionary=textual)
+        batches = parquet.iter_batches(batch_size=batch_rows)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            check_parquet_batch(batch)
+            yield batch
+    except FileRejected:
+        raise
+    except Exception as exc:  # pyarrow's text can name the path or its internals
+        raise FileRejected(
+            "binary",
+            "This Parquet file cannot be read: it may be damaged or incomplete. Export it "
+            "again, or save the table as 'CSV UTF-8'.",
+        ) from exc
+
+
+def _inspect_parquet(path: Path, size: int, max_bytes: int, max_columns: int) -> FileFacts:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    metadata = check_parquet_file(path, max_bytes, max_columns)
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:  # checked above; a footer pyarrow still cannot turn into a schema
+        raise FileRejected(
+            "binary", "This Parquet file cannot be read: it may be damaged or incomplete."
+        ) from exc
+    nested = [f.name for f in schema if pa.types.is_nested(f.type)]
+    if nested:
+        raise FileRejected(
+            "nested_columns",
+            "Some columns hold lists or groups of values rather than one value a cell ("
+            + ", ".join(nested[:5])
+            + "). Export a flat table, one value in each cell.",
+        )
+    columns = _check_columns([str(name) for name in schema.names], max_columns)
+    if metadata.num_rows == 0:
+        raise FileRejected("empty", "The Parquet file has column names but no rows.")
+    facts = FileFacts(path, size, "parquet", None, columns, metadata.num_rows + 1, [])
+    for _ in _parquet_batches(facts, PARQUET_BATCH_ROWS):
+        pass  # every batch within the limits, before any row is parsed
+    return facts
 
 
 @dataclass
@@ -310,6 +390,28 @@ def read_xlsx_chunks(facts: FileFacts, chunk_rows: int = 50_000) -> Iterator[Raw
         workbook.close()
 
 
+def read_parquet_chunks(facts: FileFacts, chunk_rows: int = 50_000) -> Iterator[RawChunk]:
+    """Stream a checked Parquet file as text chunks, as a CSV is read: every cell a
+    string with surrounding spaces removed (numbers as written, whole numbers without
+    ".0"), blank cells None; ``line`` counts the column names as line 1."""
+    line = 2
+    for batch in _parquet_batches(facts, chunk_rows):
+        frame = pd.DataFrame(
+            {
+                position: map_distinct(
+                    pd.Series(column.to_pandas(), dtype=object), _cell_text, None
+                ).to_numpy(dtype=object)
+                for position, column in enumerate(batch.columns)
+            },
+            dtype=object,
+        )
+        frame.columns = facts.columns
+        frame.index = pd.RangeIndex(line, line + len(frame))
+        line += len(frame)
+        blank = frame.isna().all(axis=1)
+        yield _as_chunk(frame[~blank])
+
+
 def _cell_text(value: object) -> str | None:
     if value is None:
         return None
@@ -348,7 +450,9 @@ def _as_chunk(frame: pd.DataFrame) -> RawChunk:
 
 
 def read_chunks(facts: FileFacts, chunk_rows: int = 50_000) -> Iterator[RawChunk]:
-    """CSV or workbook, whichever ``facts`` describes."""
+    """CSV, workbook or Parquet, whichever ``facts`` describes."""
     if facts.kind == "xlsx":
         return read_xlsx_chunks(facts, chunk_rows)
+    if facts.kind == "parquet":
+        return read_parquet_chunks(facts, chunk_rows)
     return read_csv_chunks(facts, chunk_rows)

@@ -187,3 +187,11 @@ def test_fig005_every_figure_builder_in_components_uses_the_one_helper():
         if "components.figure_text" not in imports:
             missing.append(path.name)
     assert missing == []
+
+
+def test_fig006_escaped_text_uses_only_entities_plotly_shows_as_characters():
+    """Plotly turns &lt; &gt; &amp; back into characters but shows &quot; as typed (a
+    planted link read <a href=&quot;...&quot;> on a chart in Chromium)."""
+    from components.figure_text import plot_text
+
+    assert plot_text('<a href="x">it\'s & <b>') == '&lt;a href="x"&gt;it\'s &amp; &lt;b&gt;'
