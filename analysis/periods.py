@@ -8,6 +8,9 @@ Recognised labels (case and surrounding spaces ignored):
 - "2024": calendar year.
 - "Mar 2026", "March 2026", "2026-03": a calendar month.
 - "Q1 2026", "2026 Q1": a calendar quarter.
+
+``period_text`` is the one rule for how a period is written wherever it reaches a screen or
+a file: one format per frequency, whatever form the publisher or an importer stored.
 """
 
 from __future__ import annotations
@@ -99,3 +102,36 @@ def period_sort_key(label: str, year_type: str = "financial") -> tuple[date, dat
         return parse_period(label, year_type)
     except ValueError:
         return (date.max, date.max)
+
+
+def period_text(label: object) -> str:
+    """A period label written the one way Chorus shows it, whatever form it was stored in.
+
+    - academic, financial and reporting years as in DfE statistics: "2024/25" (stored as
+      "2024-25", "2024/2025" or "202425");
+    - months: "Mar 2026" (stored as "March 2026" or "2026-03"), so a January census is
+      "Jan 2025";
+    - quarters: "Q1 2026"; calendar years: "2025".
+
+    Anything else (a note's "no period", a range already written out) is returned as it
+    came, stripped; None and NaN give "".
+    """
+    if label is None or (isinstance(label, float) and label != label):
+        return ""
+    text = str(label).strip()
+    lowered = text.lower()
+    split = _SPLIT_YEAR.match(lowered) or _EES_YEAR.match(lowered)
+    if split and _is_consecutive(int(split.group(1)), split.group(2)):
+        start = int(split.group(1))
+        return f"{start}/{(start + 1) % 100:02d}"
+    if match := _ISO_MONTH.match(lowered):
+        number = int(match.group(2))
+        if 1 <= number <= 12:
+            return f"{calendar.month_abbr[number]} {match.group(1)}"
+    if match := _MONTH_YEAR.match(lowered):
+        named = _MONTHS.get(match.group(1))
+        if named is not None:
+            return f"{calendar.month_abbr[named]} {match.group(2)}"
+    if match := _QUARTER.match(lowered):
+        return f"Q{match.group(1) or match.group(4)} {match.group(2) or match.group(3)}"
+    return text

@@ -436,9 +436,13 @@ def thread_view(
     can_delete: bool,
     href: str | None = None,
     heading_level: int = 4,
+    quotes: list[dict[str, Any]] | None = None,
+    quote_choices: list[dict[str, Any]] | None = None,
 ) -> html.Section:
-    """One thread: the note, its replies, and the reply/edit/resolve/delete controls.
-    ``heading_level`` 3 where the thread sits under an h2 list (Discussion)."""
+    """One thread: the note, its replies, the voice quotes linked to it, and the
+    reply/link/edit/resolve/delete controls. ``heading_level`` 3 where the thread sits
+    under an h2 list (Discussion). ``quotes`` are the linked quotes the reader may see
+    (voice rows as dicts); ``quote_choices`` the quotes they may link (None: no control)."""
     replies = note.get("replies") or []
     heading_tag, replies_tag = (html.H3, html.H4) if heading_level == 3 else (html.H4, html.H5)
     children: list[Any] = [
@@ -457,6 +461,7 @@ def thread_view(
         html.Ol([reply_item(r) for r in replies], className="thread-replies")
         if replies
         else html.P("No replies yet."),
+        *linked_quotes_list(quotes or [], replies_tag),
     ]
     if href:
         children.append(dcc.Link("Open the chart as this was written", href=href))
@@ -480,6 +485,8 @@ def thread_view(
                 type="button",
             ),
         ]
+    if quote_choices:
+        controls.append(quote_link_control(quote_choices, panel_id))
     if can_edit:
         controls.append(
             html.Details(
@@ -533,6 +540,59 @@ def thread_view(
         [c for c in children if c is not None],
         className="note-thread",
         **{"aria-labelledby": f"thread-heading-{panel_id}"},
+    )
+
+
+def linked_quotes_list(quotes: list[dict[str, Any]], heading_tag: Any) -> list[Any]:
+    """The voice quotes linked to a thread: heading, then each quote's text and its coarse
+    attribution (as text, never HTML)."""
+    if not quotes:
+        return []
+    items = [
+        html.Li(
+            [
+                html.Blockquote(html.P(q.get("text") or ""), className="voice-quote"),
+                html.P(q.get("attribution") or "", className="voice-attribution"),
+            ],
+            className="thread-quote",
+            id=f"thread-quote-{q.get('id')}",
+        )
+        for q in quotes
+    ]
+    return [
+        heading_tag(
+            f"Quotes linked to this note ({len(quotes)})", className="thread-quotes-heading"
+        ),
+        html.Ul(items, className="thread-quotes"),
+    ]
+
+
+def quote_choice_label(quote: dict[str, Any], length: int = 90) -> str:
+    """A quote as a choice in a list: its start and its attribution."""
+    text = " ".join(str(quote.get("text") or "").split())
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    attribution = quote.get("attribution") or ""
+    return f"“{text}” ({attribution})" if attribution else f"“{text}”"
+
+
+def quote_link_control(quote_choices: list[dict[str, Any]], panel_id: str) -> html.Details:
+    """Choose a quote (one the user may see, about the note's indicator) and link it."""
+    options = [{"label": quote_choice_label(q), "value": str(q["id"])} for q in quote_choices]
+    return html.Details(
+        [
+            html.Summary("Link a quote to this note"),
+            html.Label("Quote", htmlFor=_dom_id("note-quote-choice", panel_id)),
+            select(pid("note-quote-choice", panel_id), options, options[0]["value"]),
+            html.Button(
+                "Link this quote",
+                id=pid("note-quote-link", panel_id),
+                n_clicks=0,
+                className="btn btn-outline-primary",
+                type="button",
+            ),
+        ],
+        className="note-quote-link",
     )
 
 

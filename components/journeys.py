@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from analysis.periods import period_text
 from components.charts import FONT, GREY, NAVY, ORANGE, PLUM, TEAL, TEXT
 from components.figure_text import plot_text, plot_texts
 from components.tables import NUMERIC_CELL
@@ -319,7 +320,7 @@ def money(value: float) -> str:
 
 def unit_cost_table(costs: pd.DataFrame, caption: str) -> html.Table:
     rows = [
-        [row.item, row.description, money(row.cost_gbp), row.price_year, row.source]
+        [row.item, row.description, money(row.cost_gbp), period_text(row.price_year), row.source]
         for row in costs.itertuples()
     ]
     return _table(
@@ -332,7 +333,7 @@ def pathway_cost_table(pathways: pd.DataFrame, caption: str) -> html.Table:
         [
             row.pathway,
             money(row.cost_gbp),
-            row.price_year or "–",
+            period_text(row.price_year) or "–",
             row.note or "",
         ]
         for row in pathways.itertuples()
@@ -349,7 +350,7 @@ def step_cost_table(costs: pd.DataFrame, caption: str) -> html.Table:
             count_text(row.count, row.status),
             money(row.unit_cost_gbp),
             "c" if isinstance(row.status, str) and row.status else money(row.cost_gbp),
-            row.price_year or "–",
+            period_text(row.price_year) or "–",
         ]
         for row in costs.itertuples()
     ]

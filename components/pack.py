@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.periods import period_text
 from components.formatting import short_value
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -140,7 +141,7 @@ def latest_figures(sections: list[dict[str, Any]], area_code: str) -> dict[str, 
         latest = own.sort_values("period_start").iloc[-1]
         figures[section["indicator"]] = {
             "title": section.get("heading") or "",
-            "period": str(latest["period_label"]),
+            "period": period_text(latest["period_label"]),
             "value": float(latest["value"]),
             "unit": section.get("unit") or "",
         }
@@ -155,11 +156,14 @@ def figure_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[st
         if not before:
             continue
         unit = now.get("unit") or ""
-        if before.get("period") == now["period"] and before.get("value") == now["value"]:
+        # Packs kept from before periods were written one way may hold "2024-25".
+        was = period_text(before.get("period"))
+        if was == period_text(now["period"]) and before.get("value") == now["value"]:
             continue
         lines.append(
-            f"{now['title']}: {short_value(now['value'], unit, '')} for {now['period']}, "
-            f"was {short_value(before.get('value'), unit, '')} for {before.get('period')}."
+            f"{now['title']}: {short_value(now['value'], unit, '')} for "
+            f"{period_text(now['period'])}, was {short_value(before.get('value'), unit, '')} "
+            f"for {was}."
         )
     return lines
 

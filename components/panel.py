@@ -625,5 +625,7 @@ def indicator_panel(
         className="indicator-panel",
         id=f"panel-{panel_id}",
         children=children,
+        # A page's summary links here: the panel takes the focus (not in the tab order).
+        tabIndex="-1",
         **{"aria-labelledby": f"title-{panel_id}"},
     )

@@ -13,10 +13,14 @@ from typing import Any
 
 from dash import dcc, html
 
+from analysis import describe_trend
 from analysis.panel_view import PanelView
+from analysis.periods import period_text
+from analysis.series import period_changes
 from analysis.verdicts import TONE_SYMBOLS, Verdict, attention_order, rank_text, verdict_sentence
 from components.aria import aria
 from components.controls import scroll_region
+from components.formatting import format_value
 
 GOOD_DIRECTION = {
     "high_is_good": "Higher is better",
@@ -53,6 +57,89 @@ class SummaryRow:
     trend_text: str
     polarity: str
     position: int = 0  # the catalogue order, for a stable sort
+
+
+def view_figures(view: PanelView) -> dict[str, Any]:
+    """What a summary row or a tile reads off a panel view: the series, the area's rows,
+    its latest figure (None without one), comparisons, changes, trend and verdict."""
+    series = view.series
+    area = series[(series["series_key"] == "area")].sort_values("period_start")
+    latest = area[area["value"].notna() | area["status"].notna()].tail(1)
+    indicator = view.indicator.as_dict()
+    return {
+        "view": view,
+        "series": series,
+        "area": area,
+        "latest": None if latest.empty else latest.iloc[0],
+        "comparisons": view.comparisons,
+        "changes": period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
+        "trend": view.trend,
+        "verdict": view.verdict,
+    }
+
+
+def same_period(data: dict[str, Any], key: str, unit: str) -> str:
+    """The comparator's figure for the area's latest period, formatted, or "no figure"."""
+    latest = data["latest"]
+    if latest is None:
+        return "no figure"
+    series = data["series"]
+    same = series[
+        (series["series_key"] == key) & (series["period_start"] == latest["period_start"])
+    ]
+    if same.empty:
+        return "no figure"
+    return format_value(same.iloc[0]["value"], unit, same.iloc[0]["status"])
+
+
+def trend_arrow(data: dict[str, Any], polarity: str, unit: str) -> tuple[str, str]:
+    """(arrow, words): the tested recent trend when there is one, else the change since
+    the previous period (said to be untested)."""
+    trend = data["trend"]
+    if trend in ("increasing", "decreasing"):
+        return ("↑" if trend == "increasing" else "↓", describe_trend(trend, polarity).capitalize())
+    if trend == "no significant change":
+        return ("→", "No significant change")
+    if not data["changes"]:
+        return ("–", "Trend cannot be calculated")
+    change = data["changes"][0]
+    since = period_text(change["period_label"])
+    if round(change["change"], 1) == 0:
+        return ("→", f"No change since {since}")
+    points = " points" if unit == "percent" else ""
+    word = "Up" if change["change"] > 0 else "Down"
+    text = f"{word} {abs(change['change']):.1f}{points} since {since}"
+    if polarity != "no_judgement":
+        good = (change["change"] > 0) == (polarity == "high_is_good")
+        text += ", better" if good else ", worse"
+    return ("↑" if change["change"] > 0 else "↓", text)
+
+
+def summary_row(
+    indicator: dict[str, Any], data: dict[str, Any], href: str, position: int
+) -> SummaryRow:
+    """The summary row of one indicator (``indicator`` its catalogue row, ``data`` from
+    ``view_figures``)."""
+    unit, latest = indicator["unit"], data["latest"]
+    arrow, trend_text = trend_arrow(data, indicator["polarity"], unit)
+    return SummaryRow(
+        indicator_id=indicator["id"],
+        title=indicator["short_title"] or indicator["title"],
+        theme=indicator["theme"],
+        href=href,
+        value="no figure"
+        if latest is None
+        else format_value(latest["value"], unit, latest["status"]),
+        period="" if latest is None else period_text(latest["period_label"]),
+        england=same_period(data, "england", unit),
+        region=same_period(data, "region", unit),
+        neighbours=same_period(data, "neighbours", unit),
+        verdict=data["verdict"],
+        trend_arrow=arrow,
+        trend_text=trend_text,
+        polarity=indicator["polarity"],
+        position=position,
+    )
 
 
 def sort_rows(rows: list[SummaryRow], how: str) -> list[SummaryRow]:
@@ -144,7 +231,7 @@ HEADINGS = [
     "Trend",
     "Good is",
 ]
-NUMERIC = {"Value", "England", "Region", "Neighbour mean"}
+NUMERIC = {"Value", "Latest", "England", "Region", "Neighbour mean"}
 
 
 def summary_table(rows: list[SummaryRow], area_name: str) -> html.Div:
@@ -170,6 +257,52 @@ def summary_table(rows: list[SummaryRow], area_name: str) -> html.Div:
         id="overview-summary-table",
     )
     return scroll_region(table, "Key indicators summary", className="summary-table-wrap")
+
+
+def page_summary(rows: list[SummaryRow], area_name: str, label: str) -> html.Div:
+    """The compact summary at the top of a topic page: one row per panel, in the page's
+    order, each linking to its panel (``SummaryRow.href`` an in-page anchor), with the
+    latest figure, England's, the rank and quartile and the verdict (symbol and word)."""
+    body = []
+    for row in rows:
+        rank = None if row.verdict is None else rank_text(row.verdict)
+        latest = row.value if not row.period else f"{row.value} in {row.period}"
+        body.append(
+            html.Tr(
+                [
+                    html.Th(html.A(row.title, href=row.href), scope="row"),
+                    html.Td(latest, className="num"),
+                    html.Td(row.england, className="num"),
+                    html.Td(rank or "Not ranked"),
+                    html.Td(verdict_badge(row.verdict)),
+                ],
+                className="summary-row",
+            )
+        )
+    headings = ["Indicator", "Latest", "England", "Rank (1 is best) and quartile", "Verdict"]
+    table = html.Table(
+        [
+            # Read by screen readers; the page's introduction says it on screen.
+            html.Caption(
+                f"{label} in {area_name} at a glance: the latest figure of each indicator "
+                "below and its verdict. Ranks are among English authorities with a figure; "
+                "rank 1 is best.",
+                className="visually-hidden",
+            ),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(h, scope="col", className="num" if h in NUMERIC else None)
+                        for h in headings
+                    ]
+                )
+            ),
+            html.Tbody(body),
+        ],
+        className="summary-table page-summary-table",
+        id="page-summary-table",
+    )
+    return scroll_region(table, f"{label} summary", className="summary-table-wrap page-summary")
 
 
 def verdict_key() -> html.P:
@@ -206,9 +339,14 @@ def verdict_badge_text(tone: str, words: str) -> html.Span:
 __all__ = [
     "SORTS",
     "SummaryRow",
+    "page_summary",
     "panel_headline",
+    "same_period",
     "sort_rows",
+    "summary_row",
     "summary_table",
+    "trend_arrow",
     "verdict_badge",
     "verdict_line",
+    "view_figures",
 ]

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import and_, case, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from analysis.periods import period_text
 from data_access.models import (
     Annotation,
     AnnotationRevision,
@@ -107,10 +108,10 @@ class AnnotationRecord:
         """The period as people read it: one label, or 'from to'."""
         state = self.view_state
         if self.is_range:
-            first = state.get("period_from_label") or _iso(self.period_start)
-            last = state.get("period_to_label") or _iso(self.period_end)
+            first = period_text(state.get("period_from_label")) or _iso(self.period_start)
+            last = period_text(state.get("period_to_label")) or _iso(self.period_end)
             return f"{first} to {last}"
-        return state.get("period_label") or _iso(self.period_start) or "no period"
+        return period_text(state.get("period_label")) or _iso(self.period_start) or "no period"
 
     def as_dict(self, with_replies: bool = True) -> dict[str, Any]:
         """Plain JSON-ready dict (dates as ISO text); the API and exports use this."""

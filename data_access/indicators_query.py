@@ -31,6 +31,7 @@ from analysis import (
     apply_disclosure_control,
     ranks_and_quartiles,
 )
+from analysis.periods import period_text
 from analysis.series import round_for_display, summarise_breakdown
 from data_access.catalogue import group_members, neighbour_group_code
 from data_access.models import Area, Indicator, Observation
@@ -183,7 +184,18 @@ def _disclosure_controlled(
     people = indicator.get("unit") in ("percent", "count", "days")
     if indicator.get("unit") == "count" and len(frame):
         frame = frame.assign(numerator=frame["numerator"].fillna(frame["value"]))
-    return apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
+    return with_period_text(
+        apply_disclosure_control(frame, threshold=threshold, denominator_is_people=people)
+    )
+
+
+def with_period_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its period labels written the one way they are shown
+    (``analysis.periods.period_text``): every row read here for a screen, a download or the
+    API passes through this, whatever form the importer stored."""
+    if "period_label" not in frame.columns or frame.empty:
+        return frame
+    return frame.assign(period_label=frame["period_label"].map(period_text))
 
 
 def _as_date(value: object | None) -> date | None:
@@ -443,9 +455,11 @@ def indicator_periods(session: Session, indicator: str, area_code: str) -> pd.Da
         .distinct()
         .order_by(Observation.period_start)
     )
-    return pd.DataFrame(
-        session.execute(query).all(), columns=["period_label", "period_start", "period_end"]
-    )
+    return with_period_text(
+        pd.DataFrame(
+            session.execute(query).all(), columns=["period_label", "period_start", "period_end"]
+        )
+    ).drop_duplicates(ignore_index=True)
 
 
 API_COLUMNS = [

@@ -332,7 +332,7 @@ def asq3_communication(data_dir: Path = DATA_DIR) -> pd.DataFrame:
         {
             "indicator": "asq3_communication",
             "area_code": [aliases.get(c, c) for c in annual["ONS code"].str.strip()],
-            "period_label": "2021-22",
+            "period_label": "2021/22",
             "period_start": date(2021, 4, 1),
             "breakdown": TOTAL,
             "breakdown_value": TOTAL,

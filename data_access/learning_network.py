@@ -42,6 +42,7 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from analysis.periods import period_text
 from data_access.annotations import (
     AnnotationFilters,
     AnnotationRecord,
@@ -684,7 +685,7 @@ def _latest_period(session: Session, config: dict[str, Any]) -> tuple[date | Non
     if config.get("from"):
         query = query.where(Observation.period_start >= _as_date(config["from"]))
     row = session.execute(query.order_by(Observation.period_start.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else (None, None)
+    return (row[0], period_text(row[1])) if row else (None, None)
 
 
 def add_contribution(

@@ -41,6 +41,7 @@ from analysis.panel_view import (
     PanelView,
     PeriodOption,
 )
+from analysis.periods import period_text
 from analysis.series import area_trend, latest_comparisons, latest_counted_point
 from analysis.verdicts import Verdict, build_verdict
 from data_access import indicators_query as iq
@@ -477,7 +478,7 @@ def _build_map_view(session: Session, request: MapRequest) -> pd.DataFrame:
 def spend_frame(session: Session, indicator: str) -> pd.DataFrame:
     """Spend per child of every authority and England for one spending line: the columns
     of ``analysis.costs.spend_per_child`` plus area_name."""
-    spend = observations_frame(session, indicator, None, "total")
+    spend = iq.with_period_text(observations_frame(session, indicator, None, "total"))
     table = spend_per_child(spend, child_population())
     names = spend.drop_duplicates("area_code").set_index("area_code")["area_name"]
     table["area_name"] = table["area_code"].map(names)
@@ -485,8 +486,8 @@ def spend_frame(session: Session, indicator: str) -> pd.DataFrame:
 
 
 def spend_years(session: Session, indicator: str) -> list[str]:
-    """Financial years (labels like "2024-25") with England's spend on a line, newest first."""
-    spend = observations_frame(session, indicator, [iq.ENGLAND], "total")
+    """Financial years (labels like "2024/25") with England's spend on a line, newest first."""
+    spend = iq.with_period_text(observations_frame(session, indicator, [iq.ENGLAND], "total"))
     return sorted(spend["period_label"].unique(), reverse=True)
 
 
@@ -517,6 +518,7 @@ def scatter_data(
     year of comparable authorities; the outcome is the one whose period starts inside that
     financial year."""
     spend = spend_frame(session, spend_line)
+    year = period_text(year)
     spend = spend[(spend["period_label"] == year) & spend["area_code"].map(is_comparable_authority)]
     result = outcome_values(session, outcome, financial_year_start(year), threshold)
     merged = spend.merge(result[["area_code", "value"]], on="area_code", how="inner")

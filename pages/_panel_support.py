@@ -36,7 +36,7 @@ from components.panel import (
     symbol_notes,
     table_children,
 )
-from components.summary_table import panel_headline
+from components.summary_table import page_summary, panel_headline, summary_row, view_figures
 from components.tabs import register_tabs
 from data_access import views
 from data_access.db import get_database
@@ -95,10 +95,14 @@ def render_panel(
     period_to: str | None = None,
     description: str | None = None,
     show_controls: bool = True,
+    view: PanelView | None = None,
 ) -> Any:
-    """The panel as a JSON component tree (a notice if the indicator or area is unknown)."""
+    """The panel as a JSON component tree (a notice if the indicator or area is unknown).
+
+    ``view`` is the panel's view when the caller has built it already (a topic page
+    summarises its panels' views first); else it is built here."""
     comparators = list(DEFAULT_COMPARATORS if comparators is None else comparators)
-    view = panel_view(
+    view = view or panel_view(
         indicator_id,
         area_code,
         breakdown=breakdown,
@@ -283,16 +287,26 @@ def page_area(query_area: object = None) -> tuple[str, str]:
 def service_page(
     heading: str, intro: str, panels: list[tuple[str, str]], query_area: object = None
 ) -> html.Div:
-    """A service page: an h1, a short introduction and one panel per (indicator, why)."""
+    """A service page: an h1, a short introduction, a summary of its indicators with their
+    verdicts (each row a link to its panel), then one panel per (indicator, why)."""
     area_code, area_name = page_area(query_area)
+    built = [
+        (indicator_id, why, panel_view(indicator_id, area_code)) for indicator_id, why in panels
+    ]
+    rows = [
+        summary_row(view.indicator.as_dict(), view_figures(view), f"#panel-{indicator_id}", n)
+        for n, (indicator_id, _why, view) in enumerate(built)
+        if view is not None
+    ]
     return html.Div(
         className="service-page",
         children=[
             html.H1(f"{heading}: {area_name}"),
             html.P(intro, className="lead-text"),
+            page_summary(rows, area_name, heading),
             *[
-                render_panel(indicator_id, indicator_id, area_code, description=why)
-                for indicator_id, why in panels
+                render_panel(indicator_id, indicator_id, area_code, description=why, view=view)
+                for indicator_id, why, view in built
             ],
         ],
     )

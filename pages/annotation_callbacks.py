@@ -62,6 +62,7 @@ from data_access.annotations import (
 from data_access.db import get_database
 from data_access.voice import audit_restricted_reads, has_restricted_items, visible_voice_items
 from data_access.voice import indicator_titles as voice_indicator_titles
+from data_access.voice.note_links import link_quote_to_note, linkable_quotes, linked_quotes
 
 # The callbacks of every panel's notes, registered on the app by the app factory.
 annotation_callbacks = CallbackSet("panel notes")
@@ -329,8 +330,12 @@ def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
     if not note_id:
         return None
     user = current_record()
-    with get_database().read() as session:
+    # A write session: own-organisation quotes shown in the thread are audited as read.
+    with get_database().write() as session:
         thread = get_thread(session, user, int(note_id))
+        if thread is not None:
+            quotes = linked_quotes(session, user, thread.id).to_dict("records")
+            choices = linkable_quotes(session, user, thread.id).to_dict("records")
     if thread is None:
         return message("That note does not exist or you cannot see it.", False)
     writer = allowed(user, "annotation.write")
@@ -347,6 +352,8 @@ def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
         href=explore_href(thread),
         # On Discussion the thread sits under the page's h2 list of notes.
         heading_level=3 if panel_id.startswith(DISCUSSION_THREAD_PREFIX) else 4,
+        quotes=quotes,
+        quote_choices=choices if writer else None,
     )
 
 
@@ -374,6 +381,25 @@ def save_reply(n_clicks, text, note_id):  # type: ignore[no-untyped-def]
     with get_database().write() as session:
         result = reply_to_annotation(session, current_record(), int(note_id), text or "")
     return _thread_result(result)
+
+
+@annotation_callbacks.callback(
+    Output(_ids("note-message"), "children", allow_duplicate=True),
+    Output(_ids("note-refresh"), "data", allow_duplicate=True),
+    Input(_ids("note-quote-link"), "n_clicks"),
+    State(_ids("note-quote-choice"), "value"),
+    State(_ids("note-thread-id"), "data"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.write")
+def link_quote(n_clicks, voice_item_id, note_id):  # type: ignore[no-untyped-def]
+    """Link the chosen quote to the open thread (note and quote checked on the server)."""
+    if not n_clicks or not note_id or not str(voice_item_id or "").isdigit():
+        raise dash.exceptions.PreventUpdate
+    with get_database().write() as session:
+        result = link_quote_to_note(session, current_record(), int(note_id), int(voice_item_id))
+    refresh = time.time_ns() if result.ok else no_update
+    return message(result.message, result.ok), refresh
 
 
 @annotation_callbacks.callback(

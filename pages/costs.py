@@ -17,6 +17,7 @@ from analysis.costs import (
     total_of_shown_steps,
 )
 from analysis.journeys import EARLY_HELP, cohort_choices, journey_view, pathways
+from analysis.periods import period_text
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.charts import GRAPH_CONFIG
@@ -88,7 +89,7 @@ def _own_spend_table(session: Session, area_code: str, area_name: str) -> html.T
                         html.Td(money(row.spend_gbp), className=NUMERIC_CELL),
                         html.Td(money(row.spend_per_child), className=NUMERIC_CELL),
                         html.Td(money(england_value), className=NUMERIC_CELL),
-                        html.Td(f"{row.price_year} prices (cash)"),
+                        html.Td(f"{period_text(row.price_year)} prices (cash)"),
                     ]
                 )
             )
@@ -263,8 +264,8 @@ def _pathway_section(session: Session, area_code: str, organisation_id: int) -> 
         try:
             total = total_of_shown_steps(by_step)
             total_text = (
-                f"Total of the steps shown: {money(total.total_gbp)} in {total.price_year} "
-                f"prices. {total.note}"
+                f"Total of the steps shown: {money(total.total_gbp)} in "
+                f"{period_text(total.price_year)} prices. {total.note}"
             )
         except PriceYearMismatch as exc:
             total_text = f"No total: {exc}."

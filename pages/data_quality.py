@@ -9,6 +9,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, html
 
+from analysis.periods import period_text
 from auth.current import current_record
 from auth.permissions import guarded
 from components.controls import scroll_region, select
@@ -64,6 +65,8 @@ def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> 
     if frame.empty:
         return html.P(f"{caption}: nothing to show.", className="quality-empty")
     shown = frame.copy()
+    if "period_label" in shown.columns:
+        shown["period_label"] = shown["period_label"].map(period_text)
     for column in percent:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
     return scroll_region(html_table(shown, caption), caption)
@@ -106,7 +109,8 @@ def show_quality(indicator: str | None) -> Any:
     missing = report["missing"]
     late = missing[missing["state"] == "late"] if not missing.empty else missing
     headline = (
-        f"The newest expected period ({late.iloc[0]['period_label']}) has not arrived: late."
+        f"The newest expected period ({period_text(late.iloc[0]['period_label'])}) has not "
+        "arrived: late."
         if len(late)
         else "No period is late against the indicator's "
         f"{report['frequency'].replace('_', ' ')} frequency."

@@ -50,8 +50,7 @@ def layout(area: str | None = None, **_kwargs: object) -> html.Div:
     return service_page(
         "Early years",
         "School readiness, communication and the services that support families with young "
-        "children. Each panel compares the authority with England, its region and its "
-        "statistical neighbours, with 95% intervals where the counts are published.",
+        "children.",
         PANELS,
         area,
     )

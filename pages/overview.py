@@ -7,9 +7,7 @@ from typing import Any
 import dash
 from dash import Input, Output, callback, html
 
-from analysis import describe_trend
 from analysis.panel_view import PanelView
-from analysis.series import period_changes
 from auth.current import current_record
 from auth.permissions import guarded
 from components.controls import select
@@ -17,10 +15,14 @@ from components.formatting import format_value, short_value
 from components.summary_table import (
     SORTS,
     SummaryRow,
+    same_period,
     sort_rows,
+    summary_row,
     summary_table,
+    trend_arrow,
     verdict_key,
     verdict_line,
+    view_figures,
 )
 from components.tiles import indicator_tile, tile_details, what_changed_list
 from data_access import views
@@ -59,7 +61,7 @@ def _change_text(change: dict[str, Any], unit: str) -> str:
 
 def _tile_data(session, indicator_id: str, area_code: str, threshold: int) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
     """The view service's panel view of one key indicator, with what the tile and the
-    summary row read off it."""
+    summary row read off it (``components.summary_table.view_figures``)."""
     request = views.ViewRequest.of(
         session, indicator_id, area_code, threshold=threshold, comparators=TILE_COMPARATORS
     )
@@ -67,80 +69,7 @@ def _tile_data(session, indicator_id: str, area_code: str, threshold: int) -> di
         view: PanelView = views.build_panel_view(session, request)
     except views.UnknownView:
         return None
-    series = view.series
-    area = series[(series["series_key"] == "area")].sort_values("period_start")
-    latest = area[area["value"].notna() | area["status"].notna()].tail(1)
-    indicator = view.indicator.as_dict()
-    return {
-        "view": view,
-        "series": series,
-        "area": area,
-        "latest": None if latest.empty else latest.iloc[0],
-        "comparisons": view.comparisons,
-        "changes": period_changes(series, indicator.get("frequency") or "", indicator["unit"]),
-        "trend": view.trend,
-        "verdict": view.verdict,
-    }
-
-
-def _same_period(data: dict[str, Any], key: str, unit: str) -> str:
-    """The comparator's figure for the area's latest period, formatted, or "no figure"."""
-    latest = data["latest"]
-    if latest is None:
-        return "no figure"
-    series = data["series"]
-    same = series[
-        (series["series_key"] == key) & (series["period_start"] == latest["period_start"])
-    ]
-    if same.empty:
-        return "no figure"
-    return format_value(same.iloc[0]["value"], unit, same.iloc[0]["status"])
-
-
-def trend_arrow(data: dict[str, Any], polarity: str, unit: str) -> tuple[str, str]:
-    """(arrow, words): the tested recent trend when there is one, else the change since
-    the previous period (said to be untested)."""
-    trend = data["trend"]
-    if trend in ("increasing", "decreasing"):
-        return ("↑" if trend == "increasing" else "↓", describe_trend(trend, polarity).capitalize())
-    if trend == "no significant change":
-        return ("→", "No significant change")
-    if not data["changes"]:
-        return ("–", "Trend cannot be calculated")
-    change = data["changes"][0]
-    if round(change["change"], 1) == 0:
-        return ("→", f"No change since {change['period_label']}")
-    points = " points" if unit == "percent" else ""
-    word = "Up" if change["change"] > 0 else "Down"
-    text = f"{word} {abs(change['change']):.1f}{points} since {change['period_label']}"
-    if polarity != "no_judgement":
-        good = (change["change"] > 0) == (polarity == "high_is_good")
-        text += ", better" if good else ", worse"
-    return ("↑" if change["change"] > 0 else "↓", text)
-
-
-def summary_row(indicator: dict, data: dict[str, Any], href: str, position: int) -> SummaryRow:
-    """The summary table's row of one key indicator."""
-    unit, latest = indicator["unit"], data["latest"]
-    arrow, trend_text = trend_arrow(data, indicator["polarity"], unit)
-    return SummaryRow(
-        indicator_id=indicator["id"],
-        title=indicator["short_title"] or indicator["title"],
-        theme=indicator["theme"],
-        href=href,
-        value="no figure"
-        if latest is None
-        else format_value(latest["value"], unit, latest["status"]),
-        period="" if latest is None else str(latest["period_label"]),
-        england=_same_period(data, "england", unit),
-        region=_same_period(data, "region", unit),
-        neighbours=_same_period(data, "neighbours", unit),
-        verdict=data["verdict"],
-        trend_arrow=arrow,
-        trend_text=trend_text,
-        polarity=indicator["polarity"],
-        position=position,
-    )
+    return view_figures(view)
 
 
 def _tile(indicator: dict, data: dict[str, Any], href: str) -> html.Section:
@@ -160,7 +89,7 @@ def _tile(indicator: dict, data: dict[str, Any], href: str) -> html.Section:
         title=indicator["short_title"],
         value_text=value_text,
         period_label=period,
-        england_text=_same_period(data, "england", unit),
+        england_text=same_period(data, "england", unit),
         illustrative=bool(indicator.get("illustrative")),
         extra=[
             verdict_line(data["verdict"]),

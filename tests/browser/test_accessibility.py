@@ -237,6 +237,17 @@ def test_a11y003_thread_present_mode_summary_and_session_pages(session_browser, 
     walk.click("[id*='note-open-btn'][id*='discussion-']")
     _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#discussion-results .note-thread"))
     walk.check("/discussion (thread open in place)")
+    # Link the Learning Network quote to the note, in place; the thread then shows it.
+    walk.click("#discussion-results .note-quote-link summary")
+    walk.click("#discussion-results button[id*='note-quote-link']")
+    _wait(
+        driver,
+        lambda d: (
+            "Quotes linked to this note (1)" in d.find_element(By.ID, "discussion-results").text
+        ),
+    )
+    assert "The health visitor came to us" in driver.find_element(By.ID, "discussion-results").text
+    walk.check("/discussion (thread open in place)")
 
     walk.visit(f"/sessions?id={session_id}", "/sessions (a session open)")
     session_browser.visit(f"/sessions/present?id={session_id}")

@@ -121,6 +121,40 @@ def test_navb003_topic_pages_are_short_on_first_load(session_browser, users, pat
         driver.set_window_size(1280, 1000)
 
 
+@pytest.mark.parametrize("path", ["/early-years", "/early-help", "/care-leavers"])
+def test_navb008_topic_page_summary_links_focus_each_panel(session_browser, users, path):
+    """The summary at the top of a topic page has one row per panel, in the panels' order,
+    each with a verdict; choosing a row's link (with the keyboard) focuses its panel."""
+    driver = session_browser.driver
+    viewer = users["oldham_viewer"]
+    session_browser.login(viewer.username, viewer.password)
+    session_browser.visit(path)
+    table = _wait(driver, lambda d: d.find_element(By.ID, "page-summary-table"))
+    panels = [
+        p.get_attribute("id") for p in driver.find_elements(By.CSS_SELECTOR, ".indicator-panel")
+    ]
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    links = [r.find_element(By.CSS_SELECTOR, "th a") for r in rows]
+    assert [a.get_attribute("href").split("#")[-1] for a in links] == panels
+    assert all(r.find_elements(By.CSS_SELECTOR, ".verdict-badge") for r in rows)
+    # The summary sits above the first panel.
+    first_panel = driver.find_element(By.ID, panels[0])
+    assert table.location["y"] < first_panel.location["y"]
+    for index in (len(links) - 1, 0):
+        links[index].send_keys(Keys.ENTER)
+        _wait(
+            driver, lambda d, i=index: d.switch_to.active_element.get_attribute("id") == panels[i]
+        )
+        panel = driver.switch_to.active_element
+        in_view = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.top >= -1 && r.top < window.innerHeight;",
+            panel,
+        )
+        assert in_view, f"{panels[index]} was focused but not scrolled into view"
+        driver.execute_script("window.scrollTo(0, 0)")
+
+
 def _seed_note(db, author_role: str, body: str) -> int:  # type: ignore[no-untyped-def]
     from data_access.annotations import NewAnnotation, create_annotation
     from data_access.users import find_organisation, list_users

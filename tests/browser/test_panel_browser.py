@@ -159,7 +159,7 @@ def test_panelb002_explore_url_holds_the_view_and_back_works(session_browser, us
     _open(session_browser, "/explore?indicator=care_leavers_eet_19_21&area=E06000065")
     panel = _panel(driver, "explore")
     caption = _caption(panel)
-    assert "2015-16 to 2024-25" in caption and "North Yorkshire" in caption
+    assert "2015/16 to 2024/25" in caption and "North Yorkshire" in caption
     first_url = driver.current_url
     # Switch the indicator through its dropdown (a plain id here).
     from selenium.webdriver.support.ui import Select

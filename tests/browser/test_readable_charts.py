@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser_helpers import WAIT, click_when_ready, wait_until
+from browser_helpers import WAIT, click_when_ready, wait_for_paint, wait_until
 from selenium.webdriver.common.by import By
 
 from data_access.demo.journeys import seed_demo_journeys
@@ -108,4 +108,13 @@ def test_chr003_the_pack_previews_on_the_page(session_browser, users, screenshot
         assert frame.get_attribute("sandbox") == ""
         heading = driver.find_element(By.XPATH, "//h2[normalize-space()='Preview']")
         driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", heading)
+        # The preview's own document drawn before the picture (not a blank frame).
+        driver.switch_to.frame(frame)
+        try:
+            wait_until(
+                driver, lambda d: "Since last month" in d.find_element(By.TAG_NAME, "body").text
+            )
+        finally:
+            driver.switch_to.default_content()
+        wait_for_paint(driver)
         session_browser.screenshot(screenshot_dir / f"pack-preview-{width}.png", width, 1000)

@@ -75,7 +75,7 @@ def test_apiobs005_old_north_yorkshire_code_reads_as_the_new_one(client, auth):
         "/api/v1/observations?indicator=care_leavers_eet_19_21&area=E10000023"
     ).get_json()["data"]
     assert {r["area_code"] for r in rows} == {"E06000065"}
-    assert [r["period"] for r in rows][0] == "2015-16" and rows[-1]["period"] == "2024-25"
+    assert [r["period"] for r in rows][0] == "2015/16" and rows[-1]["period"] == "2024/25"
 
 
 def test_apiobs006_pages_follow_next_links(client, auth):

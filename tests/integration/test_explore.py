@@ -78,7 +78,7 @@ def test_explore003_back_button_url_rebuilds_controls(client, auth):
     assert '"value": "care_leavers_eet_19_21"' in controls
     assert '"value": "E06000065"' in controls
     panel = json.dumps(response["explore-panel"])
-    assert "North Yorkshire" in panel and "2024-25" in panel
+    assert "North Yorkshire" in panel and "2024/25" in panel
 
 
 def test_explore004_page_layout_reads_the_query_string(server, users):

@@ -159,12 +159,12 @@ def test_panel004_north_yorkshire_care_leavers_2016_to_2025(server, users):
         panel = render_panel("eet", "care_leavers_eet_19_21", "E06000065")
     state = _find(panel, pid("panel-state", "eet")).data
     labels = [p["label"] for p in state["periods"]]
-    assert labels[0] == "2015-16" and labels[-1] == "2024-25" and len(labels) == 10
+    assert labels[0] == "2015/16" and labels[-1] == "2024/25" and len(labels) == 10
     area = _find(panel, pid("panel-graph", "eet")).figure["data"][0]
     assert area["name"] == "North Yorkshire"
     assert sum(not math.isnan(v) for v in _numbers(area["y"])) == 10
     caption = _find(panel, pid("panel-caption", "eet")).children
-    assert "In 2024-25, North Yorkshire: 62.0% (95% interval 55.4 to 68.9)" in caption
+    assert "In 2024/25, North Yorkshire: 62.0% (95% interval 55.4 to 68.9)" in caption
     assert "significantly above England (54.0%), which is better" in caption
 
 

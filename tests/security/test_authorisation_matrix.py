@@ -56,6 +56,7 @@ OBJECT_CHECKS = {
     "save_note": "data_access.annotations:create_annotation",
     "show_thread": "data_access.annotations:get_thread",
     "save_reply": "data_access.annotations:reply_to_annotation",
+    "link_quote": "data_access.voice.note_links:link_quote_to_note",
     "save_edit": "data_access.annotations:edit_annotation",
     "toggle_resolved": "data_access.annotations:set_status",
     "delete_note": "data_access.annotations:delete_annotation",

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analysis.periods import parse_period, period_sort_key
+from analysis.periods import parse_period, period_sort_key, period_text
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,31 @@ def test_per003_sort_key_orders_mixed_labels_and_puts_unknown_last():
         "Mar 2026",
         "odd",
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("2024/25", "2024/25"),  # academic year as imported
+        ("2024-25", "2024/25"),  # financial and reporting years as imported
+        ("2024/2025", "2024/25"),
+        ("202425", "2024/25"),
+        ("1999-00", "1999/00"),
+        ("Mar 2026", "Mar 2026"),
+        ("March 2026", "Mar 2026"),
+        ("2026-03", "Mar 2026"),
+        ("Jan 2025", "Jan 2025"),  # a January census
+        ("2025", "2025"),
+        ("q1 2026", "Q1 2026"),
+        ("2026 Q1", "Q1 2026"),
+        (" no period ", "no period"),
+        (None, ""),
+    ],
+)
+def test_period_text_one_format_per_frequency(stored: object, shown: str) -> None:
+    assert period_text(stored) == shown
+
+
+def test_period_text_is_stable() -> None:
+    for label in ("2024-25", "2026-03", "March 2026", "2026 Q1"):
+        assert period_text(period_text(label)) == period_text(label)
