@@ -489,6 +489,7 @@ OBJECT_SCENARIOS: dict[str, ObjectScenario] = {
 # Callbacks of OBJECT_CHECKS without a scenario here, and where their objects of both
 # organisations are driven instead (or why their inputs name no object).
 OBJECT_CHECKS_ELSEWHERE = {
+    "link_quote": "notes and quotes of both organisations: test_note_quote_links (nql002)",
     "receive_upload": "makes a new job of the signed-in user (no object in its inputs)",
     "check_file": "a job token of another user: test_import_page.py::test_impp008",
     "commit_import": "figures of another area: test_security_import_ownership (own001-004)",
