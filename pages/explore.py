@@ -2,7 +2,10 @@
 
 The whole view lives in the URL query string (``?indicator=gld&area=E08000004&compare=
 england,region,neighbours&breakdown=fsm&from=2018-09-01&to=2025-08-31``), so a view can be
-bookmarked or shared and the browser's back button returns to the previous view. One
+bookmarked or shared and the browser's back button returns to the previous view. Named
+authorities and individual statistical neighbours are area codes in ``compare`` (as a
+panel's comparators hold them): codes among the area's neighbours show in the "Individual
+neighbours" menu, the rest under "Named authorities". One
 callback keeps the URL and the controls in step (both directions), which Dash allows
 because the circular link is inside a single callback.
 """
@@ -149,9 +152,15 @@ def _own_authority() -> str | None:
     return user.organisation_code if user else None
 
 
+def _neighbour_codes(options: dict[str, Any]) -> set[str]:
+    return {o["value"] for o in options["neighbours"]}
+
+
 def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
-    named = [c for c in view["compare"] if c not in dict(FIXED_OPTIONS)]
+    neighbours = _neighbour_codes(options)
     fixed = [c for c in view["compare"] if c in dict(FIXED_OPTIONS)]
+    chosen = [c for c in view["compare"] if c in neighbours]
+    named = [c for c in view["compare"] if c not in dict(FIXED_OPTIONS) and c not in neighbours]
     return html.Div(
         className="explore-controls",
         children=[
@@ -171,6 +180,7 @@ def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
                     ),
                 ],
             ),
+            _neighbour_picker(options["neighbours"], chosen),
             _labelled(
                 "Named authorities",
                 "explore-named",
@@ -184,6 +194,26 @@ def _controls(view: dict[str, Any], options: dict[str, Any]) -> html.Div:
             _labelled("To", "explore-to", options["to"], view["to"], clearable=True),
         ],
     )
+
+
+def _neighbour_picker(options: list[dict[str, str]], chosen: list[str]) -> Any:
+    """The area's statistical neighbours, each named, to draw beside their mean (folded
+    away, as on a panel); a hidden empty control where the area has no neighbours."""
+    if not options:
+        return dcc.Input(id="explore-neighbours", type="hidden", value="")
+    return checkbox_menu(
+        "explore-neighbours",
+        options,
+        chosen,
+        legend="Individual neighbours",
+        className="panel-control panel-neighbours",
+    )
+
+
+def _area_neighbours(area: str) -> list[dict[str, str]]:
+    """The area's statistical neighbours by name (the view service's options)."""
+    with get_database().read() as session:
+        return views.neighbour_options(session, area)
 
 
 def _labelled(
@@ -224,6 +254,7 @@ def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[
         "indicators": iq.indicator_options(session),
         "areas": _area_options(las),
         "las": [{"label": r.name, "value": r.code} for r in las.itertuples(index=False)],
+        "neighbours": views.neighbour_options(session, view["area"]),
         "breakdowns": [{"label": breakdown_name(b), "value": b} for b in breakdowns],
         "from": [
             {"label": r.period_label, "value": str(r.period_start)}
@@ -357,14 +388,17 @@ def _view_from_controls(
     area: str | None,
     fixed: list[str] | None,
     named: list[str] | None,
+    neighbours: list[str] | None,
     breakdown: str | None,
     period_from: str | None,
     period_to: str | None,
 ) -> dict[str, Any]:
+    """The view the controls show; ``neighbours`` must already be the area's own."""
+    compare = [*(fixed or []), *(named or []), *(neighbours or [])]
     return {
         "indicator": indicator or DEFAULT_INDICATOR,
         "area": area or _default_area(),
-        "compare": [*(fixed or []), *(named or [])],
+        "compare": list(dict.fromkeys(compare)),
         "breakdown": breakdown or "total",
         "from": period_from or None,
         "to": period_to or None,
@@ -383,6 +417,7 @@ def _view_from_controls(
     Input("explore-area", "value"),
     Input("explore-compare", "value"),
     Input("explore-named", "value"),
+    Input("explore-neighbours", "value"),
     Input("explore-breakdown", "value"),
     Input("explore-from", "value"),
     Input("explore-to", "value"),
@@ -395,6 +430,7 @@ def sync_explore(
     area: str | None,
     fixed: list[str] | None,
     named: list[str] | None,
+    neighbours: list[str] | str | None,
     breakdown: str | None,
     period_from: str | None,
     period_to: str | None,
@@ -409,7 +445,13 @@ def sync_explore(
         new_search = no_update
         rebuild_controls = True
     else:
-        view = _view_from_controls(indicator, area, fixed, named, breakdown, period_from, period_to)
+        # Only the area's own neighbours are drawn as individual neighbours (the hidden
+        # control of an area without neighbours holds ""; another area's are dropped).
+        own = {o["value"] for o in _area_neighbours(area or _default_area())}
+        chosen = [c for c in neighbours or [] if c in own] if isinstance(neighbours, list) else []
+        view = _view_from_controls(
+            indicator, area, fixed, named, chosen, breakdown, period_from, period_to
+        )
         if ctx.triggered_id in ("explore-indicator", "explore-area"):
             # Periods and breakdowns differ between indicators and areas: start afresh.
             view.update({"from": None, "to": None, "breakdown": "total"})

@@ -175,6 +175,43 @@ def test_panelb002_explore_url_holds_the_view_and_back_works(session_browser, us
     assert session_browser.console_errors() == []
 
 
+EXPLORE_TRACES_JS = """
+  const plot = document.querySelector('#panel-explore .js-plotly-plot');
+  return plot && plot.data ? plot.data.map(t => t.name) : null;
+"""
+
+
+def test_panelb005_explore_individual_neighbour_chosen_with_the_keyboard(session_browser, users):
+    """Open the Individual neighbours menu and tick the first neighbour with keys only:
+    the address keeps its code and the chart gains a line named after it."""
+    from selenium.webdriver.common.keys import Keys
+
+    user = users["oldham_viewer"]
+    driver = session_browser.driver
+    session_browser.login(user.username, user.password)
+    _open(session_browser, "/explore?indicator=gld&area=E08000004")
+    summary = _wait(
+        driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".panel-neighbours summary")
+    )[0]
+    assert summary.text == "Individual neighbours"
+    box = driver.find_element(By.CSS_SELECTOR, ".panel-neighbours input[type=checkbox]")
+    code = box.get_attribute("value")
+    name = driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']")
+    name = name.get_attribute("textContent")
+    before = _wait(driver, lambda d: d.execute_script(EXPLORE_TRACES_JS))
+    assert name not in before and "Statistical neighbours (mean)" in before
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.send_keys(Keys.ENTER)  # opens the menu
+    _wait(driver, lambda d: box.is_displayed())
+    summary.send_keys(Keys.TAB)
+    _wait(driver, lambda d: d.switch_to.active_element == box)
+    box.send_keys(Keys.SPACE)
+    _wait(driver, lambda d: code in d.current_url)
+    traces = _wait(driver, lambda d: (t := d.execute_script(EXPLORE_TRACES_JS)) and name in t and t)
+    assert "Statistical neighbours (mean)" in traces
+    assert session_browser.console_errors() == []
+
+
 MAP_SHAPES_JS = """
   const map = document.getElementById('explore-map');
   const frame = map && map.querySelector('.main-svg');
