@@ -840,3 +840,44 @@ def annotation_slot_children(
 
 def message(text: str, ok: bool) -> html.P:
     return html.P(text, className="note-ok" if ok else "note-problem")
+
+
+RESTORE_BUTTON = "discussion-restore"
+
+
+def hidden_note_item(note: dict[str, Any]) -> html.Li:
+    """One hidden note for a moderator: its text (as plain text), who wrote it, on which
+    chart, when it was hidden, and a Restore button (its name says whose note it is)."""
+    where = f"{note.get('indicator_title', '')}, {note.get('area_name', '')}"
+    written = f"Written by {note.get('author', '')} on {_when(note.get('created_at'))}"
+    kind = "Reply" if note.get("parent_id") else KIND_LABELS.get(note.get("kind", ""), "Note")
+    return html.Li(
+        [
+            html.P(note.get("body", ""), className="note-body"),
+            html.P(
+                f"{kind} on {where}. {written}. Hidden on {_when(note.get('deleted_at'))}.",
+                className="note-meta",
+            ),
+            html.Button(
+                [
+                    "Restore",
+                    html.Span(
+                        f" the note by {note.get('author', '')} on {where}",
+                        className="visually-hidden",
+                    ),
+                ],
+                id={"type": RESTORE_BUTTON, "index": note["id"]},
+                n_clicks=0,
+                className="btn btn-outline-primary note-restore",
+                type="button",
+            ),
+        ],
+        className="note-item note-item-hidden",
+    )
+
+
+def hidden_notes_list(notes: Sequence[dict[str, Any]]) -> list[Any]:
+    """The moderators' list of their organisation's hidden notes, newest hidden first."""
+    if not notes:
+        return [html.P("Your organisation has no hidden notes.", className="hidden-notes-none")]
+    return [html.Ol([hidden_note_item(n) for n in notes], className="notes-list hidden-notes")]

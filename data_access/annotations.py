@@ -98,6 +98,7 @@ class AnnotationRecord:
     data_changed: bool = False
     current_value: float | None = None
     replies: tuple[AnnotationRecord, ...] = ()
+    deleted_at: datetime | None = None  # set only on the moderators' list of hidden notes
 
     @property
     def is_range(self) -> bool:
@@ -368,6 +369,7 @@ def _to_record(row: Any, edited: bool = False) -> AnnotationRecord:
         created_at=_aware(ann.created_at),
         updated_at=_aware(ann.updated_at),
         edited=edited,
+        deleted_at=_aware(ann.deleted_at) if ann.deleted_at is not None else None,
     )
 
 
@@ -814,11 +816,18 @@ def delete_annotation(session: Session, user: UserRecord, annotation_id: int) ->
 
 
 def restore_annotation(session: Session, user: UserRecord, annotation_id: int) -> WriteResult:
-    """Moderators bring back a deleted note of their organisation."""
+    """Moderators bring back a deleted note of their organisation: the notes
+    :func:`moderation_queue` lists (another member's private note stays with its author)."""
     action = "annotation.moderate"
     row = session.get(Annotation, annotation_id)
-    if row is None or not can_moderate(user, row.organisation_id):
+    if (
+        row is None
+        or not can_moderate(user, row.organisation_id)
+        or (row.visibility == "private" and row.author_id != user.id)
+    ):
         return _denied(session, user, action, annotation_id, "You cannot restore this note.")
+    if row.deleted_at is None:
+        return WriteResult("invalid", "This note is not hidden: there is nothing to restore.")
     row.deleted_at = None
     session.flush()
     _audit(session, user, action, annotation_id, {"restored": True})

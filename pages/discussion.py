@@ -1,5 +1,8 @@
 """Discussion: every note the user may see, open questions first, with filters and exports.
 
+Analysts and admins (the moderators of their organisation's notes) also see "Hidden notes":
+their organisation's deleted notes, each with a Restore button.
+
 Each entry links to the Explore page in the view it was written on (indicator, area,
 breakdown, comparators and period range). Filters can be preset from the address, for
 example ``/discussion?indicator=gld&status=open``.
@@ -7,23 +10,34 @@ example ``/discussion?indicator=gld&status=open``.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
 from components.annotations import (
     KIND_LABELS,
+    RESTORE_BUTTON,
     STATUS_LABELS,
     discussion_thread_slot,
+    hidden_notes_list,
+    message,
     notes_list,
 )
 from components.controls import date_input, select
-from data_access.annotations import AnnotationFilters, explore_href, list_annotations
+from data_access.annotations import (
+    AnnotationFilters,
+    can_moderate,
+    explore_href,
+    list_annotations,
+    moderation_queue,
+    restore_annotation,
+)
 from data_access.db import get_database
 from data_access.observations import indicator_catalogue
 
@@ -99,13 +113,39 @@ def filter_options(notes: list[dict[str, Any]], catalogue: list[dict[str, Any]])
     }
 
 
+def hidden_notes(session: Any, user: Any) -> list[dict[str, Any]]:
+    """The user's organisation's hidden notes as dicts (empty unless a moderator)."""
+    return [
+        {**r.as_dict(with_replies=False), "deleted_at": r.deleted_at and r.deleted_at.isoformat()}
+        for r in moderation_queue(session, user)
+    ]
+
+
+def hidden_notes_section(notes: list[dict[str, Any]]) -> html.Section:
+    """Moderators only: the organisation's hidden notes, each with a Restore button."""
+    return html.Section(
+        [
+            html.H2("Hidden notes", id="discussion-hidden-heading", className="notes-heading"),
+            html.P(
+                "Notes deleted from your organisation's discussions. Restoring a note shows "
+                "it again to everyone who could see it before.",
+            ),
+            html.Div(hidden_notes_list(notes), id="discussion-hidden"),
+        ],
+        className="notes-section discussion-hidden-notes",
+        **{"aria-labelledby": "discussion-hidden-heading"},
+    )
+
+
 def layout(**kwargs: object) -> html.Div:
     user = current_record()
     if user is None:
         return html.Div(html.H1("Discussion"))
+    moderator = can_moderate(user, user.organisation_id)
     with get_database().read() as session:
         visible = list_annotations(session, user)
         catalogue = indicator_catalogue(session).to_dict("records")
+        hidden = hidden_notes(session, user) if moderator else []
     notes = [{**r.as_dict(), "author_id": r.author_id} for r in visible]
     options = filter_options(notes, catalogue)
 
@@ -174,6 +214,15 @@ def layout(**kwargs: object) -> html.Div:
             html.Button(
                 "Show more notes", id="discussion-more", className="btn btn-secondary", n_clicks=0
             ),
+            # When a note was last restored: the list of notes redraws with it.
+            dcc.Store(id="discussion-restored", data=0),
+            html.Div(
+                id="discussion-restore-message",
+                className="note-message",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
+            hidden_notes_section(hidden) if moderator else None,
         ],
         className="discussion-page",
     )
@@ -223,11 +272,12 @@ def _visible_notes(values: tuple | list, limit: int | None = None) -> list[dict[
     Output("discussion-more", "hidden"),
     *FILTER_INPUTS,
     Input("discussion-more", "n_clicks"),
+    Input("discussion-restored", "data"),
 )
 @guarded("read")
 def show_discussion(*values):  # type: ignore[no-untyped-def]
     """The notes matching the filters, open questions first, with their threads."""
-    *filters, more = values
+    *filters, more, _restored = values
     limit = PAGE_SIZE * (1 + (more or 0))
     notes = _visible_notes(filters, limit=limit + 1)
     has_more = len(notes) > limit
@@ -276,3 +326,28 @@ def download_notes(csv_clicks, html_clicks, *filters):  # type: ignore[no-untype
         generated_for=f"{user.display_name}, {user.organisation_name}" if user else "",
     )
     return dcc.send_string(document, filename=f"chorus-notes-{stamp}.html")
+
+
+@callback(
+    Output("discussion-restore-message", "children"),
+    Output("discussion-hidden", "children"),
+    Output("discussion-restored", "data"),
+    Input({"type": RESTORE_BUTTON, "index": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+@guarded("annotation.moderate")
+def restore_note(_clicks):  # type: ignore[no-untyped-def]
+    """Restore the hidden note whose button was pressed; the repository checks that the
+    user moderates the note's organisation (whatever id the browser sends)."""
+    trigger = ctx.triggered_id
+    pressed = ctx.triggered[0].get("value") if ctx.triggered else None
+    if not isinstance(trigger, dict) or not pressed or not str(trigger.get("index")).isdigit():
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    with get_database().write() as session:
+        result = restore_annotation(session, user, int(trigger["index"]))
+        hidden = hidden_notes(session, user)
+    if not result.ok:
+        return message(result.message, False), hidden_notes_list(hidden), no_update
+    done = "The note is restored and shows again in the list of notes."
+    return message(done, True), hidden_notes_list(hidden), time.time_ns()

@@ -164,7 +164,12 @@ def _seed_note_and_session(db) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
     from data_access import learning_network as ln
-    from data_access.annotations import NewAnnotation, create_annotation, reply_to_annotation
+    from data_access.annotations import (
+        NewAnnotation,
+        create_annotation,
+        delete_annotation,
+        reply_to_annotation,
+    )
     from data_access.models import Organisation, VoiceItem
     from data_access.users import find_organisation, list_users
 
@@ -186,6 +191,21 @@ def _seed_note_and_session(db) -> int:  # type: ignore[no-untyped-def]
             ),
         )
         reply_to_annotation(s, people["analyst"], note.annotation.id, "The cohort changed.")
+        # A note the analyst hid: Discussion lists it under "Hidden notes" with Restore.
+        hidden = create_annotation(
+            s,
+            people["practitioner"],
+            NewAnnotation(
+                indicator="gld",
+                area_code="E08000004",
+                kind="interpretation",
+                body="A duplicate of the question about the gap.",
+                visibility="organisation",
+                period_start=date(2024, 9, 1),
+                period_end=date(2025, 8, 31),
+            ),
+        )
+        delete_annotation(s, people["analyst"], hidden.annotation.id)
         rochdale = s.scalar(select(Organisation).where(Organisation.code == "E08000005"))
         quote = VoiceItem(
             text="The health visitor came to us, which made all the difference.",
@@ -248,6 +268,16 @@ def test_a11y003_thread_present_mode_summary_and_session_pages(session_browser, 
     )
     assert "The health visitor came to us" in driver.find_element(By.ID, "discussion-results").text
     walk.check("/discussion (thread open in place)")
+    # Restore the hidden note: announced, and back in the list of notes.
+    walk.click("#discussion-hidden button.note-restore")
+    _wait(
+        driver,
+        lambda d: (
+            "The note is restored" in d.find_element(By.ID, "discussion-restore-message").text
+            and "duplicate of the question" in d.find_element(By.ID, "discussion-results").text
+        ),
+    )
+    walk.check("/discussion (with notes)")
 
     walk.visit(f"/sessions?id={session_id}", "/sessions (a session open)")
     session_browser.visit(f"/sessions/present?id={session_id}")

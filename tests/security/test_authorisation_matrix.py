@@ -60,6 +60,7 @@ OBJECT_CHECKS = {
     "save_edit": "data_access.annotations:edit_annotation",
     "toggle_resolved": "data_access.annotations:set_status",
     "delete_note": "data_access.annotations:delete_annotation",
+    "restore_note": "data_access.annotations:restore_annotation",
     "refresh_notes": "data_access.annotations:visibility_clause",
     "fill_panel_slots": "data_access.annotations:visibility_clause",
     "create_new_session": "data_access.learning_network:create_session",
@@ -222,6 +223,15 @@ def _note_state(db, note_id: int) -> tuple:  # type: ignore[no-untyped-def]
             select(func.count()).select_from(Annotation).where(Annotation.parent_id == note_id)
         )
         return (note.body, note.status, note.version, note.deleted_at is not None, replies)
+
+
+def _hidden_note(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
+    from data_access.annotations import delete_annotation
+
+    note_id = _note(db, users, prefix)
+    with db.write() as s:
+        assert delete_annotation(s, _user(db, f"{prefix}_practitioner", users), note_id).ok
+    return note_id
 
 
 def _cost(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
@@ -420,6 +430,9 @@ OBJECT_SCENARIOS: dict[str, ObjectScenario] = {
     "save_edit": _note_scenario("note-edit-save.n_clicks", **{"note-edit-text.value": "Edited"}),
     "toggle_resolved": _note_scenario("note-resolve.n_clicks"),
     "delete_note": _note_scenario("note-delete.n_clicks"),
+    "restore_note": ObjectScenario(
+        "analyst", _hidden_note, _note_state, lambda i: {}, "discussion-restore[{id}].n_clicks"
+    ),
     "show_thread": ObjectScenario(
         "viewer",
         _note,
@@ -500,6 +513,7 @@ OBJECT_CHECKS_ELSEWHERE = {
     "save_mapping_clicked": "saves under the signed-in user's organisation only",
     "save_note": "creates a note of the user's own organisation (visibility rules: vis001)",
     "refresh_notes": "read through visibility_clause: test_security_notes_visibility",
+    "link_quote": "notes and quotes of both organisations: test_note_quote_links (nql002)",
     "fill_panel_slots": "read through visibility_clause: test_security_notes_visibility",
     "create_new_session": "creates a session of the user's own organisation",
     "save_contribution": "contributions to sessions: test_security_ln_anonymity.py",

@@ -17,6 +17,7 @@ from data_access.annotations import (
     edit_annotation,
     get_thread,
     list_annotations,
+    moderation_queue,
     normalise_tags,
     reply_to_annotation,
     restore_annotation,
@@ -269,6 +270,37 @@ def test_ann011_soft_delete_hides_but_keeps_the_row_and_moderator_restores(any_d
         assert [r.id for r in list_annotations(s, people["oldham_viewer"])] == [note.id]
         actions = s.scalars(select(AuditEvent.action)).all()
     assert "annotation.delete" in actions and "annotation.moderate" in actions
+
+
+def test_ann011b_moderators_list_their_organisations_hidden_notes_only(any_db, people):
+    shared = _create(any_db, people["oldham_practitioner"], body="Hidden <b>shared</b> note")
+    private = _create(any_db, people["oldham_practitioner"], visibility="private")
+    live = _create(any_db, people["oldham_practitioner"], body="Still shown")
+    theirs = _create(any_db, people["rochdale_practitioner"], area_code=ROCHDALE)
+    with any_db.write() as s:
+        for note, user in (
+            (shared, "oldham_analyst"),
+            (private, "oldham_practitioner"),
+            (theirs, "rochdale_analyst"),
+        ):
+            assert delete_annotation(s, people[user], note.id).ok
+    with any_db.read() as s:
+        hidden = moderation_queue(s, people["oldham_analyst"])
+        assert moderation_queue(s, people["oldham_admin"])[0].id == shared.id
+        assert moderation_queue(s, people["oldham_practitioner"]) == []
+        assert moderation_queue(s, people["oldham_viewer"]) == []
+    assert [n.id for n in hidden] == [shared.id]  # not private, not live, not Rochdale's
+    assert hidden[0].body == "Hidden <b>shared</b> note" and hidden[0].deleted_at is not None
+    assert hidden[0].author == "Oldham practitioner"
+    with any_db.write() as s:
+        # Another member's private note stays with its author; a live note is not hidden.
+        assert restore_annotation(s, people["oldham_analyst"], private.id).outcome == "denied"
+        assert restore_annotation(s, people["oldham_analyst"], live.id).outcome == "invalid"
+        assert restore_annotation(s, people["oldham_practitioner"], shared.id).outcome == "denied"
+        assert restore_annotation(s, people["oldham_admin"], shared.id).ok
+    with any_db.read() as s:
+        assert moderation_queue(s, people["oldham_analyst"]) == []
+        assert shared.id in [r.id for r in list_annotations(s, people["oldham_viewer"])]
 
 
 def test_ann012_moderator_deletes_another_members_note_in_own_organisation_only(any_db, people):
