@@ -513,7 +513,6 @@ OBJECT_CHECKS_ELSEWHERE = {
     "save_mapping_clicked": "saves under the signed-in user's organisation only",
     "save_note": "creates a note of the user's own organisation (visibility rules: vis001)",
     "refresh_notes": "read through visibility_clause: test_security_notes_visibility",
-    "link_quote": "notes and quotes of both organisations: test_note_quote_links (nql002)",
     "fill_panel_slots": "read through visibility_clause: test_security_notes_visibility",
     "create_new_session": "creates a session of the user's own organisation",
     "save_contribution": "contributions to sessions: test_security_ln_anonymity.py",
