@@ -65,6 +65,16 @@ def _chosen(indicator_ids) -> list[str]:  # type: ignore[no-untyped-def]
     return [i for i in (indicator_ids or []) if isinstance(i, str)][:15]
 
 
+def _pack_request(n_clicks, indicator_ids):  # type: ignore[no-untyped-def]
+    """What every pack button starts from: the signed-in user, their own area (never another
+    authority's: the area is the user's) and the chosen indicators. No click, no update."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    user = current_record()
+    own_code, area_name = _area(user)
+    return user, own_code, area_name, _chosen(indicator_ids)
+
+
 def _subject(area_code: str, indicator_ids: list[str]) -> str:
     """What one ethics check covers: this area and exactly these indicators."""
     return f"{area_code}:" + ",".join(sorted(indicator_ids))
@@ -349,11 +359,7 @@ def _needs_check() -> str:
 @guarded("data.export")
 def preview_pack(n_clicks, indicator_ids):  # type: ignore[no-untyped-def]
     """Show the file the download would give now (it stays on the page: no check needed)."""
-    if not n_clicks:
-        raise dash.exceptions.PreventUpdate
-    user = current_record()
-    own_code, area_name = _area(user)
-    chosen = _chosen(indicator_ids)
+    user, own_code, area_name, chosen = _pack_request(n_clicks, indicator_ids)
     if not chosen:
         return dash.no_update, "Choose at least one indicator."
     document = pack_document(user, own_code, area_name, chosen)
@@ -374,11 +380,7 @@ def preview_pack(n_clicks, indicator_ids):  # type: ignore[no-untyped-def]
 @guarded("data.export")
 def download_pack(n_clicks, indicator_ids, area_code):  # type: ignore[no-untyped-def]
     """Make, keep and download the pack for the user's own area (after the ethics check)."""
-    if not n_clicks:
-        raise dash.exceptions.PreventUpdate
-    user = current_record()
-    own_code, area_name = _area(user)  # never another authority's pack: the area is the user's
-    chosen = _chosen(indicator_ids)
+    user, own_code, area_name, chosen = _pack_request(n_clicks, indicator_ids)
     skip = (dash.no_update, dash.no_update, dash.no_update)
     if not chosen:
         return dash.no_update, "Choose at least one indicator.", *skip
@@ -420,11 +422,7 @@ def download_pack(n_clicks, indicator_ids, area_code):  # type: ignore[no-untype
 @guarded("data.export")
 def download_pack_pdf(n_clicks, indicator_ids, current):  # type: ignore[no-untyped-def]
     """The PDF of the pack just made, or of a new one (after the ethics check)."""
-    if not n_clicks:
-        raise dash.exceptions.PreventUpdate
-    user = current_record()
-    own_code, area_name = _area(user)
-    chosen = _chosen(indicator_ids)
+    user, own_code, area_name, chosen = _pack_request(n_clicks, indicator_ids)
     skip = (dash.no_update, dash.no_update, dash.no_update)
     if not chosen:
         return dash.no_update, "Choose at least one indicator.", *skip
@@ -518,11 +516,7 @@ def refresh_pack_notes(indicator_ids):  # type: ignore[no-untyped-def]
 @guarded("data.export")
 def confirm_pack_check(n_clicks, name, indicator_ids):  # type: ignore[no-untyped-def]
     """Record the named review of exactly this pack (audited)."""
-    if not n_clicks:
-        raise dash.exceptions.PreventUpdate
-    user = current_record()
-    own_code, _ = _area(user)
-    chosen = _chosen(indicator_ids)
+    user, own_code, _, chosen = _pack_request(n_clicks, indicator_ids)
     if not chosen:
         return "Choose at least one indicator."
     notes = pack_notes(user, own_code, chosen)
