@@ -62,11 +62,16 @@ def _value_text(value: float | None, unit: str) -> str:
 # --- words ------------------------------------------------------------------------------
 
 
+def _benchmark_text(comparison: dict[str, Any], unit: str) -> str:
+    bench = comparison["benchmark"]
+    return _value_text(bench, unit) if bench is not None else "no figure"
+
+
 def comparison_phrase(comparison: dict[str, Any], unit: str) -> str:
     """One comparison in words, direction and judgement both stated."""
     name = comparison["name"]
     bench = comparison["benchmark"]
-    bench_text = _value_text(bench, unit) if bench is not None else "no figure"
+    bench_text = _benchmark_text(comparison, unit)
     verdict = comparison["verdict"]
     if verdict == "not compared":
         return f"{name} {bench_text} (not compared: {comparison['reason']})"
@@ -89,11 +94,7 @@ def comparison_phrases(comparisons: list[dict[str, Any]], unit: str) -> list[str
         if len(run) == 1:
             phrases.append(comparison_phrase(run[0], unit))
         elif run:
-            figures = [
-                f"{c['name']} "
-                + (_value_text(c["benchmark"], unit) if c["benchmark"] is not None else "no figure")
-                for c in run
-            ]
+            figures = [f"{c['name']} {_benchmark_text(c, unit)}" for c in run]
             phrases.append(f"{_join(figures)} (not compared: {run[0]['reason']})")
         run.clear()
 
