@@ -38,9 +38,8 @@ def test_sec070_update_and_delete_are_refused_by_the_database(any_db):
         assert s.scalars(select(AuditEvent.action)).all() == ["test.event"]
 
 
+@pytest.mark.parametrize("any_db", ["postgresql"], indirect=True)  # SQLite has no TRUNCATE
 def test_sec071_truncate_is_refused_on_postgresql(any_db):
-    if any_db.is_sqlite:
-        pytest.skip("SQLite has no TRUNCATE")
     _add_event(any_db)
     with pytest.raises(Exception, match="append-only"), any_db.write() as s:
         s.execute(text("TRUNCATE audit_events"))
