@@ -34,6 +34,7 @@ from analysis import (
 from analysis.periods import period_text
 from analysis.series import round_for_display, summarise_breakdown
 from data_access.catalogue import group_members, neighbour_group_code
+from data_access.importing.distinct import map_distinct
 from data_access.models import Area, Indicator, Observation
 from data_access.observations import (
     CANONICAL_COLUMNS,
@@ -195,7 +196,8 @@ def with_period_text(frame: pd.DataFrame) -> pd.DataFrame:
     API passes through this, whatever form the importer stored."""
     if "period_label" not in frame.columns or frame.empty:
         return frame
-    return frame.assign(period_label=frame["period_label"].map(period_text))
+    # Once per distinct label: an API page or the map holds thousands of rows, few periods.
+    return frame.assign(period_label=map_distinct(frame["period_label"], period_text, ""))
 
 
 def _as_date(value: object | None) -> date | None:
