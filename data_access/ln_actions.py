@@ -117,7 +117,9 @@ def _query():  # type: ignore[no-untyped-def]
     )
 
 
-def _record(row: LnAction, title: str, code: str, name: str, author: str) -> ActionRecord:
+def _record(*found: Any) -> ActionRecord:
+    """An ActionRecord from a row of ``_query()``: (LnAction, title, code, name, author)."""
+    row, title, code, name, author = found
     created = _aware(row.created_at)
     assert created is not None
     return ActionRecord(
