@@ -23,7 +23,7 @@ from dash import dcc, html
 
 from components.aria import aria
 from components.charts import GRAPH_CONFIG
-from components.controls import checkboxes, radios
+from components.controls import checkboxes, radios, select
 from components.figure_text import plot_text
 
 KIND_CHOICES = [
@@ -233,12 +233,10 @@ def poll_builder_form(
             html.Div(
                 [
                     html.Label("Question step", htmlFor="ln-poll-step-pick"),
-                    dcc.Dropdown(
-                        id="ln-poll-step-pick",
-                        options=[{"label": q["label"], "value": q["id"]} for q in question_steps],
-                        value=first,
-                        clearable=False,
-                        className="chorus-select",
+                    select(
+                        "ln-poll-step-pick",
+                        [{"label": q["label"], "value": str(q["id"])} for q in question_steps],
+                        str(first),
                     ),
                 ]
             ),

@@ -366,6 +366,33 @@ def you_said_we_did_actions(session: Session, user: UserRecord | None) -> list[d
     return sorted(out, key=lambda a: a["id"], reverse=True)
 
 
+def session_polls_and_actions(
+    session: Session, user: UserRecord | None, record: ln.SessionRecord, anonymised: bool
+) -> tuple[dict[str, str] | None, dict[int, Any], list[dict[str, Any]]]:
+    """What the session record keeps of its polls and actions, as the user may see them:
+    (the "Authority A, B" mapping or None, poll results by step id (``PollResults``),
+    actions as dicts: ``ActionRecord.as_dict()`` keys plus ``owner_label`` (the owner's
+    label when anonymised) and ``said`` (what the action answers)). When ``anonymised``,
+    every text is read through the session's mapping."""
+    from analysis.anonymise import anonymise_text
+    from data_access.ln_anonymity import authority_mapping
+    from data_access.ln_polls import session_poll_results
+
+    mapping = authority_mapping(session, record) if anonymised else None
+    results = session_poll_results(session, user, record.id, anonymised)
+    actions = []
+    for action in session_actions(session, user, record.id):
+        row = action.as_dict()
+        row["owner_label"] = mapping.get(action.owner_code, "Authority") if mapping else None
+        said = action_source_text(session, user, action)
+        row["said"] = anonymise_text(said, mapping) if mapping and said else said
+        if mapping:
+            row["text"] = anonymise_text(action.text, mapping)
+            row["session_title"] = anonymise_text(action.session_title, mapping)
+        actions.append(row)
+    return mapping, results, actions
+
+
 __all__ = [
     "MAX_ACTION_CHARS",
     "ActionError",
@@ -377,6 +404,7 @@ __all__ = [
     "organisation_actions",
     "owner_choices",
     "poll_summary_text",
+    "session_polls_and_actions",
     "session_actions",
     "you_said_we_did_actions",
 ]

@@ -235,9 +235,10 @@ def session_document(
     mapping = authority_mapping(session, record) if anonymised else None
     payloads = [step_payload(session, user, step, mapping, purpose) for step in record.steps]
     notes = contributions(session, user, record, mapping)
-    from pages._ln_poll_callbacks import session_record_extras
+    from data_access.ln_actions import session_polls_and_actions
 
-    polls, actions = session_record_extras(session, user, record, anonymised)
+    _, results, actions = session_polls_and_actions(session, user, record, anonymised)
+    polls = {step_id: r.as_dict() for step_id, r in results.items()}
     sections = []
     for step, payload in zip(record.steps, payloads, strict=True):
         said = [n for n in notes if n["step_id"] == step.id]

@@ -20,7 +20,7 @@ from data_access.voice import (
     indicator_titles,
     you_said_we_did,
 )
-from pages._ln_poll_callbacks import you_said_we_did_section
+from pages._ln_action_callbacks import you_said_we_did_section
 
 dash.register_page(
     __name__,
