@@ -98,12 +98,13 @@ def poll_builder_section(record_id: int, editable: bool) -> html.Section:
     return html.Section(children, className="ln-polls-section")
 
 
-def live_poll_children(step_id: int) -> list:
+def live_poll_children(step_id: int, anonymised: bool | None = None) -> list:
     """For the participant page's ``live-poll`` container: the vote form of the step's poll
-    and its results, for the signed-in user; [] when the step is not a poll they may see."""
+    and its results, for the signed-in user; [] when the step is not a poll they may see.
+    ``anonymised`` None follows the session's setting (pass the presenter's choice)."""
     user = current_record()
     with get_database().read() as session:
-        results = ln_polls.poll_results(session, user, step_id)
+        results = ln_polls.poll_results(session, user, step_id, anonymised)
         poll = ln_polls.get_poll(session, user, step_id)
         record = ln.get_session(session, user, poll.session_id) if poll else None
         if results is None or record is None:

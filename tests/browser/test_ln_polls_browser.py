@@ -1,7 +1,8 @@
 """A poll in Chromium: the facilitator makes a question step a poll on the session page, a
 participant of another organisation votes through the vote form, and the results chart on
 the present screen shows the count, then a second vote without a reload (the 2-second
-refresh). Each new state is checked with axe.
+refresh); the facilitator turns the result into an action on the summary, and the owner
+marks it done on its Overview. Each new state is checked with axe.
 """
 
 from __future__ import annotations
@@ -103,6 +104,56 @@ def test_lnp001_make_a_poll_vote_from_another_organisation_and_see_results(
     wait_until(driver, lambda d: "The poll is closed." in _text(d, "present-poll-message"))
     wait_until(driver, lambda d: "poll is closed" in _text(d, "present-poll-results"))
     session_browser.check_axe("present screen with the poll closed")
+
+    # The facilitator turns the poll result into an action owned by Rochdale.
+    session_browser.visit(f"/sessions/summary?id={session_id}")
+    _select(driver, "ln-action-source", f"poll:{_poll_step(db)}")
+    wait_until(
+        driver,
+        lambda d: (
+            "most votes for Outreach"
+            in d.find_element(By.ID, "ln-action-text").get_attribute("value")
+        ),
+    )
+    _select(driver, "ln-action-owner", ROCHDALE)
+    _set_date(driver, "ln-action-due", "2099-01-01")
+    click_when_ready(driver, lambda d: d.find_element(By.ID, "ln-action-add"))
+    wait_until(driver, lambda d: "Action added" in _text(d, "ln-action-message"))
+    wait_until(driver, lambda d: "Rochdale" in _text(d, "summary-actions-list"))
+    session_browser.check_axe("session summary with poll results and an action")
+
+    # Rochdale sees it on its Overview and marks it done.
+    session_browser.login(voter.username, voter.password)
+    session_browser.visit("/")
+    wait_until(driver, lambda d: "most votes for Outreach" in _text(d, "overview-ln-actions"))
+    session_browser.check_axe("Overview with an action from a session")
+    click_when_ready(
+        driver, lambda d: d.find_element(By.CSS_SELECTOR, "#overview-ln-actions button")
+    )
+    wait_until(driver, lambda d: "Marked done" in _text(d, "overview-ln-actions"))
+    assert "No open actions." in _text(driver, "overview-ln-actions")
+
+
+def _select(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import Select
+
+    def choose(d) -> bool:  # type: ignore[no-untyped-def]
+        Select(d.find_element(By.ID, element_id)).select_by_value(value)
+        return True
+
+    wait_until(driver, choose)
+
+
+def _set_date(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Set a native date field as typing would (typed digits depend on the locale)."""
+    driver.execute_script(
+        "const el = document.getElementById(arguments[0]);"
+        "const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+        "set.call(el, arguments[1]); el.dispatchEvent(new Event('input', {bubbles: true}));"
+        "el.dispatchEvent(new Event('change', {bubbles: true}));",
+        element_id,
+        value,
+    )
 
 
 def _poll_step(db) -> int:  # type: ignore[no-untyped-def]
