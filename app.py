@@ -227,8 +227,10 @@ def serve_shell() -> html.Div:
 
 
 def register_panel_callbacks(app: Dash) -> None:
-    """The callbacks every indicator panel uses (its views, and its notes and quotes),
-    declared beside the panel's support code and registered here explicitly. Imported
+    """The callbacks every indicator panel uses (its views, and its notes and quotes), and
+    those of Learning Network polls and actions (on the session, present, summary, Overview
+    and Voice coverage pages), declared beside their support code and registered here
+    explicitly. Imported
     here, once the app exists: page modules register pages when imported."""
     from pages._ln_action_callbacks import ln_action_callbacks
     from pages._ln_poll_callbacks import ln_poll_callbacks
