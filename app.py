@@ -227,14 +227,20 @@ def serve_shell() -> html.Div:
 
 
 def register_panel_callbacks(app: Dash) -> None:
-    """The callbacks every indicator panel uses (its views, and its notes and quotes),
-    declared beside the panel's support code and registered here explicitly. Imported
+    """The callbacks every indicator panel uses (its views, and its notes and quotes), and
+    those of Learning Network polls and actions (on the session, present, summary, Overview
+    and Voice coverage pages), declared beside their support code and registered here
+    explicitly. Imported
     here, once the app exists: page modules register pages when imported."""
+    from pages._ln_action_callbacks import ln_action_callbacks
+    from pages._ln_poll_callbacks import ln_poll_callbacks
     from pages._panel_support import panel_callbacks
     from pages.annotation_callbacks import annotation_callbacks
 
     panel_callbacks.register(app)
     annotation_callbacks.register(app)
+    ln_poll_callbacks.register(app)  # Learning Network polls
+    ln_action_callbacks.register(app)  # and actions
 
 
 def create_app(settings: Settings | None = None) -> Dash:

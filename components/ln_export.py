@@ -19,7 +19,9 @@ A section: ``heading``, ``kind`` (indicator, quotes, question, text, notes), and
 ``SERIES_COLUMNS``),
 ``unit``, ``quotes`` ([{"text", "attribution"}]), ``text``; every section may carry
 ``contributions`` ([{"said_by", "body", "kind", "status", "noted_by", "when"}]) and
-``contributions_heading``.
+``contributions_heading``; a question section may carry ``poll`` (``{"options",
+"counts", "voters", "is_open"}``); a section of kind ``actions`` carries ``actions``
+([{"text", "owner_name", "owner_label", "due_on", "status", "said"}]).
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ CSV_COLUMNS = [
     "upper_ci",
     "status",
     "written",
+    "owner",
+    "due_by",
 ]
 
 
@@ -162,6 +166,45 @@ def _contributions_html(section: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _poll_html(poll: dict[str, Any] | None) -> str:
+    if not poll:
+        return ""
+    rows = "".join(
+        f"<tr><th scope=row>{escape(str(o))}</th><td class=num>{int(c)}</td></tr>"
+        for o, c in zip(poll["options"], poll["counts"], strict=True)
+    )
+    state = "open" if poll.get("is_open") else "closed"
+    return (
+        f"<table><caption>Poll: votes per option ({int(poll['voters'])} voted, poll {state})"
+        "</caption><thead><tr><th scope=col>Option</th><th scope=col>Votes</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _actions_html(actions: Sequence[dict[str, Any]]) -> str:
+    if not actions:
+        return "<p class=meta>None.</p>"
+    head = "".join(
+        f"<th scope=col>{h}</th>" for h in ("Action", "Owner", "Due by", "Status", "From")
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(str(v or ''))}</td>"
+            for v in (
+                a.get("text"),
+                a.get("owner_label") or a.get("owner_name"),
+                a.get("due_on"),
+                a.get("status"),
+                a.get("said"),
+            )
+        )
+        + "</tr>"
+        for a in actions
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
 def _quote_html(quote: dict[str, Any]) -> str:
     return (
         f"<blockquote><p>{escape(quote.get('text') or '')}</p>"
@@ -207,6 +250,9 @@ def _section_html(section: dict[str, Any], number: int, scripts: list[str]) -> s
         parts += [_quote_html(q) for q in quotes]
     elif kind == "question":
         parts.append(f"<p class=question>{escape(section.get('text') or '')}</p>")
+        parts.append(_poll_html(section.get("poll")))
+    elif kind == "actions":
+        parts.append(_actions_html(section.get("actions") or []))
     elif section.get("text"):
         parts.append(f"<p>{escape(section.get('text') or '')}</p>")
     if kind != "quotes" and _downloadable(section.get("quotes")):
@@ -317,6 +363,20 @@ def csv_rows(document_name: str, sections: Sequence[dict[str, Any]]) -> Iterable
                 "row_type": "quote",
                 "text": quote.get("text"),
                 "said_by": quote.get("attribution"),
+            }
+        poll = section.get("poll")
+        for option, count in zip(
+            *(poll["options"], poll["counts"]) if poll else ((), ()), strict=True
+        ):
+            yield {**base, "row_type": "poll_result", "text": option, "value": int(count)}
+        for a in section.get("actions") or []:
+            yield {
+                **base,
+                "row_type": "action",
+                "text": a.get("text"),
+                "owner": a.get("owner_label") or a.get("owner_name"),
+                "note_status": a.get("status"),
+                "due_by": a.get("due_on"),
             }
         for c in section.get("contributions") or []:
             yield {

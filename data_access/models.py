@@ -436,6 +436,65 @@ class LnStep(Base):
     config: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
 
+class LnPoll(Base):
+    """A question step run as a poll. ``kind``: single, multiple or prioritise (up to three
+    choices each); ``options`` a JSON list of plain-text options; ``version`` goes up on
+    every change to the poll or its votes (the live pages compare it)."""
+
+    __tablename__ = "ln_polls"
+
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("ln_steps.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("ln_sessions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    options: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of str
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LnVote(Base):
+    """One participant's vote set in a poll (changed in place until the poll closes)."""
+
+    __tablename__ = "ln_votes"
+    __table_args__ = (UniqueConstraint("step_id", "user_id", name="uq_ln_vote_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("ln_polls.step_id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    choices: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of option indexes
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LnAction(Base):
+    """An action agreed in a session, owned by one organisation, open until done. Its
+    source is a contribution (an annotation id) or a poll (its step id)."""
+
+    __tablename__ = "ln_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("ln_sessions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(1000))
+    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open, done
+    source_kind: Mapped[str | None] = mapped_column(String(16))  # contribution, poll
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[int | None] = mapped_column(Integer)
+
+
 # --- journeys and costs --------------------------------------------------------------------------
 
 

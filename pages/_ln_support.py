@@ -235,6 +235,10 @@ def session_document(
     mapping = authority_mapping(session, record) if anonymised else None
     payloads = [step_payload(session, user, step, mapping, purpose) for step in record.steps]
     notes = contributions(session, user, record, mapping)
+    from data_access.ln_actions import session_polls_and_actions
+
+    _, results, actions = session_polls_and_actions(session, user, record, anonymised)
+    polls = {step_id: r.as_dict() for step_id, r in results.items()}
     sections = []
     for step, payload in zip(record.steps, payloads, strict=True):
         said = [n for n in notes if n["step_id"] == step.id]
@@ -249,8 +253,11 @@ def session_document(
             "text": payload.get("text"),
             "missing": payload.get("missing"),
             "contributions": said,
+            "poll": polls.get(step.id),
         }
         sections.append(section)
+    if actions:
+        sections.append({"heading": "Actions", "kind": "actions", "actions": actions})
     document = {
         "title": _text(record.title, mapping),
         "lines": session_lines(session, record, mapping),

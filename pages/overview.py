@@ -27,6 +27,7 @@ from components.summary_table import (
 from components.tiles import indicator_tile, tile_details, what_changed_list
 from data_access import views
 from data_access.db import get_database
+from pages._ln_action_callbacks import overview_actions_section
 from pages._panel_support import disclosure_threshold
 from rules.areas import ENGLAND
 
@@ -193,6 +194,7 @@ def layout(**_kwargs: object) -> html.Div:
                 summary_table(sort_rows(_summary_rows(tiles), "attention"), area_name),
                 id="overview-summary",
             ),
+            overview_actions_section(),
             what_changed_list(what_changed(tiles)),
             html.Div(cards, className="tile-grid"),
         ]

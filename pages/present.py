@@ -196,6 +196,7 @@ def layout(**kwargs: Any) -> html.Div:
                 ],
             ),
             html.Div(id="present-step", children=step_view(state["payload"])),
+            html.Div(id="present-poll", className="present-poll"),  # pages._ln_poll_callbacks
             html.Div(
                 className="present-capture",
                 children=[

@@ -28,6 +28,7 @@ from data_access.ethics_check import (
     recent_check,
     record_ethics_check,
 )
+from pages._ln_action_callbacks import summary_extras
 from pages._ln_support import export_filename, session_document
 
 dash.register_page(
@@ -173,6 +174,7 @@ def layout(**kwargs: Any) -> html.Div:
                 ]
             ),
             html.Div(id="summary-body", children=summary_children(document, payloads)),
+            summary_extras(record.id, record.anonymised),
         ],
     )
 

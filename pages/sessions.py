@@ -22,6 +22,7 @@ from auth.permissions import allowed, guarded
 from components.controls import checkboxes, radios
 from data_access import learning_network as ln
 from data_access.db import get_database
+from pages._ln_poll_callbacks import poll_builder_section
 
 dash.register_page(
     __name__,
@@ -352,6 +353,7 @@ def _builder_page(record_id: int, capture: str | None) -> html.Div:
         dcc.Store(id="ln-session-id", data=record.id),
         html.H2("Agenda"),
         html.Div(id="ln-agenda", children=agenda(record, editable)),
+        poll_builder_section(record.id, editable),
     ]
     if not any(s.kind == "indicator" for s in record.steps):
         children.append(

@@ -20,6 +20,7 @@ from data_access.voice import (
     indicator_titles,
     you_said_we_did,
 )
+from pages._ln_action_callbacks import you_said_we_did_section
 
 dash.register_page(
     __name__,
@@ -156,4 +157,4 @@ def show_actions(_service):  # type: ignore[no-untyped-def]
     with get_database().write() as session:
         entries = you_said_we_did(session, user, user.organisation_code)
         titles = indicator_titles(session)
-    return you_said_we_did_list(entries, titles)
+    return html.Div([you_said_we_did_list(entries, titles), you_said_we_did_section()])

@@ -87,6 +87,11 @@ OBJECT_CHECKS = {
     "publish_public_page": "data_access.ethics_check:record_ethics_check",
     "download_record": "data_access.processing_record:processing_record",
     "watch_job": "data_access.importing.jobs:owns",
+    "save_poll": "data_access.learning_network:_editable",
+    "open_or_close_poll": "data_access.learning_network:_editable",
+    "cast_vote": "data_access.ln_polls:may_vote",
+    "add_action": "data_access.learning_network:_editable",
+    "mark_action_done": "data_access.ln_actions:may_mark_done",
 }
 # Write-marked callbacks that touch no organisation's object, and why.
 WRITES_NO_OBJECT = {
@@ -343,6 +348,65 @@ def _ln_state(db, session_id: int) -> tuple:  # type: ignore[no-untyped-def]
         return (s.get(LnSession, session_id).title, steps)
 
 
+def _ln_question(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
+    """A question step of the organisation's own session (its organisation taking part)."""
+    from data_access import learning_network as ln
+
+    analyst = _user(db, f"{prefix}_analyst", users)
+    session_id = _ln_session(db, users, prefix)
+    with db.write() as s:
+        return ln.add_step(s, analyst, session_id, "question", "Poll", {"text": "Which?"}).id
+
+
+def _ln_poll(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
+    from data_access import ln_polls
+
+    step_id = _ln_question(db, users, prefix)
+    with db.write() as s:
+        ln_polls.set_poll(s, _user(db, f"{prefix}_analyst", users), step_id, "single", "A\nB")
+    return step_id
+
+
+def _poll_state(db, step_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from data_access.models import LnPoll, LnVote
+
+    with db.read() as s:
+        poll = s.get(LnPoll, step_id)
+        votes = s.scalar(select(func.count()).where(LnVote.step_id == step_id))
+        return (poll is not None, poll.is_open if poll else None, votes)
+
+
+def _ln_action(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from data_access import ln_actions
+
+    analyst = _user(db, f"{prefix}_analyst", users)
+    session_id = _ln_session(db, users, prefix)
+    with db.write() as s:
+        return ln_actions.create_action(
+            s, analyst, session_id, "Map the hubs", analyst.organisation_code, date(2099, 1, 1)
+        ).id
+
+
+def _action_state(db, action_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    from data_access.models import LnAction
+
+    with db.read() as s:
+        return (s.get(LnAction, action_id).status,)
+
+
+def _session_actions_state(db, session_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from data_access.models import LnAction
+
+    with db.read() as s:
+        return (s.scalar(select(func.count()).where(LnAction.session_id == session_id)),)
+
+
 def _stringify(component_id: object) -> str:
     import json
 
@@ -497,6 +561,50 @@ OBJECT_SCENARIOS: dict[str, ObjectScenario] = {
             "ln-step-text.value": "What changed in the cohort?",
         },
         "ln-step-add.n_clicks",
+    ),
+    "save_poll": ObjectScenario(
+        "analyst",
+        _ln_question,
+        _poll_state,
+        lambda i: {
+            "ln-poll-step-pick.value": i,
+            "ln-poll-kind.value": "single",
+            "ln-poll-options.value": "Hubs\nOutreach",
+        },
+        "ln-poll-save.n_clicks",
+    ),
+    "open_or_close_poll": ObjectScenario(
+        "analyst",
+        _ln_poll,
+        _poll_state,
+        lambda i: {"present-poll-step.data": i},
+        "present-poll-close.n_clicks",
+    ),
+    "cast_vote": ObjectScenario(
+        "practitioner",
+        _ln_poll,
+        _poll_state,
+        lambda i: {"ln-poll-step.data": i, "ln-poll-choice.value": 1},
+        "ln-poll-vote.n_clicks",
+    ),
+    "add_action": ObjectScenario(
+        "analyst",
+        _ln_session,
+        _session_actions_state,
+        lambda i: {
+            "summary-session.data": i,
+            "ln-action-text.value": "Share the outreach plan",
+            "ln-action-owner.value": "E08000004",
+            "ln-action-due.value": "2099-01-01",
+        },
+        "ln-action-add.n_clicks",
+    ),
+    "mark_action_done": ObjectScenario(
+        "practitioner",
+        _ln_action,
+        _action_state,
+        lambda i: {},
+        "ln-action-done[{id}].n_clicks",
     ),
 }
 # Callbacks of OBJECT_CHECKS without a scenario here, and where their objects of both
