@@ -43,6 +43,7 @@ from data_access.observations import (
     observations_frame,
     period_frame,
 )
+from rules.disclosure import indicator_denominator_counts_people
 
 ENGLAND = "E92000001"
 GREATER_MANCHESTER = "GM"
@@ -182,7 +183,7 @@ def _disclosure_controlled(
     denominator, which is not a count of people to protect. A count indicator's figure is
     itself the count: a file that gives only the figure (value 4, no numerator) is
     suppressed as if it had given the numerator."""
-    people = indicator.get("unit") in ("percent", "count", "days")
+    people = indicator_denominator_counts_people(indicator)
     if indicator.get("unit") == "count" and len(frame):
         frame = frame.assign(numerator=frame["numerator"].fillna(frame["value"]))
     return with_period_text(
