@@ -81,11 +81,14 @@ SERIES_COLUMNS = [
 ]
 
 
-def indicator_record(session: Session, indicator_id: str) -> dict[str, Any] | None:
-    """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown."""
+def indicator_record(
+    session: Session, indicator_id: str, include_unpublished: bool = False
+) -> dict[str, Any] | None:
+    """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown (or
+    not yet published by an admin, unless ``include_unpublished``)."""
     # A primary-key read: every panel, tab and API request asks for one, so no DataFrame.
     indicator = session.get(Indicator, indicator_id)
-    if indicator is None:
+    if indicator is None or not (indicator.published or include_unpublished):
         return None
     return {c.name: getattr(indicator, c.name) for c in Indicator.__table__.columns}
 

@@ -46,8 +46,9 @@ def indicator_denominator_counts_people(indicator: Mapping[str, object]) -> bool
     """Whether an indicator's denominator counts people: as set in the catalogue
     (``denominator_counts_people``) when it is, otherwise as its unit says."""
     given = indicator.get("denominator_counts_people")
-    if isinstance(given, bool):
-        return given
+    # True or False (numpy's booleans too); None or NaN means "not set".
+    if given is not None and not isinstance(given, float) and given in (True, False):
+        return bool(given)
     unit = indicator.get("unit")
     return denominator_counts_people(unit if isinstance(unit, str) else None)
 
