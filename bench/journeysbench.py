@@ -9,6 +9,7 @@ table and a summary; ``bench.run`` can call :func:`journeys_protection`.
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pandas as pd
 
@@ -26,7 +27,8 @@ def journeys_protection(threshold: int = 5) -> pd.DataFrame:
     for area, counts in totals.groupby("area_code"):
         for choice in cohort_choices(sorted(set(counts["cohort_start"]))):
             started = time.perf_counter()
-            view = journey_view(counts, choice["months"], threshold=threshold)
+            months: list[date] = list(choice["months"])  # type: ignore[call-overload]
+            view = journey_view(counts, months, threshold=threshold)
             seconds = time.perf_counter() - started
             steps_hidden = int(view.steps["status"].notna().sum())
             flows_hidden = int(view.flows["status"].notna().sum())

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def read_indicator_file(path: Path) -> list[dict[str, Any]]:
 
 
 def check_new_indicators(
-    rows: list[Mapping[str, Any]], existing_ids: set[str]
+    rows: Sequence[Mapping[str, Any]], existing_ids: set[str]
 ) -> list[dict[str, Any]]:
     """Catalogue rows for the new indicators, or :class:`IndicatorProblem` naming every
     problem (row number, field and value)."""

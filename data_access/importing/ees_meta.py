@@ -310,7 +310,7 @@ def _indicators(
             _named(column, labels[column], "count", decimals[column], known, taken, prefix)
         )
     for column, unit in units.items():
-        if unit not in (None, "count") and unit_base(unit) is None:
+        if unit is not None and unit != "count" and unit_base(unit) is None:
             proposed.append(
                 _named(column, labels[column], unit, decimals[column], known, taken, prefix)
             )
@@ -492,7 +492,7 @@ def _breakdown_values(
                     cells[heading] = TOTAL_CELL
         if any(cell is None for cell in cells):
             continue
-        chosen = [cell for cell in cells if cell != TOTAL_CELL]
+        chosen = [cell for cell in cells if cell is not None and cell != TOTAL_CELL]
         if len(chosen) <= 1:
             out[SEPARATOR.join(combo)] = list(chosen[0] if chosen else TOTAL_CELL)
     return out
