@@ -3,8 +3,8 @@
 The file (641,070 rows; CSV, or Parquet as LAIT publishes it) is not part of the project:
 give its path as an argument or in ``CHORUS_LAIT_LONG_FILE``; without it the benchmark
 says so and stops. ``--proxy OUT`` writes a stand-in of the same size in the same layout
-from the vendored 78,880-row subset (the subset as published, then copies of it moved back
-ten years at a time), for timing the path when the real file is absent.
+from the vendored 78,880-row subset (the subset as published, then copies of it moved
+back and forward by ten years at a time), for timing the path when the real file is absent.
 
 For each database: a fresh scratch database with the reference data and the demo's figures
 (as ``seed-demo`` leaves it), then, in a child process so its peak memory is its own, the
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,23 +37,26 @@ ENV_FILE = "CHORUS_LAIT_LONG_FILE"
 FULL_ROWS = 641_070
 SUBSET = Path(__file__).resolve().parent.parent / "data" / "public" / "lait"
 SUBSET_FILE = SUBSET / "lait_bds_long_childrens_services_subset.csv"
+# Years moved by these (kept within the years the importer accepts, 1990 to 2100).
+PROXY_SHIFTS = (0, 10, 20, -10, -20, -30, -40, -50, -60)
 TARGET_SECONDS = 60.0
 TARGET_MB = 400.0
 
 
 def write_proxy(out: Path, rows: int = FULL_ROWS) -> Path:
     """A LAIT-layout file of ``rows`` rows from the vendored subset: the subset itself, then
-    copies with ``Years`` moved back 10, 20, ... years (new figures for the same indicators
+    copies with ``Years`` moved by ``PROXY_SHIFTS`` (new figures for the same indicators
     and areas)."""
     subset = pd.read_csv(SUBSET_FILE, dtype=str, keep_default_na=False)
     parts: list[pd.DataFrame] = []
-    shift = 0
-    while sum(len(part) for part in parts) < rows:
+    for shift in PROXY_SHIFTS:
+        if sum(len(part) for part in parts) >= rows:
+            break
         part = subset.copy()
         if shift:
-            part["Years"] = (part["Years"].astype(int) - shift).astype(str)
+            moved = {y: _moved_year(y, shift) for y in part["Years"].unique()}
+            part["Years"] = part["Years"].map(moved)
         parts.append(part)
-        shift += 10
     table = pd.concat(parts, ignore_index=True).iloc[:rows]
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".parquet":
@@ -60,6 +64,16 @@ def write_proxy(out: Path, rows: int = FULL_ROWS) -> Path:
     else:
         table.to_csv(out, index=False)
     return out
+
+
+def _moved_year(text: str, years: int) -> str:
+    """``2025`` -> ``2015``, ``2016-17 (OT)`` -> ``2006-07 (OT)`` for ``years`` = 10
+    (a negative ``years`` moves forward)."""
+    match = re.match(r"^(\d{4})(?:-(\d{2}))?(.*)$", text)
+    if not match:
+        return text
+    tail = f"-{(int(match.group(2)) - years) % 100:02d}" if match.group(2) else ""
+    return f"{int(match.group(1)) - years}{tail}{match.group(3)}"
 
 
 def scratch_database(kind: str) -> str:
