@@ -314,9 +314,7 @@ def test_sdc024_zero_complement_everyone_is_not_protected_and_one_cell_gets_a_pa
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=6
-    ),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=6),
     st.integers(1, 10),
 )
 def test_sdc025_no_shown_row_has_a_complement_from_one_to_the_threshold(cells, threshold):
