@@ -117,3 +117,20 @@ def test_eesmeta005_the_next_edition_shares_the_saved_mapping_name(tmp_path):
     shutil.copy(PROVISION, later)
     assert publication_key(later) == publication_key(PROVISION)
     assert publication_key(PROVISION) == "EES children_registered_for_funded_early_education"
+
+
+def test_eesmeta006_the_import_pages_suggestion_knows_ees_conventions():
+    from data_access.importing.ees_generic import suggest_mapping
+
+    sample = pd.DataFrame(
+        {
+            "time_period": ["2025"],
+            "geographic_level": ["National"],
+            "t_rereferrals": ["142900"],
+            "pt_rereferrals": ["22.6"],
+            "cin_rate_per_10000": ["332.9"],
+        }
+    )
+    suggested = {s["value"]: s for s in suggest_mapping(sample)["indicators"]}
+    assert set(suggested) == {"pt_rereferrals", "cin_rate_per_10000"}
+    assert suggested["pt_rereferrals"]["numerator"] == "t_rereferrals"
