@@ -14,7 +14,12 @@ of published relations gives it the same value, which is the case exactly when i
 vector lies in the row space of the relations restricted to the hidden cells (its
 component of every null-space vector is zero). While any hidden small count is
 derivable, another shown cell that its derivation uses is hidden too (a hidden larger
-count may be derivable: that tells nobody anything about a few children).
+count may be derivable: that tells nobody anything about a few children): the least wanted
+first (flows between steps before the number of families at a step), then the smallest.
+Finally every cell hidden only to protect another is shown again, most wanted and largest
+first, whenever no small count becomes derivable by showing it; so the pattern is minimal
+(no hidden cell could be shown on its own), which on a small table is the true minimum
+(tests/unit/analysis/test_journeys_analysis.py checks it against every pattern).
 
 Views are built in a fixed order so that every view of the same data hides the same cells:
 a month's total table first, then the month's breakdown (total fixed), then a season's
