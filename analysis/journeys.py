@@ -18,8 +18,9 @@ count may be derivable: that tells nobody anything about a few children): the le
 first (flows between steps before the number of families at a step), then the smallest.
 Finally every cell hidden only to protect another is shown again, most wanted and largest
 first, whenever no small count becomes derivable by showing it; so the pattern is minimal
-(no hidden cell could be shown on its own), which on a small table is the true minimum
-(tests/unit/analysis/test_journeys_analysis.py checks it against every pattern).
+(no hidden cell could be shown on its own). Minimal is not always the fewest cells over
+all patterns (that search is too costly), but on the small tables of
+tests/unit/analysis/test_journeys_analysis.py it is, checked against every pattern.
 
 Views are built in a fixed order so that every view of the same data hides the same cells:
 a month's total table first, then the month's breakdown (total fixed), then a season's
