@@ -20,6 +20,7 @@ from werkzeug.security import safe_join
 
 import metrics
 from api import annotations as api_annotations
+from api import journeys as api_journeys
 from api import observations as api_observations
 from api import voice as api_voice
 from auth import init_auth
@@ -158,7 +159,12 @@ def create_server(settings: Settings) -> Flask:
     server.extensions["chorus_db"] = init_database(settings.database_url)
     init_auth(server)
     # The API's collections, each its own blueprint under /api/v1.
-    for blueprint in (api_observations.blueprint, api_voice.blueprint, api_annotations.blueprint):
+    for blueprint in (
+        api_observations.blueprint,
+        api_voice.blueprint,
+        api_annotations.blueprint,
+        api_journeys.blueprint,
+    ):
         server.register_blueprint(blueprint)
     # The public information pages under /public/ (no sign-in; see pages/_public_site.py).
     from pages._public_site import blueprint as public_blueprint

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -119,9 +120,9 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
 @click.option(
     "--format",
     "fmt",
-    required=True,
+    default=None,
     type=click.Choice(["ees", "lait", "fingertips", "template"]),
-    help="The file's layout.",
+    help="The file's layout (an EES file with its .meta.csv beside it needs none).",
 )
 @click.option(
     "--mapping", default=None, help="Saved or built-in mapping name, JSON, or a .json file."
@@ -146,6 +147,25 @@ def create_user_command(username: str, org_code: str, role: str, display_name: s
     "conflicts between sources are settled by set-precedence.",
 )
 @click.option("--release", default=None, help="The publication's release, recorded with the batch.")
+@click.option(
+    "--create-indicators",
+    is_flag=True,
+    default=False,
+    help="EES without --mapping: create the indicators the catalogue lacks from the file's "
+    "metadata (unpublished until an admin publishes them).",
+)
+@click.option(
+    "--polarity",
+    default=None,
+    type=click.Choice(["high_is_good", "low_is_good", "no_judgement"]),
+    help="Polarity of the indicators --create-indicators creates (default no_judgement).",
+)
+@click.option(
+    "--service-area",
+    default=None,
+    type=click.Choice(["early_years", "early_help", "care_leavers", "spend"]),
+    help="Service area of the indicators --create-indicators creates (default: guessed).",
+)
 @with_appcontext
 @click.option(
     "--warm/--no-warm",
@@ -163,8 +183,16 @@ def import_data_command(
     warm: bool,
     source: str | None = None,
     release: str | None = None,
+    create_indicators: bool = False,
+    polarity: str | None = None,
+    service_area: str | None = None,
 ) -> None:
-    """Validate and import FILE; exits non-zero with the report when anything was wrong."""
+    """Validate and import FILE; exits non-zero with the report when anything was wrong.
+
+    An EES file needs no hand-written mapping: the mapping saved for the publication's last
+    edition is used, else one is proposed from its .meta.csv (or its column names) and
+    saved for the next edition.
+    """
     from data_access.importing.commit import ALL_OR_NOTHING, VALID_ONLY
     from data_access.importing.mappings import resolve_mapping_argument
     from data_access.importing.service import import_file
@@ -178,8 +206,12 @@ def import_data_command(
             config, name = resolve_mapping_argument(session, mapping, org.id if org else None)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
+    if fmt is None:
+        fmt = _format_of(file)
     if fmt == "ees" and config is None:
-        raise click.ClickException("EES files need --mapping (a saved name, JSON or .json file).")
+        config, name = _ees_mapping(
+            file, org.id if org else None, create_indicators, polarity, service_area
+        )
     prepared, result = import_file(
         db,
         file,
@@ -217,6 +249,61 @@ def import_data_command(
     if prepared.problems.has_errors or result.status == "rejected":
         click.echo(prepared.problems.to_frame().head(50).to_string(index=False), err=True)
         raise SystemExit(1)
+
+
+def _format_of(file: str) -> str:
+    from data_access.importing.ees_meta import meta_path_for
+
+    if meta_path_for(Path(file)) is not None:
+        return "ees"
+    raise click.ClickException("Give --format (ees, lait, fingertips or template).")
+
+
+def _ees_mapping(
+    file: str,
+    organisation_id: int | None,
+    create: bool,
+    polarity: str | None,
+    service_area: str | None,
+) -> tuple[dict, str]:
+    """The mapping for an EES file given no --mapping (data_access.importing.ees_meta)."""
+    from data_access.importing.ees_meta import ees_mapping_for_file
+    from data_access.importing.safety import FileRejected
+
+    with get_database().write() as session:
+        try:
+            found = ees_mapping_for_file(
+                session,
+                Path(file),
+                organisation_id=organisation_id,
+                create_indicators=create,
+                added_by="cli",
+                polarity=polarity,
+                service_area=service_area,
+            )
+        except (ValueError, FileRejected) as exc:
+            raise click.ClickException(str(exc)) from exc
+    if found.reused:
+        click.echo(f"Using the mapping saved for this publication: {found.name}.")
+        return found.mapping, found.name
+    proposal = found.proposal
+    if proposal is not None:
+        basis = "metadata" if proposal.source == "meta" else "column names"
+        click.echo(
+            f"Mapping proposed from the file's {basis}, saved as {found.name!r} for the next "
+            "edition:"
+        )
+        table = proposal.indicator_table()[
+            ["indicator", "title", "unit", "value", "numerator", "denominator"]
+        ]
+        click.echo(table.to_string(index=False))
+        for note in proposal.notes:
+            click.echo(f"Note: {note}")
+    for ident in found.created:
+        click.echo(
+            f"Created indicator {ident} (unpublished until an admin runs publish-indicator)."
+        )
+    return found.mapping, found.name
 
 
 def _provenance_line(result) -> str:  # type: ignore[no-untyped-def]
@@ -420,6 +507,56 @@ def import_journeys_command(path: str, area_code: str | None, journey: str) -> N
     click.echo(f"Loaded {loaded} journey count rows.")
 
 
+@click.command("add-indicator")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def add_indicator_command(file: str) -> None:
+    """Add the indicators in FILE (CSV or JSON) to the catalogue, unpublished.
+
+    Fields: id, title, definition, unit (percent, rate, count, days, gbp, gbp_per_child) and
+    base (for a rate: 1000, 10000 or 100000), polarity (default no_judgement), frequency,
+    service_area, source, denominator_counts_people (yes or no). Nothing is added if any
+    row has a problem. An admin publishes each with publish-indicator.
+    """
+    from sqlalchemy import select
+
+    from data_access.indicator_admin import (
+        IndicatorProblem,
+        add_indicators,
+        check_new_indicators,
+        read_indicator_file,
+    )
+    from data_access.models import Indicator
+
+    with get_database().write() as session:
+        try:
+            rows = check_new_indicators(
+                read_indicator_file(Path(file)), set(session.scalars(select(Indicator.id)))
+            )
+        except IndicatorProblem as exc:
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            raise click.ClickException(f"Nothing added: {len(exc.problems)} problem(s).") from exc
+        except ValueError as exc:
+            raise click.ClickException(f"Nothing added: {exc}") from exc
+        added = add_indicators(session, rows, added_by="cli")
+    for ident in added:
+        click.echo(f"Added {ident} (unpublished: an admin publishes it with publish-indicator).")
+
+
+@click.command("publish-indicator")
+@click.argument("indicator")
+@with_appcontext
+def publish_indicator_command(indicator: str) -> None:
+    """Publish INDICATOR: every authority sees it from now on (audited)."""
+    from data_access.indicator_admin import publish_indicator
+
+    with get_database().write() as session:
+        if not publish_indicator(session, indicator, by="cli"):
+            raise click.ClickException(f"No indicator {indicator!r} in the catalogue.")
+    click.echo(f"Published {indicator}.")
+
+
 def register_commands(server: Flask) -> None:
     """Attach every command to the Flask CLI."""
     for command in (
@@ -435,5 +572,7 @@ def register_commands(server: Flask) -> None:
         import_journeys_command,
         warm_cache_command,
         set_precedence_command,
+        add_indicator_command,
+        publish_indicator_command,
     ):
         server.cli.add_command(command)

@@ -57,7 +57,8 @@ def apply_disclosure_control(
     rows have ``status`` "c", NaN numerator, value and interval, and NaN denominator when
     the denominator itself is small (or hidden to protect another small denominator).
     ``denominator_is_people=False`` leaves denominators (for example a population estimate
-    used for a rate) out of the rule.
+    used for a rate) out of the rules: neither a small denominator nor a small complement
+    (denominator minus numerator) is then protected.
     """
     out = df.copy()
     out["numerator"] = pd.to_numeric(out["numerator"], errors="coerce").astype(float)
@@ -123,13 +124,17 @@ class _SuppressionState:
         with np.errstate(invalid="ignore"):
             small_numerator = (self.numerator > 0) & (self.numerator <= threshold)
             small_denominator = (self.denominator > 0) & (self.denominator <= threshold)
+            complement = self.denominator - self.numerator
+            small_complement = (complement > 0) & (complement <= threshold)
         small_denominator &= self.denominator_is_people
+        small_complement &= self.denominator_is_people
+        small = small_numerator | small_denominator | small_complement
         eligible = ~self.suppressed & ~self.other_symbol
-        self.suppress(np.flatnonzero(eligible & (small_numerator | small_denominator)))
+        self.suppress(np.flatnonzero(eligible & small))
         self.hide_denominator(np.flatnonzero(eligible & small_denominator))
         # A row with another symbol should carry no number; if it does and it is small,
         # blank it but keep the publisher's symbol.
-        self.blanked = self.other_symbol & (small_numerator | small_denominator)
+        self.blanked = self.other_symbol & small
         self.numerator[self.blanked] = np.nan
         blank_denominator = self.other_symbol & small_denominator
         self.hidden_denominator |= blank_denominator

@@ -14,7 +14,13 @@ of published relations gives it the same value, which is the case exactly when i
 vector lies in the row space of the relations restricted to the hidden cells (its
 component of every null-space vector is zero). While any hidden small count is
 derivable, another shown cell that its derivation uses is hidden too (a hidden larger
-count may be derivable: that tells nobody anything about a few children).
+count may be derivable: that tells nobody anything about a few children): the least wanted
+first (flows between steps before the number of families at a step), then the smallest.
+Finally every cell hidden only to protect another is shown again, most wanted and largest
+first, whenever no small count becomes derivable by showing it; so the pattern is minimal
+(no hidden cell could be shown on its own). Minimal is not always the fewest cells over
+all patterns (that search is too costly), but on the small tables of
+tests/unit/analysis/test_journeys_analysis.py it is, checked against every pattern.
 
 Views are built in a fixed order so that every view of the same data hides the same cells:
 a month's total table first, then the month's breakdown (total fixed), then a season's
@@ -242,8 +248,10 @@ def protect_linked_cells(
     fixed_hidden: np.ndarray | None = None,
     auxiliary: np.ndarray | None = None,
     protect: np.ndarray | None = None,
+    keep: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Which cells to hide so that no count from 1 to ``threshold`` is shown or derivable.
+    """Which cells to hide so that no count from 1 to ``threshold`` is shown or derivable,
+    hiding no more than that needs.
 
     Takes the counts of every cell (a flat array), the relations between them
     (``(total, parts)`` position tuples: cell[total] == sum of cell[parts]) and,
@@ -253,9 +261,18 @@ def protect_linked_cells(
     link two layouts of one table): they are unknowns of the system, nothing more.
     ``protect`` marks hidden cells that must stay impossible to work out even though they
     are not small (they hide small counts of another table).
+    ``keep`` ranks cells by how much showing them matters (higher is hidden later and shown
+    again first; for example a step's count over a flow between steps).
+
+    Two passes. The first hides, for each small count that is shown or can be worked out,
+    the smallest shown cell its derivation uses (``keep`` first, then the count). The
+    second makes the pattern minimal: each cell hidden by the first pass is shown again,
+    most wanted first (``keep``, then the largest count), whenever no small count becomes
+    derivable by doing so. The result hides no cell that could be shown on its own.
     Returns a boolean array, True for hidden cells. Zero is never hidden for being small.
     """
     counts = np.asarray(counts, dtype=float)
+    rank = np.zeros(len(counts)) if keep is None else np.asarray(keep, dtype=float)
     fixed = np.zeros(len(counts), dtype=bool) if fixed is None else np.asarray(fixed, bool)
     fixed_hidden = (
         np.zeros(len(counts), dtype=bool) if fixed_hidden is None else np.asarray(fixed_hidden)
@@ -267,6 +284,7 @@ def protect_linked_cells(
     hidden = (fixed & fixed_hidden) | auxiliary
     small = (counts > 0) & (counts <= threshold)
     hidden |= ~fixed & small
+    primary = hidden.copy()
     # Only small counts need protecting: a hidden larger count that can be worked out
     # reveals nothing about a few children (a chain to a small one is still caught).
     sensitive = small & hidden & ~auxiliary
@@ -275,16 +293,23 @@ def protect_linked_cells(
     neighbours = _neighbour_lists(len(counts), relations)
     members = [np.array([total, *parts]) for total, parts in relations]
     matrix = _relation_matrix(len(counts), relations)
+
+    def pick(cells: np.ndarray) -> int:
+        # Non-zero before zero (a zero protects nothing new), then the least wanted, then
+        # the smallest.
+        return int(min(cells, key=lambda n: (counts[n] <= 0, rank[n], counts[n], n)))
+
     while True:
         # Cheap first: no relation may have exactly one hidden cell.
-        _cover_lone_cells(hidden, fixed, counts, members, sensitive)
+        _cover_lone_cells(hidden, fixed, members, sensitive, pick)
         exposed = derivable_cells(hidden, relations, matrix)
         exposed = exposed[sensitive[exposed]]
         if not len(exposed):
-            return hidden
-        extra = set(_covers(exposed, hidden, fixed, counts, matrix))
+            secondary = ~primary & ~fixed
+            return _show_again(hidden, secondary, sensitive, counts, rank, relations, matrix)
+        extra = set(_covers(exposed, hidden, fixed, matrix, pick))
         if not extra:
-            extra = {_cover(cell, hidden, fixed, counts, neighbours) for cell in exposed} - {-1}
+            extra = {_cover(cell, hidden, fixed, neighbours, pick) for cell in exposed} - {-1}
         if not extra:
             # Nothing that the exposed cells are worked out from can be hidden: hide every
             # free cell that shares a relation with any hidden cell (terminates: cells only
@@ -297,12 +322,49 @@ def protect_linked_cells(
         hidden[list(extra)] = True
 
 
+def _show_again(
+    hidden: np.ndarray,
+    secondary: np.ndarray,
+    sensitive: np.ndarray,
+    counts: np.ndarray,
+    rank: np.ndarray,
+    relations: Sequence[Relation],
+    matrix: np.ndarray,
+) -> np.ndarray:
+    """``hidden`` with every secondary cell shown again that can be: most wanted first, then
+    the largest. A cell stays hidden only if showing it would let a sensitive cell be
+    worked out, so no single hidden secondary cell is superfluous at the end."""
+    candidates = [int(c) for c in np.flatnonzero(hidden & secondary)]
+    candidates.sort(key=lambda n: (-rank[n], -counts[n], n))
+    for cell in candidates:
+        hidden[cell] = False
+        if _exposes(hidden, sensitive, relations, matrix):
+            hidden[cell] = True
+    return hidden
+
+
+def _exposes(
+    hidden: np.ndarray, sensitive: np.ndarray, relations: Sequence[Relation], matrix: np.ndarray
+) -> bool:
+    """Whether any hidden sensitive cell can be worked out from the shown cells."""
+    positions = np.flatnonzero(hidden)
+    if not len(positions):
+        return False
+    # A relation with exactly one hidden cell gives it away at once (the cheap test).
+    sub = matrix[:, positions] != 0
+    lone_rows = np.flatnonzero(sub.sum(axis=1) == 1)
+    if len(lone_rows) and sensitive[positions[np.nonzero(sub[lone_rows])[1]]].any():
+        return True
+    exposed = derivable_cells(hidden, relations, matrix)
+    return bool(sensitive[exposed].any())
+
+
 def _covers(
     exposed: np.ndarray,
     hidden: np.ndarray,
     fixed: np.ndarray,
-    counts: np.ndarray,
     matrix: np.ndarray,
+    pick: Callable[[np.ndarray], int],
 ) -> list[int]:
     """For each exposed cell, the smallest free shown cell its value is worked out from.
 
@@ -322,16 +384,16 @@ def _covers(
     for row in used:
         inputs = np.flatnonzero((np.abs(row) > 1e-7) & free)
         if len(inputs):
-            picks.append(int(min(inputs, key=lambda n: (counts[n] <= 0, counts[n], n))))
+            picks.append(pick(inputs))
     return picks
 
 
 def _cover_lone_cells(
     hidden: np.ndarray,
     fixed: np.ndarray,
-    counts: np.ndarray,
     members: list[np.ndarray],
     sensitive: np.ndarray,
+    pick: Callable[[np.ndarray], int],
 ) -> None:
     """Hide the smallest free cell of every relation whose only hidden cell is a small
     count (it would equal the relation's total minus the shown cells)."""
@@ -345,8 +407,7 @@ def _cover_lone_cells(
             free = cells[~hidden[cells] & ~fixed[cells]]
             if not len(free):
                 continue
-            pick = min(free, key=lambda n: (counts[n] <= 0, counts[n], n))
-            hidden[pick] = True
+            hidden[pick(free)] = True
             changed = True
 
 
@@ -363,8 +424,8 @@ def _cover(
     cell: int,
     hidden: np.ndarray,
     fixed: np.ndarray,
-    counts: np.ndarray,
     neighbours: list[set[int]],
+    pick: Callable[[np.ndarray], int],
     max_depth: int = 4,
 ) -> int:
     """The smallest shown cell that may be hidden, nearest to ``cell``, or -1.
@@ -378,8 +439,7 @@ def _cover(
         around = {n for c in frontier for n in neighbours[c]} - seen
         candidates = [n for n in around if not hidden[n] and not fixed[n]]
         if candidates:
-            # Non-zero before zero (a zero protects nothing new), then the smallest.
-            return min(candidates, key=lambda n: (counts[n] <= 0, counts[n], n))
+            return pick(np.array(candidates))
         seen |= around
         frontier = around
         if not frontier:
@@ -411,6 +471,11 @@ class _Layout:
 
     def index(self) -> dict[tuple[str, str, str], int]:
         return {name: i for i, name in enumerate(self.names)}
+
+    def keep(self) -> np.ndarray:
+        """How much showing each cell matters: the people at each step (and the derived
+        figures) before the flows between steps, which are hidden first."""
+        return np.array([0.0 if kind == "edge" else 1.0 for kind, _, _ in self.names])
 
     def vector(self, flows: pd.DataFrame) -> np.ndarray:
         """Cell values of one table from flow rows (columns step, next_step, count)."""
@@ -509,7 +574,10 @@ class _Protector:
     def month_total(self, cohort: date) -> tuple[np.ndarray, np.ndarray]:
         totals = self.counts[self.counts["breakdown"] == TOTAL]
         vector = self.fine.vector(_table(totals, cohort, TOTAL))
-        return vector, protect_linked_cells(vector, self.fine.relations(0), self.threshold)
+        hidden = protect_linked_cells(
+            vector, self.fine.relations(0), self.threshold, keep=self.fine.keep()
+        )
+        return vector, hidden
 
     def _months_and_season(
         self, cohorts: list[date]
@@ -529,7 +597,10 @@ class _Protector:
         if len(cohorts) == 1:
             return self.month_total(cohorts[0])
         vector, relations, fixed, fixed_hidden = self._months_and_season(cohorts)
-        hidden = protect_linked_cells(vector, relations, self.threshold, fixed, fixed_hidden)
+        keep = np.tile(self.fine.keep(), len(cohorts) + 1)
+        hidden = protect_linked_cells(
+            vector, relations, self.threshold, fixed, fixed_hidden, keep=keep
+        )
         return vector[-self.fine.size :], hidden[-self.fine.size :]
 
     def season_breakdown(

@@ -43,6 +43,7 @@ from data_access.observations import (
     observations_frame,
     period_frame,
 )
+from rules.disclosure import indicator_denominator_counts_people
 
 ENGLAND = "E92000001"
 GREATER_MANCHESTER = "GM"
@@ -80,11 +81,14 @@ SERIES_COLUMNS = [
 ]
 
 
-def indicator_record(session: Session, indicator_id: str) -> dict[str, Any] | None:
-    """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown."""
+def indicator_record(
+    session: Session, indicator_id: str, include_unpublished: bool = False
+) -> dict[str, Any] | None:
+    """One catalogue row as a dict (keys as data/indicators.csv), or None if unknown (or
+    not yet published by an admin, unless ``include_unpublished``)."""
     # A primary-key read: every panel, tab and API request asks for one, so no DataFrame.
     indicator = session.get(Indicator, indicator_id)
-    if indicator is None:
+    if indicator is None or not (indicator.published or include_unpublished):
         return None
     return {c.name: getattr(indicator, c.name) for c in Indicator.__table__.columns}
 
@@ -182,7 +186,7 @@ def _disclosure_controlled(
     denominator, which is not a count of people to protect. A count indicator's figure is
     itself the count: a file that gives only the figure (value 4, no numerator) is
     suppressed as if it had given the numerator."""
-    people = indicator.get("unit") in ("percent", "count", "days")
+    people = indicator_denominator_counts_people(indicator)
     if indicator.get("unit") == "count" and len(frame):
         frame = frame.assign(numerator=frame["numerator"].fillna(frame["value"]))
     return with_period_text(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from analysis.journeys import TOTAL
+from analysis.journeys import EARLY_HELP, TOTAL, JourneyView, cohort_choices, journey_view
 from data_access.models import ImportBatch, JourneyCount, UnitCost
 from data_access.users import UserRecord, write_audit
 from rules.areas import ENGLAND
@@ -82,6 +83,72 @@ def journey_breakdowns(session: Session, journey: str, area_code: str) -> dict[s
     for breakdown, value in session.execute(query).all():
         found.setdefault(breakdown, []).append(value)
     return {k: sorted(v) for k, v in sorted(found.items())}
+
+
+@dataclass(frozen=True)
+class EarlyHelpPageView:
+    """What the Journeys page shows of the Early Help journey, after protection.
+
+    ``view`` is the chosen group's (or everyone's) protected table, None when a breakdown is
+    asked for a single month (groups are shown a season at a time); ``everyone`` holds, for
+    a group, everyone's protected summary steps beside it (columns step, label, layer,
+    count, status, share), else None; ``label`` names the cohort as the picker does.
+    """
+
+    view: JourneyView | None
+    everyone: pd.DataFrame | None
+    label: str
+    cohort_value: str
+
+
+def default_cohort_value(cohorts: list[date]) -> str | None:
+    """The cohort the page opens on: the newest whole season, else the newest month."""
+    choices = cohort_choices(cohorts)
+    if not choices:
+        return None
+    return str(next((c["value"] for c in choices if c["kind"] == "season"), choices[0]["value"]))
+
+
+def cohort_months(value: str | None) -> list[date]:
+    """The months of a cohort picker value ("2025-06-01,2025-07-01,2025-08-01")."""
+    if not value:
+        return []
+    return [date.fromisoformat(part) for part in str(value).split(",") if part]
+
+
+def early_help_page_view(
+    session: Session,
+    area_code: str,
+    cohort_value: str,
+    breakdown: str | None,
+    value: str | None,
+    threshold: int,
+) -> EarlyHelpPageView:
+    """The protected Early Help journey of one authority, cohort and group, as the Journeys
+    page, its download and ``/api/v1/journeys`` all show it (one builder for all three).
+
+    Raises ValueError for a cohort that is neither a month nor a whole season, or a group
+    that is not held.
+    """
+    months = cohort_months(cohort_value)
+    wanted = [TOTAL] if breakdown in (None, TOTAL) else [TOTAL, str(breakdown)]
+    counts = journey_counts_frame(session, EARLY_HELP.name, area_code, wanted)
+    choices = {c["value"]: c["label"] for c in cohort_choices(sorted(set(counts["cohort_start"])))}
+    label = str(choices.get(cohort_value, cohort_value))
+    if breakdown in (None, TOTAL) or not value:
+        return EarlyHelpPageView(
+            journey_view(counts, months, threshold=threshold), None, label, cohort_value
+        )
+    if len(months) == 1:
+        return EarlyHelpPageView(None, None, label, cohort_value)
+    group_view = journey_view(counts, months, str(breakdown), value, threshold)
+    # Everyone on the same summary steps, for comparison: the season's whole table, whose
+    # "came back" is the 12-month figure.
+    everyone = journey_view(counts, months, threshold=threshold).steps.set_index("step")
+    everyone = everyone.rename(index={"back_within_12m": "came_back_12m"})
+    everyone = everyone.reindex(group_view.steps["step"]).reset_index()
+    everyone["label"] = group_view.steps["label"].to_numpy()
+    return EarlyHelpPageView(group_view, everyone, label, cohort_value)
 
 
 def replace_journey_counts(session: Session, frame: pd.DataFrame, batch_id: int | None) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -166,6 +167,11 @@ class Indicator(Base):
     last_update: Mapped[str | None] = mapped_column(String(64))
     next_update: Mapped[str | None] = mapped_column(String(64))
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An analyst's new indicator stays out of every list until an admin publishes it.
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # None: as the unit says (rules.disclosure.denominator_counts_people).
+    denominator_counts_people: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    added_by: Mapped[str | None] = mapped_column(String(150))
 
 
 class ImportBatch(Base):

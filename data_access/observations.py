@@ -290,9 +290,15 @@ def latest_totals(
     return pd.concat(frames, ignore_index=True)
 
 
-def indicator_catalogue(session: Session, ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """The indicator catalogue: one row per indicator with every catalogue column."""
+def indicator_catalogue(
+    session: Session, ids: Sequence[str] | None = None, include_unpublished: bool = False
+) -> pd.DataFrame:
+    """The indicator catalogue: one row per indicator with every catalogue column. An
+    analyst's new indicator is left out until an admin publishes it, unless
+    ``include_unpublished``."""
     query = select(Indicator).order_by(Indicator.theme, Indicator.id)
+    if not include_unpublished:
+        query = query.where(Indicator.published.is_(True))
     if ids is not None:
         query = query.where(Indicator.id.in_(list(ids)))
     columns = [c.name for c in Indicator.__table__.columns]

@@ -17,7 +17,6 @@ from analysis.journeys import (
     align_cohorts,
     care_leaver_cohorts,
     cohort_choices,
-    journey_view,
 )
 from auth.current import current_record
 from auth.permissions import guarded
@@ -36,9 +35,10 @@ from data_access import indicators_query as iq
 from data_access.db import get_database
 from data_access.journeys import (
     asq3_communication,
+    default_cohort_value,
+    early_help_page_view,
     journey_breakdowns,
     journey_cohorts,
-    journey_counts_frame,
 )
 from data_access.observations import CANONICAL_COLUMNS
 from pages._panel_support import disclosure_threshold
@@ -64,15 +64,9 @@ def _own_area() -> tuple[str | None, str]:
     return user.organisation_code, user.organisation_name
 
 
-def _cohort_months(value: str | None) -> list[date]:
-    if not value:
-        return []
-    return [date.fromisoformat(part) for part in str(value).split(",") if part]
-
-
 def _controls(cohorts: list[date], breakdowns: dict[str, list[str]]) -> html.Div:
     choices = cohort_choices(cohorts)
-    default = next((c["value"] for c in choices if c["kind"] == "season"), choices[0]["value"])
+    default = default_cohort_value(cohorts)
     breakdown_options = [{"label": "Everyone", "value": TOTAL}] + [
         {"label": breakdown_name(b), "value": b} for b in breakdowns
     ]
@@ -272,26 +266,13 @@ def choose_breakdown(breakdown):  # type: ignore[no-untyped-def]
 
 
 def build_view(area_code: str, cohort_value: str, breakdown: str, value: str | None):  # type: ignore[no-untyped-def]
-    """(view, everyone's view or None, cohort label) for the chosen cohort and group."""
-    months = _cohort_months(cohort_value)
-    wanted = [TOTAL] if breakdown in (None, TOTAL) else [TOTAL, breakdown]
+    """(view, everyone's view or None, cohort label) for the chosen cohort and group: the
+    one builder the page, its download and /api/v1/journeys share."""
     with get_database().read() as session:
-        counts = journey_counts_frame(session, EARLY_HELP.name, area_code, wanted)
-    threshold = disclosure_threshold()
-    choices = {c["value"]: c["label"] for c in cohort_choices(sorted(set(counts["cohort_start"])))}
-    label = str(choices.get(cohort_value, cohort_value))
-    if breakdown in (None, TOTAL) or not value:
-        return journey_view(counts, months, threshold=threshold), None, label
-    if len(months) == 1:
-        return None, None, label
-    group_view = journey_view(counts, months, breakdown, value, threshold)
-    # Everyone on the same summary steps, for comparison: the season's whole table, whose
-    # "came back" is the 12-month figure.
-    everyone = journey_view(counts, months, threshold=threshold).steps.set_index("step")
-    everyone = everyone.rename(index={"back_within_12m": "came_back_12m"})
-    everyone = everyone.reindex(group_view.steps["step"]).reset_index()
-    everyone["label"] = group_view.steps["label"].to_numpy()
-    return group_view, everyone, label
+        shown = early_help_page_view(
+            session, area_code, cohort_value, breakdown, value, disclosure_threshold()
+        )
+    return shown.view, shown.everyone, shown.label
 
 
 def _render(view, everyone, label: str, breakdown: str | None, value: str | None):  # type: ignore[no-untyped-def]

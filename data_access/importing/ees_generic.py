@@ -51,8 +51,12 @@ JOIN_GEOGRAPHY = ["time_period", "time_identifier", "geographic_level", "country
                   "region_code", "old_la_code", "new_la_code"]  # fmt: skip
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MEASURE_SUFFIX = re.compile(
-    r"(_percent|_percentage|_pct|_number|_count|_rate|_total|_value|_estimate|_num|_denom)$"
+    r"(_percent|_percentage|_pct|_number|_count|_rate|_total|_value|_estimate|_num|_denom"
+    r"|_population|_rate_per_\d+k?)$|^(pt|t)_|(^|_)rate_per_\d+k?"
 )
+# EES naming conventions: a share (percentage or rate with its base) and a count.
+_SHARE_NAME = re.compile(r"(_percent|_percentage|_pct|_rate)$|^pt_|(^|_)rate_per_\d+k?")
+_COUNT_NAME = re.compile(r"(_number|_count|_num|_population)$|^t_")
 
 # Published filter values -> Chorus breakdown cells, used to suggest a first mapping.
 KNOWN_VALUES: dict[str, tuple[str, str]] = {
@@ -314,7 +318,9 @@ def _time(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def suggest_mapping(sample: pd.DataFrame) -> dict:
     """A first mapping for an EES file never seen before, from its first rows.
 
-    Indicator columns: names ending like _percent or _count, or mostly numbers. Each
+    Indicator columns: names following the EES conventions (``*_rate*``, ``rate_per_*``,
+    ``*_percent``, ``pt_``/``t_``, ``*_count``, ``*_number``, ``*_population``), or mostly
+    numbers. (``ees_meta.propose`` does more, from the file's .meta.csv when there is one.) Each
     percentage gets the count column with the same stem as its numerator. Breakdown
     columns: filters named like characteristic/breakdown/gender; their values are
     suggested from ``KNOWN_VALUES`` (others are left for the analyst). Indicator ids are
@@ -325,9 +331,9 @@ def suggest_mapping(sample: pd.DataFrame) -> dict:
     filters = [c for c in columns if c not in measures]
     breakdown_columns = [c for c in filters if any(h in c.lower() for h in BREAKDOWN_COLUMN_HINTS)]
     indicators = []
-    counts = [c for c in measures if re.search(r"(_number|_count|_num)$", c)]
+    counts = [c for c in measures if _COUNT_NAME.search(c)]
     for column in measures:
-        if re.search(r"(_percent|_percentage|_pct|_rate)$", column):
+        if _SHARE_NAME.search(column):
             stem = _MEASURE_SUFFIX.sub("", column)
             numerator = next((c for c in counts if _MEASURE_SUFFIX.sub("", c) == stem), None)
             indicators.append(

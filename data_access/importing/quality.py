@@ -19,6 +19,7 @@ from data_access.observations import CANONICAL_COLUMNS
 from rules.areas import ENGLAND
 from rules.disclosure import (
     DEFAULT_THRESHOLD,
+    complement_is_small,
     denominator_counts_people,
     is_small,
     value_counts_people,
@@ -290,6 +291,15 @@ def shown_revisions(
         hide |= out[f"{side}_numerator"].map(lambda n: is_small(n, threshold))
         if denominator_counts_people(unit):
             hide |= out[f"{side}_denominator"].map(lambda d: is_small(d, threshold))
+            hide |= pd.Series(
+                [
+                    complement_is_small(n, d, threshold)
+                    for n, d in zip(
+                        out[f"{side}_numerator"], out[f"{side}_denominator"], strict=True
+                    )
+                ],
+                index=out.index,
+            )
         if value_counts_people(unit):
             hide |= out[f"{side}_value"].map(lambda v: is_small(v, threshold))
         out[f"{side}_value"] = out[f"{side}_value"].where(~hide, None)

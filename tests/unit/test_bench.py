@@ -98,3 +98,30 @@ def test_bench005_import_child_reports_its_own_peak_memory_not_its_parents():
     ).stdout
     del ballast
     assert 5 < float(out) < 300
+
+
+def test_bench006_lait_bench_skips_with_a_message_without_the_file(capsys, monkeypatch):
+    from bench import laitbench
+
+    monkeypatch.delenv(laitbench.ENV_FILE, raising=False)
+    assert laitbench.main(["/no/such/lait_long.parquet"]) == 0
+    assert "Skipped: LAIT's full long file is not here" in capsys.readouterr().out
+
+
+def test_bench007_lait_proxy_has_the_rows_asked_in_lait_layout(tmp_path):
+    import pandas as pd
+
+    from bench import laitbench
+
+    path = laitbench.write_proxy(tmp_path / "proxy.csv", rows=100_000)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(table) == 100_000
+    assert list(table.columns)[:5] == [
+        "Short Desc",
+        "Data item",
+        "Years",
+        "LA and Regions",
+        "Values",
+    ]
+    assert {"2025", "2015"} <= set(table["Years"])  # the subset, then moved ten years back
+    assert laitbench._moved_year("2016-17 (OT)", -10) == "2026-27 (OT)"

@@ -280,3 +280,49 @@ def test_sdc021_many_areas_and_periods_at_once_equal_each_breakdown_alone():
     for _, part in whole.reset_index(drop=True).groupby(["area_code", "period_start"]):
         alone = apply_disclosure_control(part)
         pd.testing.assert_frame_equal(together.loc[part.index], alone)
+
+
+def test_sdc022_a_small_complement_is_protected_like_a_small_count():
+    # 6 of 9: three children did not. 40 of 45: five did not. 40 of 46: six did not.
+    out = apply_disclosure_control(
+        _breakdown([6, 40, 40, 60], denominators=[9, 45, 46, 300], total=False)
+    )
+    cells = _cells(out)
+    assert cells.loc["g0", "status"] == "c" and cells.loc["g1", "status"] == "c"
+    assert cells.loc["g0", ["numerator", "value", "lower_ci", "upper_ci"]].isna().all()
+    assert cells.loc["g0", "denominator"] == 9  # the denominator alone discloses nothing
+    assert cells.loc["g2", "status"] is None and cells.loc["g2", "numerator"] == 40
+    assert cells.loc["g3", "numerator"] == 60
+
+
+def test_sdc023_complements_are_not_protected_when_the_denominator_is_a_population():
+    out = apply_disclosure_control(
+        _breakdown([6, 60], denominators=[9, 300], total=False), denominator_is_people=False
+    )
+    assert _cells(out)["status"].isna().all()
+
+
+def test_sdc024_zero_complement_everyone_is_not_protected_and_one_cell_gets_a_partner():
+    # 30 of 30 (nobody left out) discloses nothing about a person; 8 of 10 is protected,
+    # and, alone in its breakdown, it takes the smallest other cell with it.
+    out = apply_disclosure_control(_breakdown([30, 8, 20, 70], denominators=[30, 10, 200, 300]))
+    cells = _cells(out)
+    assert cells.loc["g0", "status"] is None
+    assert cells.loc["g1", "status"] == "c"
+    assert (cells["status"] == "c").sum() == 2 and cells.loc["g2", "status"] == "c"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=6),
+    st.integers(1, 10),
+)
+def test_sdc025_no_shown_row_has_a_complement_from_one_to_the_threshold(cells, threshold):
+    numerators = [n for n, _ in cells]
+    denominators = [n + extra for n, extra in cells]
+    out = apply_disclosure_control(
+        _breakdown(numerators, denominators=denominators), threshold=threshold
+    )
+    shown = out[out["status"].isna()]
+    complement = shown["denominator"] - shown["numerator"]
+    assert not ((complement > 0) & (complement <= threshold)).any()

@@ -267,3 +267,101 @@ def test_jny013_layout_relations_hold_on_real_flows():
 
     matrix = _relation_matrix(len(vector), layout.relations(0))
     assert np.allclose(matrix @ vector, 0)
+
+
+# --- hiding no more than needed (issue 17) ----------------------------------------------------
+
+from itertools import combinations  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# A 2 x 2 table with its margins: cells a b / c d (0-3), row totals (4, 5), column totals
+# (6, 7) and the grand total (8).
+TWO_BY_TWO: list[tuple[int, tuple[int, ...]]] = [
+    (4, (0, 1)),
+    (5, (2, 3)),
+    (6, (0, 2)),
+    (7, (1, 3)),
+    (8, (4, 5)),
+    (8, (6, 7)),
+]
+
+
+def _two_by_two(a: int, b: int, c: int, d: int) -> np.ndarray:
+    return np.array([a, b, c, d, a + b, c + d, a + c, b + d, a + b + c + d], dtype=float)
+
+
+def _safe(hidden: np.ndarray, counts: np.ndarray, relations, threshold: int = 5) -> bool:  # type: ignore[no-untyped-def]
+    small = (counts > 0) & (counts <= threshold)
+    if (small & ~hidden).any():
+        return False
+    return not small[derivable_cells(hidden, relations)].any()
+
+
+def _fewest_hidden(counts: np.ndarray, relations) -> int:  # type: ignore[no-untyped-def]
+    """The true minimum, by trying every set of cells, smallest first."""
+    cells = range(len(counts))
+    for size in range(len(counts) + 1):
+        for chosen in combinations(cells, size):
+            hidden = np.zeros(len(counts), dtype=bool)
+            hidden[list(chosen)] = True
+            if _safe(hidden, counts, relations):
+                return size
+    return len(counts)
+
+
+def test_jny020_one_sum_hides_the_small_part_and_the_smaller_other_part():
+    counts = np.array([40.0, 3.0, 12.0, 25.0])  # 40 = 3 + 12 + 25
+    hidden = protect_linked_cells(counts, [(0, (1, 2, 3))], threshold=5)
+    assert list(np.flatnonzero(hidden)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "cells", [(3, 20, 30, 40), (20, 3, 30, 40), (3, 4, 30, 40), (3, 20, 40, 2), (1, 9, 9, 9)]
+)
+def test_jny021_two_by_two_tables_hide_exactly_the_known_minimum(cells):
+    counts = _two_by_two(*cells)
+    hidden = protect_linked_cells(counts, TWO_BY_TWO, threshold=5)
+    assert _safe(hidden, counts, TWO_BY_TWO)
+    assert hidden.sum() == _fewest_hidden(counts, TWO_BY_TWO)
+
+
+def test_jny022_the_people_at_each_step_are_hidden_after_the_flows():
+    # Steps 0 (everyone), 1 and 2; flows 3..6 from step 1 and 2 to two outcomes 7 and 8.
+    # The small flow (3) needs partners: the flows, not the steps, are hidden.
+    counts = np.array([60.0, 23.0, 37.0, 3.0, 20.0, 17.0, 20.0, 20.0, 40.0])
+    relations = [(0, (1, 2)), (1, (3, 4)), (2, (5, 6)), (7, (3, 5)), (8, (4, 6)), (0, (7, 8))]
+    keep = np.array([1, 1, 1, 0, 0, 0, 0, 1, 1], dtype=float)
+    hidden = protect_linked_cells(counts, relations, threshold=5, keep=keep)
+    assert list(np.flatnonzero(hidden)) == [3, 4, 5, 6]
+    assert _safe(hidden, counts, relations)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 12), min_size=4, max_size=4), st.integers(1, 5))
+def test_jny023_no_small_count_is_derivable_and_no_hidden_cell_is_superfluous(cells, threshold):
+    counts = _two_by_two(*cells)
+    hidden = protect_linked_cells(counts, TWO_BY_TWO, threshold=threshold)
+    small = (counts > 0) & (counts <= threshold)
+    assert not (small & ~hidden).any()
+    assert not small[derivable_cells(hidden, TWO_BY_TWO)].any()
+    # Minimal: showing any one hidden cell that is not small itself exposes a small count.
+    for cell in np.flatnonzero(hidden & ~small):
+        fewer = hidden.copy()
+        fewer[cell] = False
+        assert small[derivable_cells(fewer, TWO_BY_TWO)].any() or (small & ~fewer).any(), cell
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.integers(20, 400))
+def test_jny024_random_journeys_leave_no_small_flow_derivable(seed, size):
+    rng = np.random.default_rng(seed)
+    flows = pd.DataFrame(_random_flows(rng, size), columns=["step", "next_step", "count"])
+    layout = _Layout(EARLY_HELP)
+    counts = layout.vector(flows)
+    relations = layout.relations(0)
+    hidden = protect_linked_cells(counts, relations, threshold=5, keep=layout.keep())
+    small = (counts > 0) & (counts <= 5)
+    assert not (small & ~hidden).any()
+    assert not small[derivable_cells(hidden, relations)].any()
