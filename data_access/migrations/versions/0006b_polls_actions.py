@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006b_polls_actions"
-down_revision = "0005_provenance"
+down_revision = "0006_indicator_catalogue"
 branch_labels = None
 depends_on = None
 
