@@ -2,7 +2,7 @@
 participant's vote set, and the actions a session agrees (owner organisation, due date)
 
 Revision ID: 0006b_polls_actions
-Revises: 0005_provenance
+Revises: 0006_indicator_catalogue
 """
 
 import sqlalchemy as sa
