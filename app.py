@@ -230,11 +230,13 @@ def register_panel_callbacks(app: Dash) -> None:
     """The callbacks every indicator panel uses (its views, and its notes and quotes),
     declared beside the panel's support code and registered here explicitly. Imported
     here, once the app exists: page modules register pages when imported."""
+    from pages._annotation_thread_callbacks import thread_callbacks
     from pages._panel_support import panel_callbacks
     from pages.annotation_callbacks import annotation_callbacks
 
     panel_callbacks.register(app)
     annotation_callbacks.register(app)
+    thread_callbacks.register(app)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
