@@ -31,7 +31,7 @@ from dash import (
     no_update,
 )
 
-from auth.current import current_record
+from auth.current import signed_in_record
 from auth.permissions import allowed, guarded
 from components.annotations import (
     DISCUSSION_THREAD_PREFIX,
@@ -79,7 +79,7 @@ def panel_notes(state: dict[str, Any]) -> list[dict[str, Any]]:
     with get_database().read() as session:
         records = list_annotations(
             session,
-            current_record(),
+            signed_in_record(),
             AnnotationFilters(indicator=state["indicator"], area_code=state["area_code"]),
         )
     return [r.as_dict() for r in records]
@@ -96,7 +96,7 @@ def panel_voice(state: dict[str, Any]) -> Any:
     """
     indicator = state["indicator"]
     area = state.get("area_code")
-    user = current_record()
+    user = signed_in_record()
     with get_database().read() as session:
         items = visible_voice_items(
             session,
@@ -133,7 +133,7 @@ def fill_panel_slots(state: dict[str, Any] | None) -> tuple[Any, Any]:
     if not state or not state.get("indicator"):
         raise dash.exceptions.PreventUpdate
     panel_id = _panel_id()
-    user = current_record()
+    user = signed_in_record()
     notes = panel_notes(state)
     slot = annotation_slot_children(
         panel_id,
@@ -232,7 +232,7 @@ def save_note(
     if isinstance(new, str):
         return message(new, False), no_update, no_update, no_update, text_class
     with get_database().write() as session:
-        result = create_annotation(session, current_record(), new)
+        result = create_annotation(session, signed_in_record(), new)
     if not result.ok:
         return message(result.message, False), no_update, no_update, no_update, text_class
     note_id = result.annotation.id if result.annotation else None
@@ -268,7 +268,7 @@ def show_thread(
     """The open thread, if the user may see it (ids from the browser are never trusted)."""
     if not note_id:
         return None
-    user = current_record()
+    user = signed_in_record()
     # A write session: own-organisation quotes shown in the thread are audited as read.
     with get_database().write() as session:
         thread = get_thread(session, user, int(note_id))

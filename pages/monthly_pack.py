@@ -157,7 +157,7 @@ def download_pack_pdf(
         return dash.no_update, "There is no PDF: Chromium is not installed on this server.", *skip
     pdf: bytes | None = None
     title = ""
-    made = dash.no_update
+    made: Any = dash.no_update
     if isinstance(current, dict) and current.get("subject") == subject:
         try:
             with get_database().read() as session:

@@ -72,19 +72,19 @@ def layout(**_kwargs: object) -> html.Div:
 
 def _queue_view(status: str) -> list[Any]:
     with get_database().write() as session:
-        frame = moderation_queue(session, current_record(), status)
+        frame = moderation_queue(session, signed_in_record(), status)
         titles = indicator_titles(session)
     return queue_view(frame, titles, status)
 
 
 def _take_back_view() -> list[Any]:
     with get_database().read() as session:
-        return take_back_view(pending_withdrawals(session, current_record()))
+        return take_back_view(pending_withdrawals(session, signed_in_record()))
 
 
 def _tombstone_view() -> list[Any]:
     with get_database().read() as session:
-        return tombstone_view(tombstones(session, current_record()))
+        return tombstone_view(tombstones(session, signed_in_record()))
 
 
 def _codebook_view() -> list[Any]:
@@ -123,7 +123,7 @@ def show_tab(tab: str | None, _version: int | None) -> Any:
         return import_view(IMPORT_REQUIRED, IMPORT_OPTIONAL)
     if tab == "codebook":
         return _codebook_view()
-    if tab == "settings" and allowed(current_record(), "settings.edit"):
+    if tab == "settings" and allowed(signed_in_record(), "settings.edit"):
         return _settings_view()
     return html.P("Nothing here.")
 
@@ -153,7 +153,7 @@ def moderate(
     action, outcome = ACTIONS[trigger["type"]]
     try:
         with get_database().write() as session:
-            action(session, current_record(), int(trigger["index"]))
+            action(session, signed_in_record(), int(trigger["index"]))
     except (VoiceError, VoiceNotAllowed) as exc:
         return f"Not done: {exc}", no_update
     return f"Quote {trigger['index']} {outcome}.", (version or 0) + 1
@@ -175,7 +175,7 @@ def import_csv(contents: str | None, filename: str | None, version: int | None) 
     try:
         payload = base64.b64decode(contents.split(",", 1)[1])
         with get_database().write() as session:
-            report = import_voice_csv(session, current_record(), payload, filename or "voice.csv")
+            report = import_voice_csv(session, signed_in_record(), payload, filename or "voice.csv")
     except (ValueError, UnicodeDecodeError) as exc:
         return html.P(f"Could not read the file: {exc}", className="voice-result-bad"), no_update
     return import_report(report), no_update
@@ -188,7 +188,7 @@ def import_csv(contents: str | None, filename: str | None, version: int | None) 
     Input("voice-theme-pick", "value"),
 )
 @guarded("codebook.edit")
-def pick_theme(theme_id: int | str | None) -> tuple[str, str, str]:
+def pick_theme(theme_id: str | None) -> tuple[str, str, str]:
     """Fill the theme form with the chosen theme (or clear it for a new one)."""
     if not theme_id:
         return "", "", ""
@@ -216,7 +216,7 @@ def pick_theme(theme_id: int | str | None) -> tuple[str, str, str]:
 def change_theme(
     _save: int | None,
     _delete: int | None,
-    theme_id: int | str | None,
+    theme_id: str | None,
     label: str | None,
     description: str | None,
     examples: str | None,
@@ -228,11 +228,16 @@ def change_theme(
             if ctx.triggered_id == "voice-theme-delete":
                 if not theme_id:
                     return "Choose a theme to delete.", no_update
-                delete_theme(session, current_record(), theme_id)
+                delete_theme(session, signed_in_record(), theme_id)
                 message = "Theme deleted."
             else:
                 theme = save_theme(
-                    session, current_record(), label, description, examples, theme_id or None
+                    session,
+                    signed_in_record(),
+                    label or "",
+                    description or "",
+                    examples or "",
+                    theme_id or None,
                 )
                 message = f"Theme '{theme.label}' saved."
     except (VoiceError, VoiceNotAllowed) as exc:
@@ -250,5 +255,5 @@ def change_hide_setting(value: list[str] | None) -> str:
     """Admin: hide the organisation's quotes past their review date, or flag them only."""
     hide = "hide" in (value or [])
     with get_database().write() as session:
-        set_hide_past_review(session, current_record(), hide)
+        set_hide_past_review(session, signed_in_record(), hide)
     return "Quotes past review are now hidden." if hide else "Quotes past review are now flagged."
