@@ -265,6 +265,30 @@ class AnnotationFilters:
 # --- text rules ----------------------------------------------------------------------------
 
 
+def _filter_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_values(values: Sequence[Any]) -> AnnotationFilters:
+    """A filter form's values as AnnotationFilters, in the order theme, indicator, area,
+    kind, status, author, tag, written from, written to (the Discussion page's filters)."""
+    theme, indicator, area, kind, status, author, tag, written_from, written_to = values
+    return AnnotationFilters(
+        theme=theme or None,
+        indicator=indicator or None,
+        area_code=area or None,
+        kind=kind or None,
+        status=status or None,
+        author_id=int(author) if author else None,
+        tag=tag or None,
+        written_from=_filter_date(written_from),
+        written_to=_filter_date(written_to),
+    )
+
+
 def clean_body(text: str | None) -> str:
     """Normalise newlines, drop control characters and trailing space; keep everything else
     as typed (the text is shown as plain text, never as HTML)."""
