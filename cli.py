@@ -16,6 +16,7 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from data_access.demo import DemoLogin
+    from data_access.importing.commit import CommitResult
 
 
 def _settings() -> Settings:
@@ -219,7 +220,7 @@ def import_data_command(
         raise SystemExit(1)
 
 
-def _provenance_line(result) -> str:  # type: ignore[no-untyped-def]
+def _provenance_line(result: CommitResult) -> str:
     from data_access.importing.commit import _provenance_message
 
     return _provenance_message(result)

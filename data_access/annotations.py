@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, update
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from analysis.periods import period_text
@@ -392,7 +392,7 @@ def shared_notes_of_clause(organisation_id: int, note: Any = Annotation) -> Any:
     )
 
 
-def _record_query():  # type: ignore[no-untyped-def]
+def _record_query() -> Select[Any]:
     return (
         select(
             Annotation,
