@@ -302,7 +302,5 @@ def test_lay013_no_page_module_is_over_300_lines():
         if n > PAGE_LINE_LIMIT and name not in PAGES_BEING_SPLIT
     }
     assert too_long == {}, f"split these page modules (at most {PAGE_LINE_LIMIT} lines)"
-    fitted = sorted(
-        name for name in PAGES_BEING_SPLIT if lengths.get(name, 0) <= PAGE_LINE_LIMIT
-    )
+    fitted = sorted(name for name in PAGES_BEING_SPLIT if lengths.get(name, 0) <= PAGE_LINE_LIMIT)
     assert fitted == [], f"remove {fitted} from PAGES_BEING_SPLIT"
