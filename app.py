@@ -238,6 +238,7 @@ def register_panel_callbacks(app: Dash) -> None:
     and Voice coverage pages), declared beside their support code and registered here
     explicitly. Imported
     here, once the app exists: page modules register pages when imported."""
+    from pages._annotation_thread_callbacks import thread_callbacks
     from pages._ln_action_callbacks import ln_action_callbacks
     from pages._ln_poll_callbacks import ln_poll_callbacks
     from pages._panel_support import panel_callbacks
@@ -247,6 +248,7 @@ def register_panel_callbacks(app: Dash) -> None:
     annotation_callbacks.register(app)
     ln_poll_callbacks.register(app)  # Learning Network polls
     ln_action_callbacks.register(app)  # and actions
+    thread_callbacks.register(app)
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -17,6 +17,7 @@ from settings import Settings
 
 if TYPE_CHECKING:
     from data_access.demo import DemoLogin
+    from data_access.importing.commit import CommitResult
 
 
 def _settings() -> Settings:
@@ -306,7 +307,7 @@ def _ees_mapping(
     return found.mapping, found.name
 
 
-def _provenance_line(result) -> str:  # type: ignore[no-untyped-def]
+def _provenance_line(result: CommitResult) -> str:
     from data_access.importing.commit import _provenance_message
 
     return _provenance_message(result)

@@ -128,7 +128,7 @@ def init_observability(
         return response
 
     @server.get("/metrics", endpoint="metrics")
-    def _metrics():  # type: ignore[no-untyped-def]
+    def _metrics() -> Response:
         token = settings.metrics_token
         if not token:
             return Response("Not found\n", status=404, mimetype="text/plain")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def _flag(text: str | None) -> bool:
     return (text or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _secure_cookies(env: str, env_vars) -> bool:  # type: ignore[no-untyped-def]
+def _secure_cookies(env: str, env_vars: Mapping[str, str]) -> bool:
     """Secure cookies: asked for with CHORUS_SECURE_COOKIES, and on by default in
     production unless CHORUS_ALLOW_INSECURE_COOKIES=1 opts out (plain-HTTP trials)."""
     if _flag(env_vars.get("CHORUS_SECURE_COOKIES")):

@@ -25,9 +25,14 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from settings import Settings
+
+if TYPE_CHECKING:
+    from celery import Celery
+    from dash import CeleryManager, DiskcacheManager
 
 log = logging.getLogger("chorus.worker")
 
@@ -51,7 +56,7 @@ CELERY_SETTINGS: dict[str, Any] = {
 }
 
 
-def make_celery(settings: Settings):  # type: ignore[no-untyped-def]
+def make_celery(settings: Settings) -> Celery:
     """The Celery app for REDIS_URL with the settings, tasks and signals above."""
     from celery import Celery, signals
 
@@ -69,7 +74,7 @@ def make_celery(settings: Settings):  # type: ignore[no-untyped-def]
     return celery
 
 
-def _register_tasks(celery) -> None:  # type: ignore[no-untyped-def]
+def _register_tasks(celery: Celery) -> None:
     @celery.task(name="chorus.apply_retention", max_retries=0)
     def apply_retention() -> None:
         _run_command("apply-retention")
@@ -89,7 +94,7 @@ def _run_command(name: str) -> None:
         command.main(args=[], standalone_mode=False)
 
 
-def start_cache_warm_up(settings: Settings, celery) -> str:  # type: ignore[no-untyped-def]
+def start_cache_warm_up(settings: Settings, celery: Celery | None) -> str:
     """Warm the cache as a job of its own, so an import reports without waiting for it.
 
     With Celery: a ``chorus.warm_cache`` task on any worker. Without: a detached
@@ -113,7 +118,7 @@ def start_cache_warm_up(settings: Settings, celery) -> str:  # type: ignore[no-u
     return "process"
 
 
-def make_manager(settings: Settings, local):  # type: ignore[no-untyped-def]
+def make_manager(settings: Settings, local: DiskcacheManager) -> CeleryManager:
     """Dash's Celery manager that runs a job on this machine (through ``local``, a
     DiskcacheManager) when Redis does not answer, with a warning, instead of failing."""
     import dash
@@ -127,50 +132,52 @@ def make_manager(settings: Settings, local):  # type: ignore[no-untyped-def]
         machine for it sees no answer (its status is still in the database).
         """
 
-        def __init__(self, celery) -> None:  # type: ignore[no-untyped-def]
+        def __init__(self, celery: Celery) -> None:
             # Set before Dash's __init__, which registers the callbacks already defined.
             self.local = local
             # By id: Celery's task objects are lazy proxies, best left unevaluated.
             self._local_fns: dict[int, object] = {}
             super().__init__(celery)
 
-        def make_job_fn(self, fn, progress, key=None):  # type: ignore[no-untyped-def]
+        def make_job_fn(
+            self, fn: Callable[..., Any], progress: bool, key: str | None = None
+        ) -> Any:
             celery_fn = super().make_job_fn(fn, progress, key)
             self._local_fns[id(celery_fn)] = self.local.make_job_fn(fn, progress, key)
             return celery_fn
 
-        def call_job_fn(self, key, job_fn, args, context):  # type: ignore[no-untyped-def]
+        def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
             if broker_answers(settings.redis_url):
                 return super().call_job_fn(key, job_fn, args, context)
             log.warning("Redis does not answer: running a background job on this machine")
             return self.local.call_job_fn(key, self._local_fns[id(job_fn)], args, context)
 
-        def _is_local(self, job) -> bool:  # type: ignore[no-untyped-def]
+        def _is_local(self, job: Any) -> bool:
             return job is not None and str(job).isdigit()
 
-        def job_running(self, job):  # type: ignore[no-untyped-def]
+        def job_running(self, job: Any) -> bool:
             if self._is_local(job):
                 return self.local.job_running(job)
             return super().job_running(job)
 
-        def terminate_job(self, job):  # type: ignore[no-untyped-def]
+        def terminate_job(self, job: Any) -> Any:
             if self._is_local(job):
                 return self.local.terminate_job(job)
             return super().terminate_job(job)
 
-        def get_progress(self, key):  # type: ignore[no-untyped-def]
+        def get_progress(self, key: str) -> Any:
             local = self.local.get_progress(key)
             return local if local is not None else super().get_progress(key)
 
-        def result_ready(self, key):  # type: ignore[no-untyped-def]
+        def result_ready(self, key: str) -> bool:
             return self.local.result_ready(key) or super().result_ready(key)
 
-        def get_result(self, key, job):  # type: ignore[no-untyped-def]
+        def get_result(self, key: str, job: Any) -> Any:
             if self._is_local(job):
                 return self.local.get_result(key, job)
             return super().get_result(key, job)
 
-        def get_updated_props(self, key):  # type: ignore[no-untyped-def]
+        def get_updated_props(self, key: str) -> Any:
             return self.local.get_updated_props(key) or super().get_updated_props(key)
 
     return CeleryOrLocalManager(make_celery(settings))

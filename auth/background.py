@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import dash
 from flask import has_request_context
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def in_caller_request(function):  # type: ignore[no-untyped-def]
+
+def in_caller_request(function: F) -> F:
     """Run a background job inside a request carrying the caller's cookies.
 
     A background job runs in another process (or a Celery worker) with no Flask request,
@@ -29,4 +32,4 @@ def in_caller_request(function):  # type: ignore[no-untyped-def]
         with server.test_request_context("/_dash-update-component", headers={"Cookie": header}):
             return function(*args, **kwargs)
 
-    return wrapper
+    return cast(F, wrapper)

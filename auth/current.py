@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_login import UserMixin, current_user
 
 from data_access.users import UserRecord
@@ -21,7 +23,7 @@ class CurrentUser(UserMixin):
     def is_active(self) -> bool:
         return self.record.active
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str) -> Any:
         # Delegate id, username, role, organisation_code ... to the record.
         return getattr(self.record, name)
 
@@ -35,3 +37,12 @@ def current_record() -> UserRecord | None:
     if not current_user or not current_user.is_authenticated:
         return None
     return current_user.record
+
+
+def signed_in_record() -> UserRecord:
+    """The logged-in user's record where a login is certain (behind ``@guarded`` with an
+    action, which has already refused anyone not logged in)."""
+    record = current_record()
+    if record is None:
+        raise PermissionError("login required")
+    return record

@@ -25,7 +25,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import settings as chorus_settings
 from auth import clock
@@ -144,7 +144,7 @@ class FallbackFailureStore:
         self.fallback = fallback
         self.warned = False
 
-    def _call(self, method: str, *args):  # type: ignore[no-untyped-def]
+    def _call(self, method: str, *args: Any) -> tuple[str, Any]:
         import redis
 
         try:
@@ -241,7 +241,7 @@ class Attempt:
     tokens: dict[str, str]
 
 
-def limiter_for(settings) -> LoginLimiter:  # type: ignore[no-untyped-def]
+def limiter_for(settings: chorus_settings.Settings) -> LoginLimiter:
     """The limiter a Chorus process uses: Redis when configured (falling back to the
     database when Redis is unreachable), else the database."""
     window = settings.login_window_minutes * 60

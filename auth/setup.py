@@ -16,7 +16,7 @@ from auth.errors import init_error_pages
 from auth.headers import init_security_headers
 from auth.views import blueprint as auth_blueprint
 from data_access.db import get_database
-from data_access.users import user_by_id
+from data_access.users import UserRecord, user_by_id
 
 # Paths anyone may fetch. Everything else needs a login (default deny).
 # /metrics checks its own token (observability.py). The accessibility statement is public
@@ -121,7 +121,7 @@ def _safe_next(target: str | None) -> str:
     return target.rstrip("?") or "/"
 
 
-def start_session(record) -> None:  # type: ignore[no-untyped-def]
+def start_session(record: UserRecord) -> None:
     """Log the user in with a fresh session (no fixation) and the timeout clocks started.
 
     Everything from before login is dropped; the session gets a new random identifier and

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -293,7 +294,7 @@ def _prepare_schema(url: str, catalogue: pd.DataFrame) -> int:
         database.dispose()
 
 
-def _index_definitions(conn, kind: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _index_definitions(conn: Any, kind: str) -> dict[str, str]:
     """CREATE INDEX statements of the secondary indexes, as the migrations made them."""
     if kind == "sqlite":
         rows = conn.execute(

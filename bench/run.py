@@ -143,7 +143,7 @@ NEIGHBOURS_SQL = (
 )
 
 
-def _connect(url: str):  # type: ignore[no-untyped-def]
+def _connect(url: str) -> tuple[Any, str]:
     if url.startswith("sqlite"):
         return sqlite3.connect(url.split("///", 1)[1]), "?"
     import psycopg
@@ -151,7 +151,7 @@ def _connect(url: str):  # type: ignore[no-untyped-def]
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")), "%s"
 
 
-def comparator_areas(conn, mark: str, area: str) -> list[str]:  # type: ignore[no-untyped-def]
+def comparator_areas(conn: Any, mark: str, area: str) -> list[str]:
     """The area, England, its region and its statistical neighbours."""
     cursor = conn.cursor()
     cursor.execute(f"SELECT parent_code FROM areas WHERE code = {mark}", (area,))  # noqa: S608
@@ -161,7 +161,7 @@ def comparator_areas(conn, mark: str, area: str) -> list[str]:  # type: ignore[n
     return [area, ENGLAND, *([region] if region else []), *neighbours]
 
 
-def direct_panel_read(conn, mark: str, indicator: str, area: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def direct_panel_read(conn: Any, mark: str, indicator: str, area: str) -> pd.DataFrame:
     """One panel's slices: the trend for the area and its comparators (total), and the
     area's and England's breakdowns."""
     areas = comparator_areas(conn, mark, area)
@@ -405,7 +405,7 @@ def _compare_slices(base: str, chorus: Client, slices: list[tuple[str, str]]) ->
 # --- one database at one size ----------------------------------------------------------------
 
 
-def browser_pass(base_url: str, user, paths: list[str], loads: int) -> dict:  # type: ignore[no-untyped-def]
+def browser_pass(base_url: str, user: Any, paths: list[str], loads: int) -> dict[str, Any]:
     """Cold loads of each path; the first load's recorded callbacks per path."""
     out: dict[str, Any] = {}
     with chromium() as driver:

@@ -881,3 +881,24 @@ def hidden_notes_list(notes: Sequence[dict[str, Any]]) -> list[Any]:
     if not notes:
         return [html.P("Your organisation has no hidden notes.", className="hidden-notes-none")]
     return [html.Ol([hidden_note_item(n) for n in notes], className="notes-list hidden-notes")]
+
+
+def marker_data(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the chart needs of each note (short, so the Store stays small)."""
+    keys = ("id", "kind", "scope", "period_start", "period_end", "author")
+    return [{**{k: n.get(k) for k in keys}, "body": (n.get("body") or "")[:200]} for n in notes]
+
+
+def panel_notes_list(panel_id: str, notes: list[dict[str, Any]]) -> Any:
+    """The list beside the chart, each note with a button that opens its thread."""
+    return notes_list(
+        notes,
+        open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
+        empty_text="No notes on this chart yet.",
+        shown_first=1,
+    )
+
+
+def panel_markers(notes: list[dict[str, Any]], state: dict[str, Any]) -> dict[str, Any]:
+    """The ``note-markers`` Store's data: the overlay the browser draws on the chart."""
+    return marker_overlay(marker_data(notes), state.get("periods") or [])

@@ -9,6 +9,7 @@ user's authority and its neighbours by marker shape (the authority also by its n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,9 @@ def _wrap(text: str, width: int = 18) -> str:
     return "<br>".join(lines)
 
 
-def step_bars_figure(group: pd.DataFrame, everyone: pd.DataFrame, title: str, group_name: str):  # type: ignore[no-untyped-def]
+def step_bars_figure(
+    group: pd.DataFrame, everyone: pd.DataFrame, title: str, group_name: str
+) -> go.Figure:
     """Share of requests reaching each step: one group beside everyone.
 
     Takes two step frames (step, label, count, status, share). Bars carry their values as
@@ -302,7 +305,7 @@ def aligned_table(frame: pd.DataFrame, caption: str, gap: bool = True) -> html.T
     return _table(caption, headers, rows, "aligned", (3,))
 
 
-def _gap_text(row) -> str:  # type: ignore[no-untyped-def]
+def _gap_text(row: Any) -> str:
     if pd.isna(row.gap):
         return row.gap_note or "–"
     text = f"{row.gap:+.1f} percentage points"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, update
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from analysis.periods import period_text
@@ -173,6 +173,53 @@ class NewAnnotation:
     ln_session_id: int | None = None
 
 
+def _period(state: dict[str, Any], start: str | None) -> dict[str, Any] | None:
+    return next((p for p in state.get("periods") or [] if p["start"] == start), None)
+
+
+def new_annotation_from_form(
+    state: dict[str, Any],
+    kind: str,
+    scope: str,
+    first: str | None,
+    last: str | None,
+    text: str | None,
+    tags: str | None,
+    visibility: str,
+) -> NewAnnotation | str:
+    """A NewAnnotation from the form and the panel's view, or a sentence saying what is wrong."""
+    first_period = _period(state, first)
+    last_period = _period(state, last) if scope == "range" else first_period
+    if first_period is None or last_period is None:
+        return "Choose a period shown on the chart."
+    breakdown = state.get("breakdown") or "total"
+    view_state = {
+        "comparators": list(state.get("comparators") or []),
+        "breakdown": breakdown,
+        "breakdown_value": "total" if breakdown == "total" else None,
+        "period_from": state.get("period_from"),
+        "period_to": state.get("period_to"),
+        "scope": "range" if scope == "range" else "point",
+        "period_label": first_period["label"],
+    }
+    if scope == "range":
+        view_state.update(
+            period_from_label=first_period["label"], period_to_label=last_period["label"]
+        )
+    return NewAnnotation(
+        indicator=state["indicator"],
+        area_code=state["area_code"],
+        breakdown=breakdown,
+        kind=kind,
+        body=text or "",
+        visibility=visibility,
+        period_start=date.fromisoformat(first_period["start"]),
+        period_end=date.fromisoformat(last_period["end"] or last_period["start"]),
+        tags=tags or "",
+        view_state=view_state,
+    )
+
+
 @dataclass(frozen=True)
 class EditConflict:
     """A save refused because someone else saved first; both texts are kept."""
@@ -216,6 +263,30 @@ class AnnotationFilters:
 
 
 # --- text rules ----------------------------------------------------------------------------
+
+
+def _filter_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_values(values: Sequence[Any]) -> AnnotationFilters:
+    """A filter form's values as AnnotationFilters, in the order theme, indicator, area,
+    kind, status, author, tag, written from, written to (the Discussion page's filters)."""
+    theme, indicator, area, kind, status, author, tag, written_from, written_to = values
+    return AnnotationFilters(
+        theme=theme or None,
+        indicator=indicator or None,
+        area_code=area or None,
+        kind=kind or None,
+        status=status or None,
+        author_id=int(author) if author else None,
+        tag=tag or None,
+        written_from=_filter_date(written_from),
+        written_to=_filter_date(written_to),
+    )
 
 
 def clean_body(text: str | None) -> str:
@@ -321,7 +392,7 @@ def shared_notes_of_clause(organisation_id: int, note: Any = Annotation) -> Any:
     )
 
 
-def _record_query():  # type: ignore[no-untyped-def]
+def _record_query() -> Select[Any]:
     return (
         select(
             Annotation,

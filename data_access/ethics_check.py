@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -38,6 +39,9 @@ from data_access.voice import (
 )
 from rules.consent import LEARNING_NETWORK_SCOPES
 from rules.roles import role_may
+
+if TYPE_CHECKING:
+    from data_access.public_info import Authority
 
 KINDS = {
     "monthly_pack": "monthly pack",
@@ -202,7 +206,7 @@ def _revised_sentence(session: Session, user: UserRecord, slices: list[tuple[str
     )
 
 
-def public_page_notes(session: Session, authority) -> list[str]:  # type: ignore[no-untyped-def]
+def public_page_notes(session: Session, authority: Authority) -> list[str]:
     """What the public "You said, we did" page will show, before an admin publishes it."""
     from data_access.public_info import public_actions
 

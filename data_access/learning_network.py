@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
-from sqlalchemy import delete, func, or_, select, true
+from sqlalchemy import Select, delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from analysis.periods import period_text
@@ -297,7 +297,7 @@ def _to_record(
     )
 
 
-def _session_query():  # type: ignore[no-untyped-def]
+def _session_query() -> Select[tuple[LnSession, str, Organisation]]:
     return (
         select(LnSession, User.display_name, Organisation)
         .join(User, User.id == LnSession.facilitator_id)

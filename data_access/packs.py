@@ -189,3 +189,16 @@ def activity_since(
             seen_quotes.add(item["id"])
             quotes.append({"text": item["text"], "attribution": item["attribution"]})
     return {"notes": notes, "resolved": resolved, "quotes": quotes}
+
+
+def since_last_pack(
+    session: Session, user: UserRecord | None, area_code: str, indicator_ids: list[str]
+) -> tuple[datetime | None, dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """What the pack's "Since last month" compares with: when the organisation's previous
+    pack was made (None if never), the figures it held, and the activity since then."""
+    earlier = previous_pack(session, user) if user is not None else None
+    if earlier is None or user is None:
+        return None, {}, {"notes": [], "resolved": [], "quotes": []}
+    since = pack_created_at(earlier)
+    activity = activity_since(session, user, area_code, indicator_ids, since)
+    return since, pack_figures(earlier), activity

@@ -11,6 +11,7 @@ Shown to admins and downloaded as CSV for the data protection officer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -74,7 +75,16 @@ class Kind:
     where_deleted: str
 
 
-def kinds_of_information(name: str, settings) -> list[Kind]:  # type: ignore[no-untyped-def]
+class RetentionSettings(Protocol):
+    """The settings the record's retention wording reads (a :class:`settings.Settings`)."""
+
+    @property
+    def voice_retention_days_past_review(self) -> int: ...
+    @property
+    def audit_retention_days(self) -> int: ...
+
+
+def kinds_of_information(name: str, settings: RetentionSettings) -> list[Kind]:
     """Every kind of information Chorus holds for the authority called ``name``."""
     threshold = disclosure_threshold()
     voice_days = settings.voice_retention_days_past_review
@@ -195,7 +205,9 @@ def _bases(session: Session, organisation_id: int) -> dict[str, str]:
     return {row.key[len(BASIS_KEY_PREFIX) :]: row.value for row in rows}
 
 
-def processing_record(session: Session, user: UserRecord, settings) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def processing_record(
+    session: Session, user: UserRecord, settings: RetentionSettings
+) -> pd.DataFrame:
     """The record for the user's organisation: ``RECORD_COLUMNS`` plus ``kind_id``."""
     bases = _bases(session, user.organisation_id)
     rows = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from data_access.voice import (
     visible_voice_items,
 )
 from rules.consent import CONSENT_SCOPES
+from settings import Settings
 
 CONTACT_KEY = "public_contact"
 MAX_CONTACT_CHARS = 500
@@ -168,7 +170,7 @@ def set_public_contact(session: Session, user: UserRecord | None, contact: str) 
     return ""
 
 
-def public_facts(session: Session, authority: Authority, settings) -> PublicFacts:  # type: ignore[no-untyped-def]
+def public_facts(session: Session, authority: Authority, settings: Settings) -> PublicFacts:
     """The page's facts from ``settings`` (a :class:`settings.Settings`) and the database."""
     scopes = [
         (
@@ -189,7 +191,9 @@ def public_facts(session: Session, authority: Authority, settings) -> PublicFact
     )
 
 
-def settings_fingerprint(session: Session, authority: Authority, settings) -> tuple:  # type: ignore[no-untyped-def]
+def settings_fingerprint(
+    session: Session, authority: Authority, settings: Settings
+) -> tuple[Any, ...]:
     """What the public pages depend on besides the quotes, for their cache key."""
     org_settings = tuple(
         session.execute(

@@ -3,7 +3,8 @@
 The panel (components.panel) holds a ``panel-state`` Store, a ``panel-graph`` and empty
 ``annotation-slot`` and ``voice-slot`` Divs. Here: fill both slots in one round trip (the
 notes list, its chart markers and the "Add a note" form; the quotes from pages.voice), save
-notes and replies, edit, resolve, delete, and swap the chart's markers in the browser
+notes, show a note's thread (its buttons' callbacks are in pages._annotation_thread_callbacks),
+and swap the chart's markers in the browser
 (assets/annotations.js) without asking the server again. Every read and write goes through
 ``data_access.annotations``, which applies the visibility rules again whatever ids the
 browser sends.
@@ -16,7 +17,6 @@ slot arrives with its list and markers already in it, and with no thread open.
 from __future__ import annotations
 
 import time
-from datetime import date
 from typing import Any
 
 import dash
@@ -31,38 +31,33 @@ from dash import (
     no_update,
 )
 
-from auth.current import current_record
+from auth.current import signed_in_record
 from auth.permissions import allowed, guarded
 from components.annotations import (
     DISCUSSION_THREAD_PREFIX,
     NOTE_TEXT_CLASS,
     NOTE_TEXT_INVALID_CLASS,
     annotation_slot_children,
-    conflict_view,
-    marker_overlay,
     message,
-    notes_list,
+    panel_markers,
+    panel_notes_list,
     thread_view,
 )
 from components.callbacks import CallbackSet
 from components.voice import library_href, voice_beside_indicator
 from data_access.annotations import (
     AnnotationFilters,
-    NewAnnotation,
     can_moderate,
     create_annotation,
-    delete_annotation,
-    edit_annotation,
     explore_href,
     get_thread,
     list_annotations,
-    reply_to_annotation,
-    set_status,
+    new_annotation_from_form,
 )
 from data_access.db import get_database
 from data_access.voice import audit_restricted_reads, has_restricted_items, visible_voice_items
 from data_access.voice import indicator_titles as voice_indicator_titles
-from data_access.voice.note_links import link_quote_to_note, linkable_quotes, linked_quotes
+from data_access.voice.note_links import linkable_quotes, linked_quotes
 
 # The callbacks of every panel's notes, registered on the app by the app factory.
 annotation_callbacks = CallbackSet("panel notes")
@@ -84,16 +79,10 @@ def panel_notes(state: dict[str, Any]) -> list[dict[str, Any]]:
     with get_database().read() as session:
         records = list_annotations(
             session,
-            current_record(),
+            signed_in_record(),
             AnnotationFilters(indicator=state["indicator"], area_code=state["area_code"]),
         )
     return [r.as_dict() for r in records]
-
-
-def marker_data(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What the chart needs of each note (short, so the Store stays small)."""
-    keys = ("id", "kind", "scope", "period_start", "period_end", "author")
-    return [{**{k: n.get(k) for k in keys}, "body": (n.get("body") or "")[:200]} for n in notes]
 
 
 PANEL_QUOTES = 3  # quotes shown beside a panel
@@ -107,7 +96,7 @@ def panel_voice(state: dict[str, Any]) -> Any:
     """
     indicator = state["indicator"]
     area = state.get("area_code")
-    user = current_record()
+    user = signed_in_record()
     with get_database().read() as session:
         items = visible_voice_items(
             session,
@@ -132,34 +121,19 @@ def panel_voice(state: dict[str, Any]) -> Any:
     )
 
 
-def panel_notes_list(panel_id: str, notes: list[dict[str, Any]]) -> Any:
-    """The list beside the chart, each note with a button that opens its thread."""
-    return notes_list(
-        notes,
-        open_button=lambda n: {"type": "note-open-btn", "index": panel_id, "note": n["id"]},
-        empty_text="No notes on this chart yet.",
-        shown_first=1,
-    )
-
-
-def panel_markers(notes: list[dict[str, Any]], state: dict[str, Any]) -> dict[str, Any]:
-    """The ``note-markers`` Store's data: the overlay the browser draws on the chart."""
-    return marker_overlay(marker_data(notes), state.get("periods") or [])
-
-
 @annotation_callbacks.callback(
     Output(_ids("annotation-slot"), "children"),
     Output(_ids("voice-slot"), "children"),
     Input(_ids("panel-state"), "data"),
 )
 @guarded("read")
-def fill_panel_slots(state):  # type: ignore[no-untyped-def]
+def fill_panel_slots(state: dict[str, Any] | None) -> tuple[Any, Any]:
     """Both slots beside a panel in one round trip: the notes (list, chart markers and form)
     and what people say. Rebuilt when the panel's view (and so its periods) changes."""
     if not state or not state.get("indicator"):
         raise dash.exceptions.PreventUpdate
     panel_id = _panel_id()
-    user = current_record()
+    user = signed_in_record()
     notes = panel_notes(state)
     slot = annotation_slot_children(
         panel_id,
@@ -180,7 +154,7 @@ def fill_panel_slots(state):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("read")
-def refresh_notes(_refresh, state):  # type: ignore[no-untyped-def]
+def refresh_notes(_refresh: int | None, state: dict[str, Any] | None) -> tuple[Any, Any]:
     """The list beside the chart and its markers again, after a note or reply is saved."""
     if not state:
         raise dash.exceptions.PreventUpdate
@@ -207,7 +181,7 @@ annotation_callbacks.clientside_callback(
     prevent_initial_call=True,
 )
 @guarded(None, reason="copies the clicked period into the form; reads no data")
-def period_from_click(click, state):  # type: ignore[no-untyped-def]
+def period_from_click(click: dict[str, Any] | None, state: dict[str, Any] | None) -> str:
     """A click on a chart point chooses its period in the form."""
     points = (click or {}).get("points") or []
     if not points or not state:
@@ -217,53 +191,6 @@ def period_from_click(click, state):  # type: ignore[no-untyped-def]
     if clicked not in starts:
         raise dash.exceptions.PreventUpdate
     return clicked
-
-
-def _period(state: dict[str, Any], start: str | None) -> dict[str, Any] | None:
-    return next((p for p in state.get("periods") or [] if p["start"] == start), None)
-
-
-def new_annotation_from_form(
-    state: dict[str, Any],
-    kind: str,
-    scope: str,
-    first: str | None,
-    last: str | None,
-    text: str,
-    tags: str,
-    visibility: str,
-) -> NewAnnotation | str:
-    """A NewAnnotation from the form and the panel's view, or a sentence saying what is wrong."""
-    first_period = _period(state, first)
-    last_period = _period(state, last) if scope == "range" else first_period
-    if first_period is None or last_period is None:
-        return "Choose a period shown on the chart."
-    breakdown = state.get("breakdown") or "total"
-    view_state = {
-        "comparators": list(state.get("comparators") or []),
-        "breakdown": breakdown,
-        "breakdown_value": "total" if breakdown == "total" else None,
-        "period_from": state.get("period_from"),
-        "period_to": state.get("period_to"),
-        "scope": "range" if scope == "range" else "point",
-        "period_label": first_period["label"],
-    }
-    if scope == "range":
-        view_state.update(
-            period_from_label=first_period["label"], period_to_label=last_period["label"]
-        )
-    return NewAnnotation(
-        indicator=state["indicator"],
-        area_code=state["area_code"],
-        breakdown=breakdown,
-        kind=kind,
-        body=text or "",
-        visibility=visibility,
-        period_start=date.fromisoformat(first_period["start"]),
-        period_end=date.fromisoformat(last_period["end"] or last_period["start"]),
-        tags=tags or "",
-        view_state=view_state,
-    )
 
 
 @annotation_callbacks.callback(
@@ -284,7 +211,17 @@ def new_annotation_from_form(
     prevent_initial_call=True,
 )
 @guarded("annotation.write")
-def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state):  # type: ignore[no-untyped-def]
+def save_note(
+    n_clicks: int | None,
+    kind: str,
+    scope: str,
+    first: str | None,
+    last: str | None,
+    text: str | None,
+    tags: str | None,
+    visibility: str,
+    state: dict[str, Any] | None,
+) -> tuple[Any, ...]:
     """Save a new note on the chart; the list, markers and thread follow."""
     if not n_clicks or not state:
         raise dash.exceptions.PreventUpdate
@@ -295,7 +232,7 @@ def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state)
     if isinstance(new, str):
         return message(new, False), no_update, no_update, no_update, text_class
     with get_database().write() as session:
-        result = create_annotation(session, current_record(), new)
+        result = create_annotation(session, signed_in_record(), new)
     if not result.ok:
         return message(result.message, False), no_update, no_update, no_update, text_class
     note_id = result.annotation.id if result.annotation else None
@@ -308,7 +245,7 @@ def save_note(n_clicks, kind, scope, first, last, text, tags, visibility, state)
     prevent_initial_call=True,
 )
 @guarded(None, reason="records which note's thread is open; the thread callback checks access")
-def open_thread(_clicks):  # type: ignore[no-untyped-def]
+def open_thread(_clicks: list[int | None]) -> Any:
     """Open the thread of the note whose button was pressed."""
     trigger = ctx.triggered_id
     clicked = ctx.triggered[0]["value"] if ctx.triggered else None
@@ -325,11 +262,13 @@ def open_thread(_clicks):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("read")
-def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
+def show_thread(
+    note_id: int | str | None, _refresh: int | None, state: dict[str, Any] | None
+) -> Any:
     """The open thread, if the user may see it (ids from the browser are never trusted)."""
     if not note_id:
         return None
-    user = current_record()
+    user = signed_in_record()
     # A write session: own-organisation quotes shown in the thread are audited as read.
     with get_database().write() as session:
         thread = get_thread(session, user, int(note_id))
@@ -355,108 +294,3 @@ def show_thread(note_id, _refresh, state):  # type: ignore[no-untyped-def]
         quotes=quotes,
         quote_choices=choices if writer else None,
     )
-
-
-def _thread_result(result) -> tuple:  # type: ignore[no-untyped-def]
-    if result.outcome == "conflict" and result.conflict is not None:
-        shown = conflict_view(result.conflict.your_text, result.conflict.current_text)
-        return shown, time.time_ns()
-    refresh = time.time_ns() if result.ok else no_update
-    return message(result.message, result.ok), refresh
-
-
-@annotation_callbacks.callback(
-    Output(_ids("note-message"), "children", allow_duplicate=True),
-    Output(_ids("note-refresh"), "data", allow_duplicate=True),
-    Input(_ids("note-reply-save"), "n_clicks"),
-    State(_ids("note-reply-text"), "value"),
-    State(_ids("note-thread-id"), "data"),
-    prevent_initial_call=True,
-)
-@guarded("annotation.write")
-def save_reply(n_clicks, text, note_id):  # type: ignore[no-untyped-def]
-    """Add a reply to the open thread."""
-    if not n_clicks or not note_id:
-        raise dash.exceptions.PreventUpdate
-    with get_database().write() as session:
-        result = reply_to_annotation(session, current_record(), int(note_id), text or "")
-    return _thread_result(result)
-
-
-@annotation_callbacks.callback(
-    Output(_ids("note-message"), "children", allow_duplicate=True),
-    Output(_ids("note-refresh"), "data", allow_duplicate=True),
-    Input(_ids("note-quote-link"), "n_clicks"),
-    State(_ids("note-quote-choice"), "value"),
-    State(_ids("note-thread-id"), "data"),
-    prevent_initial_call=True,
-)
-@guarded("annotation.write")
-def link_quote(n_clicks, voice_item_id, note_id):  # type: ignore[no-untyped-def]
-    """Link the chosen quote to the open thread (note and quote checked on the server)."""
-    if not n_clicks or not note_id or not str(voice_item_id or "").isdigit():
-        raise dash.exceptions.PreventUpdate
-    with get_database().write() as session:
-        result = link_quote_to_note(session, current_record(), int(note_id), int(voice_item_id))
-    refresh = time.time_ns() if result.ok else no_update
-    return message(result.message, result.ok), refresh
-
-
-@annotation_callbacks.callback(
-    Output(_ids("note-message"), "children", allow_duplicate=True),
-    Output(_ids("note-refresh"), "data", allow_duplicate=True),
-    Input(_ids("note-edit-save"), "n_clicks"),
-    State(_ids("note-edit-text"), "value"),
-    State(_ids("note-thread-id"), "data"),
-    State(_ids("note-thread-version"), "data"),
-    prevent_initial_call=True,
-)
-@guarded("annotation.write")
-def save_edit(n_clicks, text, note_id, version):  # type: ignore[no-untyped-def]
-    """Save an edit of your own note, refused with both texts if someone saved first."""
-    if not n_clicks or not note_id:
-        raise dash.exceptions.PreventUpdate
-    with get_database().write() as session:
-        result = edit_annotation(
-            session, current_record(), int(note_id), text or "", int(version or 0)
-        )
-    return _thread_result(result)
-
-
-@annotation_callbacks.callback(
-    Output(_ids("note-message"), "children", allow_duplicate=True),
-    Output(_ids("note-refresh"), "data", allow_duplicate=True),
-    Input(_ids("note-resolve"), "n_clicks"),
-    State(_ids("note-thread-id"), "data"),
-    prevent_initial_call=True,
-)
-@guarded("annotation.write")
-def toggle_resolved(n_clicks, note_id):  # type: ignore[no-untyped-def]
-    """Resolve an open thread, or reopen a resolved one."""
-    if not n_clicks or not note_id:
-        raise dash.exceptions.PreventUpdate
-    user = current_record()
-    with get_database().write() as session:
-        thread = get_thread(session, user, int(note_id))
-        status = "open" if thread is not None and thread.status == "resolved" else "resolved"
-        result = set_status(session, user, int(note_id), status)
-    return _thread_result(result)
-
-
-@annotation_callbacks.callback(
-    Output(_ids("note-message"), "children", allow_duplicate=True),
-    Output(_ids("note-refresh"), "data", allow_duplicate=True),
-    Output(_ids("note-open"), "data", allow_duplicate=True),
-    Input(_ids("note-delete"), "n_clicks"),
-    State(_ids("note-thread-id"), "data"),
-    prevent_initial_call=True,
-)
-@guarded("annotation.write")
-def delete_note(n_clicks, note_id):  # type: ignore[no-untyped-def]
-    """Soft-delete the open note (author, or a moderator of its organisation)."""
-    if not n_clicks or not note_id:
-        raise dash.exceptions.PreventUpdate
-    with get_database().write() as session:
-        result = delete_annotation(session, current_record(), int(note_id))
-    shown, refresh = _thread_result(result)
-    return shown, refresh, None if result.ok else no_update

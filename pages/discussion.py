@@ -11,29 +11,27 @@ example ``/discussion?indicator=gld&status=open``.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from auth.current import current_record
+from auth.current import current_record, signed_in_record
 from auth.permissions import guarded
 from components.annotation_exports import annotations_csv, annotations_html
-from components.annotations import (
-    KIND_LABELS,
-    RESTORE_BUTTON,
-    STATUS_LABELS,
-    discussion_thread_slot,
-    hidden_notes_list,
-    message,
-    notes_list,
+from components.annotations import RESTORE_BUTTON, hidden_notes_list, message
+from components.discussion import (
+    discussion_listing,
+    discussion_page,
+    discussion_summary,
+    filter_options,
 )
-from components.controls import date_input, select
 from data_access.annotations import (
-    AnnotationFilters,
     can_moderate,
     explore_href,
+    filters_from_values,
     list_annotations,
     moderation_queue,
     restore_annotation,
@@ -50,12 +48,6 @@ dash.register_page(
     nav_group="Discussion",
 )
 
-THEME_LABELS = {
-    "early_years": "Early years",
-    "early_help": "Early Help",
-    "care_leavers": "Care leavers",
-    "spend": "Spending",
-}
 PAGE_SIZE = 50
 FILTER_IDS = (
     "theme",
@@ -70,71 +62,12 @@ FILTER_IDS = (
 )
 
 
-def _dropdown(key: str, label: str, options: list[dict[str, Any]], value: Any) -> html.Div:
-    control_id = f"discussion-{key}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=control_id, className="discussion-filter-label"),
-            select(id=control_id, options=options, value=value, placeholder="Any", clearable=True),
-        ],
-        className="discussion-filter",
-    )
-
-
-def _text_input(key: str, label: str, value: Any) -> html.Div:
-    control_id = f"discussion-{key}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=control_id, className="discussion-filter-label"),
-            dcc.Input(
-                id=control_id,
-                type="text",
-                value=value or "",
-                debounce=True,
-                className="form-control",
-            ),
-        ],
-        className="discussion-filter",
-    )
-
-
-def filter_options(notes: list[dict[str, Any]], catalogue: list[dict[str, Any]]) -> dict:
-    """Choices for the filters: areas and authors only from notes the user can see."""
-    areas = sorted({(n["area_code"], n["area_name"]) for n in notes}, key=lambda a: a[1])
-    authors = sorted({(n["author_id"], n["author"]) for n in notes}, key=lambda a: a[1])
-    themes = sorted({row["theme"] for row in catalogue})
-    return {
-        "theme": [{"label": THEME_LABELS.get(t, t), "value": t} for t in themes],
-        "indicator": [{"label": row["short_title"], "value": row["id"]} for row in catalogue],
-        "area": [{"label": name, "value": code} for code, name in areas],
-        "kind": [{"label": label, "value": key} for key, label in KIND_LABELS.items()],
-        "status": [{"label": label, "value": key} for key, label in STATUS_LABELS.items()],
-        "author": [{"label": name, "value": uid} for uid, name in authors],
-    }
-
-
 def hidden_notes(session: Any, user: Any) -> list[dict[str, Any]]:
     """The user's organisation's hidden notes as dicts (empty unless a moderator)."""
     return [
         {**r.as_dict(with_replies=False), "deleted_at": r.deleted_at and r.deleted_at.isoformat()}
         for r in moderation_queue(session, user)
     ]
-
-
-def hidden_notes_section(notes: list[dict[str, Any]]) -> html.Section:
-    """Moderators only: the organisation's hidden notes, each with a Restore button."""
-    return html.Section(
-        [
-            html.H2("Hidden notes", id="discussion-hidden-heading", className="notes-heading"),
-            html.P(
-                "Notes deleted from your organisation's discussions. Restoring a note shows "
-                "it again to everyone who could see it before.",
-            ),
-            html.Div(hidden_notes_list(notes), id="discussion-hidden"),
-        ],
-        className="notes-section discussion-hidden-notes",
-        **{"aria-labelledby": "discussion-hidden-heading"},
-    )
 
 
 def layout(**kwargs: object) -> html.Div:
@@ -145,7 +78,7 @@ def layout(**kwargs: object) -> html.Div:
     with get_database().read() as session:
         visible = list_annotations(session, user)
         catalogue = indicator_catalogue(session).to_dict("records")
-        hidden = hidden_notes(session, user) if moderator else []
+        hidden = hidden_notes(session, user) if moderator else None
     notes = [{**r.as_dict(), "author_id": r.author_id} for r in visible]
     options = filter_options(notes, catalogue)
 
@@ -153,79 +86,7 @@ def layout(**kwargs: object) -> html.Div:
         value = kwargs.get(key)
         return value if isinstance(value, str) and value else None
 
-    author = preset("author")
-    filters = [
-        _dropdown("theme", "Service area", options["theme"], preset("theme")),
-        _dropdown("indicator", "Indicator", options["indicator"], preset("indicator")),
-        _dropdown("area", "Area", options["area"], preset("area")),
-        _dropdown("kind", "Kind of note", options["kind"], preset("kind")),
-        _dropdown("status", "Status", options["status"], preset("status")),
-        _dropdown(
-            "author",
-            "Author",
-            options["author"],
-            int(author) if author and author.isdigit() else None,
-        ),
-        _text_input("tag", "Tag", preset("tag")),
-        html.Div(
-            [
-                html.Label(
-                    "Written from", htmlFor="discussion-from", className="discussion-filter-label"
-                ),
-                date_input("discussion-from", preset("from")),
-                html.Label("to", htmlFor="discussion-to", className="discussion-filter-label"),
-                date_input("discussion-to", preset("to")),
-            ],
-            className="discussion-filter",
-        ),
-    ]
-    return html.Div(
-        [
-            html.H1("Discussion"),
-            html.P(
-                "Notes written on the charts by you, your organisation and - where shared - "
-                "the Learning Network. Open questions come first. Each note opens the chart "
-                "in the view it was written on.",
-                className="lead-text",
-            ),
-            html.Section(
-                filters, className="discussion-filters", **{"aria-label": "Filter the notes"}
-            ),
-            html.P(id="discussion-summary", role="status", className="discussion-summary"),
-            html.Div(
-                [
-                    html.Button(
-                        "Download these notes (CSV)",
-                        id="discussion-download-csv",
-                        className="btn btn-outline-primary",
-                        n_clicks=0,
-                    ),
-                    html.Button(
-                        "Download a readable document (HTML)",
-                        id="discussion-download-html",
-                        className="btn btn-outline-primary",
-                        n_clicks=0,
-                    ),
-                    dcc.Download(id="discussion-download"),
-                ],
-                className="discussion-toolbar",
-            ),
-            html.Div(id="discussion-results", className="discussion-results"),
-            html.Button(
-                "Show more notes", id="discussion-more", className="btn btn-secondary", n_clicks=0
-            ),
-            # When a note was last restored: the list of notes redraws with it.
-            dcc.Store(id="discussion-restored", data=0),
-            html.Div(
-                id="discussion-restore-message",
-                className="note-message",
-                role="status",
-                **{"aria-live": "polite"},
-            ),
-            hidden_notes_section(hidden) if moderator else None,
-        ],
-        className="discussion-page",
-    )
+    return discussion_page(options, preset, hidden)
 
 
 FILTER_INPUTS = [
@@ -235,30 +96,7 @@ FILTER_INPUTS = [
 ]
 
 
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def filters_from_values(values: tuple | list) -> AnnotationFilters:
-    """The filter controls' values, in FILTER_IDS order, as AnnotationFilters."""
-    theme, indicator, area, kind, status, author, tag, written_from, written_to = values
-    return AnnotationFilters(
-        theme=theme or None,
-        indicator=indicator or None,
-        area_code=area or None,
-        kind=kind or None,
-        status=status or None,
-        author_id=int(author) if author else None,
-        tag=tag or None,
-        written_from=_date(written_from),
-        written_to=_date(written_to),
-    )
-
-
-def _visible_notes(values: tuple | list, limit: int | None = None) -> list[dict[str, Any]]:
+def _visible_notes(values: Sequence[Any], limit: int | None = None) -> list[dict[str, Any]]:
     with get_database().read() as session:
         records = list_annotations(
             session, current_record(), filters_from_values(values), limit=limit
@@ -275,31 +113,15 @@ def _visible_notes(values: tuple | list, limit: int | None = None) -> list[dict[
     Input("discussion-restored", "data"),
 )
 @guarded("read")
-def show_discussion(*values):  # type: ignore[no-untyped-def]
+def show_discussion(*values: Any) -> tuple[Any, str, bool]:
     """The notes matching the filters, open questions first, with their threads."""
     *filters, more, _restored = values
     limit = PAGE_SIZE * (1 + (more or 0))
     notes = _visible_notes(filters, limit=limit + 1)
     has_more = len(notes) > limit
     notes = notes[:limit]
-    open_questions = sum(1 for n in notes if n["kind"] == "question" and n["status"] == "open")
-    summary = (
-        f"{len(notes)}{'+' if has_more else ''} note{'s' if len(notes) != 1 else ''} match"
-        f"{'es' if len(notes) == 1 else ''}; {open_questions} open "
-        f"question{'s' if open_questions != 1 else ''}."
-        if notes
-        else "No notes you can see match these filters."
-    )
-    listing = notes_list(
-        notes,
-        heading="Notes",
-        heading_level=2,
-        href_for=explore_href,
-        show_replies=True,
-        empty_text="No notes you can see match these filters.",
-        thread_slot=discussion_thread_slot,
-    )
-    return listing, summary, not has_more
+    listing = discussion_listing(notes, explore_href)
+    return listing, discussion_summary(notes, has_more), not has_more
 
 
 @callback(
@@ -310,7 +132,7 @@ def show_discussion(*values):  # type: ignore[no-untyped-def]
     prevent_initial_call=True,
 )
 @guarded("data.export")
-def download_notes(csv_clicks, html_clicks, *filters):  # type: ignore[no-untyped-def]
+def download_notes(csv_clicks: int | None, html_clicks: int | None, *filters: Any) -> Any:
     """The filtered notes the user may see, as CSV or as a readable HTML document."""
     trigger = dash.ctx.triggered_id
     if not (csv_clicks or html_clicks) or trigger is None:
@@ -336,14 +158,14 @@ def download_notes(csv_clicks, html_clicks, *filters):  # type: ignore[no-untype
     prevent_initial_call=True,
 )
 @guarded("annotation.moderate")
-def restore_note(_clicks):  # type: ignore[no-untyped-def]
+def restore_note(_clicks: list[int | None]) -> tuple[Any, Any, Any]:
     """Restore the hidden note whose button was pressed; the repository checks that the
     user moderates the note's organisation (whatever id the browser sends)."""
     trigger = ctx.triggered_id
     pressed = ctx.triggered[0].get("value") if ctx.triggered else None
     if not isinstance(trigger, dict) or not pressed or not str(trigger.get("index")).isdigit():
         raise dash.exceptions.PreventUpdate
-    user = current_record()
+    user = signed_in_record()
     with get_database().write() as session:
         result = restore_annotation(session, user, int(trigger["index"]))
         hidden = hidden_notes(session, user)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from data_access.models import (
@@ -40,7 +41,7 @@ def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
     return [v for v in value if v not in (None, "")] or None
 
 
-def _scope_condition(user: UserRecord, owner: type[Organisation]):  # type: ignore[no-untyped-def]
+def _scope_condition(user: UserRecord, owner: type[Organisation]) -> ColumnElement[bool]:
     """The SQL condition for items this user's consent scope reaches (approved or not):
     ``rules.consent.may_read`` as SQL."""
     conditions = [VoiceItem.consent_scope == PUBLICATION]
@@ -55,7 +56,7 @@ def _scope_condition(user: UserRecord, owner: type[Organisation]):  # type: igno
     return or_(*conditions)
 
 
-def _status_condition(user: UserRecord, moderation: bool):  # type: ignore[no-untyped-def]
+def _status_condition(user: UserRecord, moderation: bool) -> ColumnElement[bool]:
     """Approved items for everyone; pending only for the owning organisation's analysts in
     the moderation queue. Withdrawn items never, nor items whose withdrawal has been requested."""
     approved = VoiceItem.moderation_status == "approved"
@@ -170,7 +171,7 @@ def visible_voice_items(
     return frame
 
 
-def _apply_filters(session: Session, query, **f):  # type: ignore[no-untyped-def]
+def _apply_filters(session: Session, query: Select[Any], **f: Any) -> Select[Any]:
     if f["indicator"]:
         linked = select(VoiceItemIndicator.voice_item_id).where(
             VoiceItemIndicator.indicator_id == f["indicator"]
