@@ -24,7 +24,7 @@ from data_access import learning_network as ln
 from data_access import ln_actions, ln_polls
 from data_access.db import get_database
 from data_access.ln_anonymity import authority_mapping
-from pages._ln_poll_callbacks import _int, _problem, _signed_in
+from pages._ln_poll_views import _int, _problem, _signed_in
 from pages._ln_support import contributions
 
 ln_action_callbacks = CallbackSet("Learning Network actions")

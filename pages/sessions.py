@@ -22,7 +22,7 @@ from auth.permissions import allowed, guarded
 from components.controls import checkboxes, radios
 from data_access import learning_network as ln
 from data_access.db import get_database
-from pages._ln_poll_callbacks import poll_builder_section
+from pages._ln_poll_views import poll_builder_section
 
 dash.register_page(
     __name__,

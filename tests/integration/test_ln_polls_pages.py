@@ -210,7 +210,7 @@ def test_lpp008_you_said_we_did_shows_the_owners_actions(client, auth, db, polle
 
 def test_lpp009_participant_page_builder_and_session_page(server, db, polled):
     from auth.current import CurrentUser
-    from pages._ln_poll_callbacks import live_poll_children
+    from pages._ln_poll_views import live_poll_children
 
     def build(key: str) -> str:
         with server.test_request_context("/"):
