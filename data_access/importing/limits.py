@@ -1,9 +1,11 @@
 """Bounds on an upload, enforced before anything large is held in memory.
 
 - The request: Flask refuses a body over :func:`request_limit_bytes` before reading it
-  (an upload arrives base64-encoded inside a callback request, a third larger).
-- The file: :func:`write_base64_limited` decodes the upload to disk in slices, stopping
-  (and deleting what it wrote) as soon as the decoded size passes the limit.
+  (the Import page's upload arrives as the raw body of ``POST /import/upload``; any other
+  request, a Dash callback above all, is held to :data:`OTHER_REQUEST_LIMIT_BYTES`).
+- The file: ``uploads.stream_to_file`` copies the body to disk in blocks, stopping (and
+  deleting what it wrote) as soon as the size passes the limit;
+  :func:`write_base64_limited` does the same for a base64 upload (the Voice CSV).
 - A workbook: :func:`check_xlsx_archive` reads only the zip's directory and refuses a
   file whose parts would decompress past the limits (a few hundred KB can hold a
   300 MB cell of repeated text), before openpyxl parses anything.
@@ -42,9 +44,23 @@ MAX_BATCH_TEXT_BYTES = 64 * 1024 * 1024
 _SLICE = 4 * 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
 
 
+# Any request but the Import page's upload: a callback with a Voice CSV of up to about
+# 15 MB (base64-encoded), and far more than any form or other callback sends.
+OTHER_REQUEST_LIMIT_BYTES = 20 * 1024 * 1024
+
+
 def request_limit_bytes(import_max_mb: int) -> int:
-    """Largest request body to accept: the upload limit, base64-encoded, plus the form."""
-    return import_max_mb * 1024 * 1024 * 4 // 3 + 1024 * 1024
+    """Largest request body to accept (Flask's MAX_CONTENT_LENGTH): the upload limit, sent
+    as the raw body, with room for the request's own overhead. The upload route itself
+    refuses a file one byte over the upload limit."""
+    return import_max_mb * 1024 * 1024 + 64 * 1024
+
+
+def body_limit_bytes(path: str, import_max_mb: int, upload_path: str) -> int:
+    """The largest body for a request to ``path``: the upload limit on the upload route,
+    :data:`OTHER_REQUEST_LIMIT_BYTES` (or the upload limit, if smaller) anywhere else."""
+    whole = request_limit_bytes(import_max_mb)
+    return whole if path == upload_path else min(whole, OTHER_REQUEST_LIMIT_BYTES)
 
 
 def _too_large(max_bytes: int) -> FileRejected:
