@@ -296,10 +296,11 @@ class Client:
         return (time.perf_counter() - started) * 1000, response
 
     def upload(
-        self, content: bytes | Path, filename: str, fmt: str = "template"
+        self, content: bytes | Path, filename: str, fmt: str = "template", chunked: bool = False
     ) -> requests.Response:
         """Send a file to the Import page's upload route as its script does: the raw body
-        (a file is streamed from disk), the name in X-Filename, the CSRF header."""
+        (a file is streamed from disk), the name in X-Filename, the CSRF header. ``chunked``:
+        without a Content-Length (the server learns the size only while reading)."""
         from urllib.parse import quote
 
         headers = {
@@ -312,7 +313,8 @@ class Client:
         url = f"{self.base_url}/import/upload?format={fmt}"
         if isinstance(content, Path):
             with open(content, "rb") as body:
-                return self.session.post(url, data=body, headers=headers, timeout=300)
+                data = iter(lambda: body.read(1024 * 1024), b"") if chunked else body
+                return self.session.post(url, data=data, headers=headers, timeout=300)
         return self.session.post(url, data=content, headers=headers, timeout=300)
 
     def get(self, path: str) -> tuple[float, requests.Response]:

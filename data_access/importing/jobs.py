@@ -52,7 +52,7 @@ def new_job(db: Database, user_id: int, filename: str, upload_name: str, content
     """Store a new upload as a job; returns its token."""
     token = secrets.token_hex(16)
     now = time.time()
-    status = {"stage": "received", "fraction": 0.0, "text": "Uploaded", "updated": now}
+    status = {"stage": "uploaded", "fraction": 0.0, "text": "Uploaded", "updated": now}
     with db.write() as session:
         session.add(
             ImportJob(
@@ -393,7 +393,11 @@ def remove_old_jobs(db: Database, now: float | None = None, base: Path | None = 
                 ImportJob.status.like('%"uploaded"%'),
             )
         ).all()
-        old += [row.token for row in waiting if json.loads(row.status).get("stage") == "uploaded"]
+        for row in waiting:
+            status = json.loads(row.status)
+            # An upload the Import page never took (only those carry an expiry).
+            if status.get("stage") == "uploaded" and float(status.get("expires") or now) < now:
+                old.append(row.token)
         if old:
             session.execute(delete(ImportJobFile).where(ImportJobFile.job_token.in_(old)))
             session.execute(delete(ImportJob).where(ImportJob.token.in_(old)))
