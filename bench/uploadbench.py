@@ -115,6 +115,18 @@ def _status_kb(pid: int, field: str) -> int | None:
     return None
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (tests measure a check in a child with it).
+    Linux's VmHWM starts afresh at exec, whereas ru_maxrss carries the peak of the process
+    that forked the child."""
+    peak = _status_kb(os.getpid(), "VmHWM")
+    if peak is not None:
+        return peak / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def reset_peaks(pids: list[int]) -> bool:
     """Start each worker's VmHWM afresh (Linux: ``5`` to clear_refs); False if refused."""
     done = True

@@ -23,13 +23,10 @@ from auth.current import current_record
 from auth.permissions import guarded
 from data_access.db import get_database
 from data_access.importing.errors import FileRejected
-from data_access.importing.uploads import (
-    UploadTooLarge,
-    receive_upload,
-    safe_filename,
-    too_large,
-)
+from data_access.importing.limits import UploadTooLarge, too_large
+from data_access.importing.uploads import receive_upload, safe_filename
 from data_access.users import write_audit
+from pages._import_files import jobs_base
 
 UPLOAD_PATH = "/import/upload"
 RAW_BODY = "application/octet-stream"
@@ -75,6 +72,7 @@ def upload() -> tuple[Response, int]:
             allow_xlsx=request.args.get("format", "template") == "template",
             max_bytes=max_bytes,
             staging_base=staging_folder(),
+            jobs_base=jobs_base(),
         )
     except FileRejected as exc:
         return _refused(filename, exc, 413 if isinstance(exc, UploadTooLarge) else 422)

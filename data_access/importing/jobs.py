@@ -79,6 +79,7 @@ def new_upload_job(
     upload_name: str,
     path: Path,
     now: float | None = None,
+    base: Path | None = None,
 ) -> str:
     """Store an upload (streamed to ``path`` and checked) as a job, in parts; returns its
     token. The job waits for the Import page of the same user and organisation to take it
@@ -117,7 +118,7 @@ def new_upload_job(
                 session.expunge(stored)
                 number += 1
                 del part
-    remove_old_jobs(db)
+    remove_old_jobs(db, base=base)
     return token
 
 

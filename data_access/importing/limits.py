@@ -63,8 +63,14 @@ def body_limit_bytes(path: str, import_max_mb: int, upload_path: str) -> int:
     return whole if path == upload_path else min(whole, OTHER_REQUEST_LIMIT_BYTES)
 
 
-def _too_large(max_bytes: int) -> FileRejected:
-    return FileRejected(
+class UploadTooLarge(FileRejected):
+    """The upload itself passed the limit (HTTP 413), as opposed to a file within the limit
+    whose contents are too large once unpacked."""
+
+
+def too_large(max_bytes: int) -> UploadTooLarge:
+    """The refusal of an upload over ``max_bytes`` (the one wording, wherever it is met)."""
+    return UploadTooLarge(
         "too_large",
         f"The file is larger than the limit of {max_bytes / 1_048_576:,.0f} MB. Split it "
         "(for example by year) and import the parts.",
@@ -79,13 +85,13 @@ def write_base64_limited(encoded: str, path: Path, max_bytes: int) -> int:
     written = 0
     try:
         if len(encoded) * 3 // 4 > max_bytes + 3:  # known too large before decoding anything
-            raise _too_large(max_bytes)
+            raise too_large(max_bytes)
         with open(path, "wb") as handle:
             for start in range(0, len(encoded), _SLICE):
                 chunk = base64.b64decode(encoded[start : start + _SLICE])
                 written += len(chunk)
                 if written > max_bytes:
-                    raise _too_large(max_bytes)
+                    raise too_large(max_bytes)
                 handle.write(chunk)
     except (FileRejected, ValueError):
         path.unlink(missing_ok=True)

@@ -20,24 +20,12 @@ from typing import IO
 from data_access.db import Database
 from data_access.importing import jobs
 from data_access.importing.errors import FileRejected
+from data_access.importing.limits import too_large
 from data_access.importing.safety import inspect_file
 
 BLOCK_BYTES = 1024 * 1024
 SUFFIXES = (".xlsx", ".parquet")
 UNREADABLE = "could not be read as a table. Check it opens in a spreadsheet."
-
-
-class UploadTooLarge(FileRejected):
-    """The body itself passed the upload limit (HTTP 413), as opposed to a file within the
-    limit whose contents are too large once unpacked."""
-
-
-def too_large(max_bytes: int) -> UploadTooLarge:
-    return UploadTooLarge(
-        "too_large",
-        f"The file is larger than the limit of {max_bytes / 1_048_576:,.0f} MB. Split it "
-        "(for example by year) and import the parts.",
-    )
 
 
 def safe_filename(name: str | None) -> str:
@@ -91,11 +79,13 @@ def receive_upload(
     allow_xlsx: bool,
     max_bytes: int,
     staging_base: Path,
+    jobs_base: Path | None = None,
 ) -> Received:
     """Stream, check and store an upload; raises FileRejected with a plain message.
 
     The file is written to a private folder under ``staging_base`` (the instance folder),
-    which is removed whatever happens: stored as a job, or refused.
+    which is removed whatever happens: stored as a job, or refused. Expired jobs go at the
+    same time, with their folders under ``jobs_base`` (this machine's copies).
     """
     name = safe_filename(filename)
     staging_base.mkdir(parents=True, exist_ok=True, mode=0o700)
