@@ -4,8 +4,7 @@
   (the Import page's upload arrives as the raw body of ``POST /import/upload``; any other
   request, a Dash callback above all, is held to :data:`OTHER_REQUEST_LIMIT_BYTES`).
 - The file: ``uploads.stream_to_file`` copies the body to disk in blocks, stopping (and
-  deleting what it wrote) as soon as the size passes the limit;
-  :func:`write_base64_limited` does the same for a base64 upload (the Voice CSV).
+  deleting what it wrote) as soon as the size passes the limit (:func:`too_large`).
 - A workbook: :func:`check_xlsx_archive` reads only the zip's directory and refuses a
   file whose parts would decompress past the limits (a few hundred KB can hold a
   300 MB cell of repeated text), before openpyxl parses anything.
@@ -18,7 +17,6 @@
 
 from __future__ import annotations
 
-import base64
 import struct
 import zipfile
 from pathlib import Path
@@ -41,7 +39,6 @@ MAX_PARQUET_CHUNK_BYTES = 32 * 1024 * 1024
 MAX_CELL_CHARS = 32_767
 # The text of one batch of rows once decoded (what pandas then holds as strings).
 MAX_BATCH_TEXT_BYTES = 64 * 1024 * 1024
-_SLICE = 4 * 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
 
 
 # Any request but the Import page's upload: a callback with a Voice CSV of up to about
@@ -75,28 +72,6 @@ def too_large(max_bytes: int) -> UploadTooLarge:
         f"The file is larger than the limit of {max_bytes / 1_048_576:,.0f} MB. Split it "
         "(for example by year) and import the parts.",
     )
-
-
-def write_base64_limited(encoded: str, path: Path, max_bytes: int) -> int:
-    """Decode ``encoded`` into ``path`` slice by slice; returns the size written.
-
-    Raises FileRejected (and removes the partial file) once the size passes ``max_bytes``.
-    """
-    written = 0
-    try:
-        if len(encoded) * 3 // 4 > max_bytes + 3:  # known too large before decoding anything
-            raise too_large(max_bytes)
-        with open(path, "wb") as handle:
-            for start in range(0, len(encoded), _SLICE):
-                chunk = base64.b64decode(encoded[start : start + _SLICE])
-                written += len(chunk)
-                if written > max_bytes:
-                    raise too_large(max_bytes)
-                handle.write(chunk)
-    except (FileRejected, ValueError):
-        path.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def check_xlsx_archive(path: Path, max_bytes: int) -> None:

@@ -1,11 +1,11 @@
 """Bounded uploads: the request limit follows the import limit (and every other request is
-held to less), a base64 upload is decoded to disk with the limit enforced while writing, a
+held to less), an upload is written to disk with the limit enforced while reading, a
 workbook bomb is refused from its zip directory before parsing, and a refused file is
 deleted at once. The upload route itself: test_security_upload_route.py."""
 
 from __future__ import annotations
 
-import base64
+import io
 import zipfile
 from pathlib import Path
 
@@ -14,12 +14,13 @@ from security_helpers import CALLBACK_URL, login_as, upload_to_import_page
 
 from data_access.importing.limits import (
     OTHER_REQUEST_LIMIT_BYTES,
+    UploadTooLarge,
     body_limit_bytes,
     check_xlsx_archive,
     request_limit_bytes,
-    write_base64_limited,
 )
 from data_access.importing.safety import FileRejected, inspect_file
+from data_access.importing.uploads import stream_to_file
 
 
 def _bomb(path: Path, text_bytes: int) -> None:
@@ -48,14 +49,15 @@ def test_upl001_a_workbook_bomb_is_refused_before_parsing(tmp_path, monkeypatch)
         check_xlsx_archive(path, 100 * 1024 * 1024)
 
 
-def test_upl002_the_upload_is_decoded_with_the_limit_enforced(tmp_path):
+def test_upl002_the_upload_is_written_with_the_limit_enforced(tmp_path):
     path = tmp_path / "upload.csv"
-    small = base64.b64encode(b"a,b\n1,2\n").decode()
-    assert write_base64_limited(small, path, 1024) == 8
-    big = base64.b64encode(b"x" * 5000).decode()
-    with pytest.raises(FileRejected):
-        write_base64_limited(big, path, 1000)
-    assert not path.exists()
+    assert stream_to_file(io.BytesIO(b"a,b\n1,2\n"), path, 1024) == 8
+    assert path.read_bytes() == b"a,b\n1,2\n"
+    body = io.BytesIO(b"x" * (3 * 1024 * 1024))
+    with pytest.raises(UploadTooLarge):
+        stream_to_file(body, path, 1024 * 1024 + 10)
+    assert not path.exists()  # the partial file is deleted
+    assert body.tell() <= 2 * 1024 * 1024 + 10  # one block past the limit, not the rest
 
 
 def test_upl003_the_request_limit_follows_the_import_limit(server, client, users):
