@@ -37,7 +37,7 @@ from components.shell import (
 )
 from data_access.cache import use_settings as use_cache_settings
 from data_access.db import init_database
-from data_access.importing.limits import request_limit_bytes
+from data_access.importing.limits import body_limit_bytes, request_limit_bytes
 from health import register_health
 from observability import configure_logging, init_observability
 from settings import Settings, production_warnings
@@ -128,7 +128,8 @@ def create_server(settings: Settings) -> Flask:
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_NAME="chorus_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
-        # Refused before the body is read: the import limit, base64-encoded, plus the form.
+        # Refused before the body is read: the import limit (the upload is the raw body of
+        # POST /import/upload). Every other request is held to less (_limit_body below).
         MAX_CONTENT_LENGTH=request_limit_bytes(settings.import_max_mb),
         # Compression (Dash compress=True) for JSON, scripts and styles, not for HTML pages:
         # those carry the CSRF token beside reflected input (BREACH).
@@ -170,6 +171,20 @@ def create_server(settings: Settings) -> Flask:
     from pages._public_site import blueprint as public_blueprint
 
     server.register_blueprint(public_blueprint)
+    # The Import page's upload, streamed to disk outside Dash (see pages/_import_upload.py).
+    from pages._import_upload import UPLOAD_PATH
+    from pages._import_upload import blueprint as upload_blueprint
+
+    server.register_blueprint(upload_blueprint)
+
+    def _limit_body() -> None:
+        # Only the upload route may take a body as large as the import limit. First of the
+        # hooks, so no check (the CSRF form field) reads a body under the larger limit.
+        request.max_content_length = body_limit_bytes(
+            request.path, settings.import_max_mb, UPLOAD_PATH
+        )
+
+    server.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
     server.register_error_handler(PermissionDenied, _permission_denied)
 
     @server.after_request
@@ -233,12 +248,16 @@ def serve_shell() -> html.Div:
 
 
 def register_panel_callbacks(app: Dash) -> None:
-    """The callbacks every indicator panel uses (its views, and its notes and quotes), and
-    those of Learning Network polls and actions (on the session, present, summary, Overview
-    and Voice coverage pages), declared beside their support code and registered here
-    explicitly. Imported
-    here, once the app exists: page modules register pages when imported."""
+    """The callbacks every indicator panel uses (its views, and its notes and quotes), those
+    of Learning Network polls and actions (on the session, present, summary, Overview and
+    Voice coverage pages) and the Import page's, declared beside their support code and
+    registered here explicitly. Imported here, once the app exists: page modules register
+    pages when imported."""
     from pages._annotation_thread_callbacks import thread_callbacks
+    from pages._import_batches import batch_callbacks
+    from pages._import_files import file_callbacks
+    from pages._import_jobs import job_callbacks
+    from pages._import_mapping import mapping_callbacks
     from pages._ln_action_callbacks import ln_action_callbacks
     from pages._ln_poll_callbacks import ln_poll_callbacks
     from pages._panel_support import panel_callbacks
@@ -249,6 +268,9 @@ def register_panel_callbacks(app: Dash) -> None:
     ln_poll_callbacks.register(app)  # Learning Network polls
     ln_action_callbacks.register(app)  # and actions
     thread_callbacks.register(app)
+    # The Import page's callbacks (pages/import_data.py holds its layout only).
+    for callbacks in (file_callbacks, mapping_callbacks, job_callbacks, batch_callbacks):
+        callbacks.register(app)
 
 
 def create_app(settings: Settings | None = None) -> Dash:

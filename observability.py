@@ -23,6 +23,7 @@ from collections.abc import Callable, Container
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
+from werkzeug.exceptions import HTTPException
 
 import metrics
 from settings import Settings
@@ -141,7 +142,10 @@ def init_observability(
 def _route_label(callback_names: Container[str]) -> str:
     """The URL rule (never the raw path), or for a Dash callback its output spec."""
     if request.path == CALLBACK_PATH and request.method == "POST":
-        body = request.get_json(silent=True, cache=True) or {}
+        try:
+            body = request.get_json(silent=True, cache=True) or {}
+        except HTTPException:  # a body over the limit (413) is never read
+            return "callback unknown"
         output = body.get("output") if isinstance(body, dict) else None
         if isinstance(output, str) and output in callback_names:
             return "callback " + output

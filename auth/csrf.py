@@ -25,6 +25,9 @@ CALLBACK_PATH = "/_dash-update-component"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # These views check the hidden form field themselves (and show a friendly page).
 FORM_PATHS = frozenset({"/login", "/logout"})
+# These take a raw body (an upload streamed to disk): the token comes in the header only,
+# so checking it never reads the body as a form.
+HEADER_ONLY_PATHS = frozenset({"/import/upload"})
 
 
 def csrf_token() -> str:
@@ -68,7 +71,8 @@ def request_problem(req: Request) -> str | None:
     if req.path == CALLBACK_PATH and req.mimetype != "application/json":
         return "callback body is not JSON"
     submitted = req.headers.get(HEADER_NAME)
-    if submitted is None and req.path != CALLBACK_PATH and req.mimetype != "application/json":
+    form_allowed = req.path != CALLBACK_PATH and req.path not in HEADER_ONLY_PATHS
+    if submitted is None and form_allowed and req.mimetype != "application/json":
         submitted = req.form.get("csrf_token")
     if not csrf_valid(submitted):
         return "missing or wrong CSRF token"

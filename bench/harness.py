@@ -295,6 +295,28 @@ class Client:
         )
         return (time.perf_counter() - started) * 1000, response
 
+    def upload(
+        self, content: bytes | Path, filename: str, fmt: str = "template", chunked: bool = False
+    ) -> requests.Response:
+        """Send a file to the Import page's upload route as its script does: the raw body
+        (a file is streamed from disk), the name in X-Filename, the CSRF header. ``chunked``:
+        without a Content-Length (the server learns the size only while reading)."""
+        from urllib.parse import quote
+
+        headers = {
+            "Content-Type": "application/octet-stream",
+            "Origin": self.base_url,
+            "Referer": self.base_url + "/import",
+            "X-CSRFToken": self.session.cookies.get("_csrf_token") or "",
+            "X-Filename": quote(filename),
+        }
+        url = f"{self.base_url}/import/upload?format={fmt}"
+        if isinstance(content, Path):
+            with open(content, "rb") as body:
+                data = iter(lambda: body.read(1024 * 1024), b"") if chunked else body
+                return self.session.post(url, data=data, headers=headers, timeout=300)
+        return self.session.post(url, data=content, headers=headers, timeout=300)
+
     def get(self, path: str) -> tuple[float, requests.Response]:
         started = time.perf_counter()
         response = self.session.get(self.base_url + path, timeout=120)

@@ -41,6 +41,11 @@ HEARTBEAT_SECONDS = 5
 RUNNING = ("validating", "committing")
 VERSION_FILE = ".files_version"
 STOPPED_TEXT = "Stopped: nothing was written; try again."
+# An upload not yet read by the Import page is forgotten (with its file) after this long.
+UPLOAD_TTL_SECONDS = 3600
+# A stored file is kept in parts of this size, so no step holds a whole upload in memory.
+PART_BYTES = 8 * 1024 * 1024
+_PART = re.compile(r"^(?P<name>.+)\.part(?P<number>\d{5})$")
 
 
 def new_job(db: Database, user_id: int, filename: str, upload_name: str, content: bytes) -> str:
@@ -64,6 +69,100 @@ def new_job(db: Database, user_id: int, filename: str, upload_name: str, content
         session.add(ImportJobFile(job_token=token, name=upload_name, content=content))
     remove_old_jobs(db)
     return token
+
+
+def new_upload_job(
+    db: Database,
+    user_id: int,
+    organisation_id: int,
+    filename: str,
+    upload_name: str,
+    path: Path,
+    now: float | None = None,
+    base: Path | None = None,
+) -> str:
+    """Store an upload (streamed to ``path`` and checked) as a job, in parts; returns its
+    token. The job waits for the Import page of the same user and organisation to take it
+    (:func:`take_upload`) within UPLOAD_TTL_SECONDS."""
+    token = secrets.token_hex(16)
+    now = time.time() if now is None else now
+    status = {
+        "stage": "uploaded",
+        "fraction": 0.0,
+        "text": "Uploaded",
+        "updated": now,
+        "organisation_id": organisation_id,
+        "expires": now + UPLOAD_TTL_SECONDS,
+    }
+    with db.write() as session:
+        session.add(
+            ImportJob(
+                token=token,
+                user_id=user_id,
+                filename=filename[:300],
+                status=json.dumps(status),
+                files_version=1,
+                created_at=now,
+                heartbeat_at=now,
+            )
+        )
+        session.flush()
+        with open(path, "rb") as handle:
+            number = 0
+            while part := handle.read(PART_BYTES):
+                stored = ImportJobFile(
+                    job_token=token, name=f"{upload_name}.part{number:05d}", content=part
+                )
+                session.add(stored)
+                session.flush()
+                session.expunge(stored)
+                number += 1
+                del part
+    remove_old_jobs(db, base=base)
+    return token
+
+
+def take_upload(
+    db: Database, token: object, user_id: int, organisation_id: int, now: float | None = None
+) -> bool:
+    """Hand an upload to the Import page once: True when ``token`` names an upload of this
+    user and organisation, not yet taken and not expired (it is then marked as taken)."""
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return False
+    now = time.time() if now is None else now
+    with db.write() as session:
+        row = session.execute(
+            select(ImportJob.user_id, ImportJob.status)
+            .where(ImportJob.token == token)
+            .with_for_update()
+        ).first()
+        if row is None or row.user_id != user_id:
+            return False
+        status = json.loads(row.status or "{}")
+        if (
+            status.get("stage") != "uploaded"
+            or status.get("organisation_id") != organisation_id
+            or float(status.get("expires") or 0) < now
+        ):
+            return False
+        status.update({"stage": "received", "text": "Received", "updated": now})
+        session.execute(
+            update(ImportJob).where(ImportJob.token == token).values(status=json.dumps(status))
+        )
+    return True
+
+
+def drop_upload(db: Database, token: str, base: Path | None = None) -> None:
+    """Delete the job's uploaded file (after a commit), keeping its status and report."""
+    with db.write() as session:
+        session.execute(
+            delete(ImportJobFile).where(
+                ImportJobFile.job_token == token, ImportJobFile.name.like("upload.%")
+            )
+        )
+    if base is not None:
+        for path in (Path(base) / token).glob("upload.*"):
+            path.unlink(missing_ok=True)
 
 
 def owns(db: Database, token: object, user_id: int) -> bool:
@@ -93,15 +192,19 @@ def job_folder(db: Database, base: Path, token: object, user_id: int) -> Path | 
         names = session.scalars(
             select(ImportJobFile.name).where(ImportJobFile.job_token == token)
         ).all()
-        for name in names:
+        # One stored file (or one part of one) in memory at a time.
+        for name in sorted(names):
             content = session.scalar(
                 select(ImportJobFile.content).where(
                     ImportJobFile.job_token == token, ImportJobFile.name == name
                 )
             )
-            target = folder / name
+            part = _PART.match(name)
+            target = folder / (part.group("name") if part else name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content or b"")
+            with open(target, "ab" if part else "wb") as handle:
+                handle.write(content or b"")
+            del content
     (folder / VERSION_FILE).write_text(str(version))
     return folder
 
@@ -274,12 +377,32 @@ def discard_job(db: Database, token: str, base: Path | None = None) -> None:
         shutil.rmtree(Path(base) / token, ignore_errors=True)
 
 
-def remove_old_jobs(db: Database, now: float | None = None) -> int:
-    """Delete jobs (and their files) older than MAX_AGE_SECONDS; returns how many."""
-    cutoff = (time.time() if now is None else now) - MAX_AGE_SECONDS
+def remove_old_jobs(db: Database, now: float | None = None, base: Path | None = None) -> int:
+    """Delete jobs (and their files) older than MAX_AGE_SECONDS, and uploads the Import page
+    never took within UPLOAD_TTL_SECONDS; returns how many. With ``base``, their local
+    folders go too."""
+    now = time.time() if now is None else now
+    cutoff = now - MAX_AGE_SECONDS
     with db.write() as session:
-        old = session.scalars(select(ImportJob.token).where(ImportJob.created_at < cutoff)).all()
+        old = list(
+            session.scalars(select(ImportJob.token).where(ImportJob.created_at < cutoff)).all()
+        )
+        waiting = session.execute(
+            select(ImportJob.token, ImportJob.status).where(
+                ImportJob.created_at < now - UPLOAD_TTL_SECONDS,
+                ImportJob.created_at >= cutoff,
+                ImportJob.status.like('%"uploaded"%'),
+            )
+        ).all()
+        for row in waiting:
+            status = json.loads(row.status)
+            # An upload the Import page never took (only those carry an expiry).
+            if status.get("stage") == "uploaded" and float(status.get("expires") or now) < now:
+                old.append(row.token)
         if old:
             session.execute(delete(ImportJobFile).where(ImportJobFile.job_token.in_(old)))
             session.execute(delete(ImportJob).where(ImportJob.token.in_(old)))
+    if base is not None:
+        for token in old:
+            shutil.rmtree(Path(base) / token, ignore_errors=True)
     return len(old)

@@ -1,9 +1,10 @@
 """Bounds on an upload, enforced before anything large is held in memory.
 
 - The request: Flask refuses a body over :func:`request_limit_bytes` before reading it
-  (an upload arrives base64-encoded inside a callback request, a third larger).
-- The file: :func:`write_base64_limited` decodes the upload to disk in slices, stopping
-  (and deleting what it wrote) as soon as the decoded size passes the limit.
+  (the Import page's upload arrives as the raw body of ``POST /import/upload``; any other
+  request, a Dash callback above all, is held to :data:`OTHER_REQUEST_LIMIT_BYTES`).
+- The file: ``uploads.stream_to_file`` copies the body to disk in blocks, stopping (and
+  deleting what it wrote) as soon as the size passes the limit (:func:`too_large`).
 - A workbook: :func:`check_xlsx_archive` reads only the zip's directory and refuses a
   file whose parts would decompress past the limits (a few hundred KB can hold a
   300 MB cell of repeated text), before openpyxl parses anything.
@@ -16,7 +17,6 @@
 
 from __future__ import annotations
 
-import base64
 import struct
 import zipfile
 from pathlib import Path
@@ -39,42 +39,39 @@ MAX_PARQUET_CHUNK_BYTES = 32 * 1024 * 1024
 MAX_CELL_CHARS = 32_767
 # The text of one batch of rows once decoded (what pandas then holds as strings).
 MAX_BATCH_TEXT_BYTES = 64 * 1024 * 1024
-_SLICE = 4 * 1024 * 1024  # base64 characters decoded at a time (a multiple of 4)
+
+
+# Any request but the Import page's upload: a callback with a Voice CSV of up to about
+# 15 MB (base64-encoded), and far more than any form or other callback sends.
+OTHER_REQUEST_LIMIT_BYTES = 20 * 1024 * 1024
 
 
 def request_limit_bytes(import_max_mb: int) -> int:
-    """Largest request body to accept: the upload limit, base64-encoded, plus the form."""
-    return import_max_mb * 1024 * 1024 * 4 // 3 + 1024 * 1024
+    """Largest request body to accept (Flask's MAX_CONTENT_LENGTH): the upload limit, sent
+    as the raw body, with room for the request's own overhead. The upload route itself
+    refuses a file one byte over the upload limit."""
+    return import_max_mb * 1024 * 1024 + 64 * 1024
 
 
-def _too_large(max_bytes: int) -> FileRejected:
-    return FileRejected(
+def body_limit_bytes(path: str, import_max_mb: int, upload_path: str) -> int:
+    """The largest body for a request to ``path``: the upload limit on the upload route,
+    :data:`OTHER_REQUEST_LIMIT_BYTES` (or the upload limit, if smaller) anywhere else."""
+    whole = request_limit_bytes(import_max_mb)
+    return whole if path == upload_path else min(whole, OTHER_REQUEST_LIMIT_BYTES)
+
+
+class UploadTooLarge(FileRejected):
+    """The upload itself passed the limit (HTTP 413), as opposed to a file within the limit
+    whose contents are too large once unpacked."""
+
+
+def too_large(max_bytes: int) -> UploadTooLarge:
+    """The refusal of an upload over ``max_bytes`` (the one wording, wherever it is met)."""
+    return UploadTooLarge(
         "too_large",
         f"The file is larger than the limit of {max_bytes / 1_048_576:,.0f} MB. Split it "
         "(for example by year) and import the parts.",
     )
-
-
-def write_base64_limited(encoded: str, path: Path, max_bytes: int) -> int:
-    """Decode ``encoded`` into ``path`` slice by slice; returns the size written.
-
-    Raises FileRejected (and removes the partial file) once the size passes ``max_bytes``.
-    """
-    written = 0
-    try:
-        if len(encoded) * 3 // 4 > max_bytes + 3:  # known too large before decoding anything
-            raise _too_large(max_bytes)
-        with open(path, "wb") as handle:
-            for start in range(0, len(encoded), _SLICE):
-                chunk = base64.b64decode(encoded[start : start + _SLICE])
-                written += len(chunk)
-                if written > max_bytes:
-                    raise _too_large(max_bytes)
-                handle.write(chunk)
-    except (FileRejected, ValueError):
-        path.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def check_xlsx_archive(path: Path, max_bytes: int) -> None:

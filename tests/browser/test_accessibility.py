@@ -315,6 +315,17 @@ def test_a11y004_import_steps(session_browser, users, tmp_path, own_batches):
     driver = session_browser.driver
     walk = Walk(session_browser)
     walk.visit("/import", "/import (step 1)")
+    # The file input is a real, labelled input; a refused upload is said in the live region.
+    file_input = driver.find_element(By.CSS_SELECTOR, "input[type=file]#imp-file")
+    label = driver.find_element(By.CSS_SELECTOR, "label[for=imp-file]")
+    assert file_input.is_enabled() and label.text == "Choose a file to import"
+    binary = tmp_path / "book.csv"
+    binary.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    file_input.send_keys(str(binary))
+    _wait(driver, lambda d: "Excel" in d.find_element(By.ID, "imp-upload-status").text)
+    status = driver.find_element(By.ID, "imp-upload-status")
+    assert status.get_attribute("aria-live") == "polite"
+    walk.check("/import (upload refused)")
     path = tmp_path / "figures.csv"
     path.write_text(
         "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"

@@ -7,11 +7,11 @@ the future (2030 onwards) and roll their batches back at the end.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import json
 from datetime import date
+from types import SimpleNamespace
 
 import dash
 import pandas as pd
@@ -19,7 +19,7 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import select
 
-from data_access.models import ImportBatch, Observation
+from data_access.models import ImportBatch, ImportJobFile, Observation
 
 OLDHAM, ROCHDALE = "E08000004", "E08000005"
 
@@ -43,8 +43,45 @@ def _text(component) -> str:  # type: ignore[no-untyped-def]
     return json.dumps(component, cls=PlotlyJSONEncoder)
 
 
-def _upload(text: str) -> str:
-    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+def _sent(server, users, text: str | bytes, filename: str, fmt: str) -> dict:  # type: ignore[no-untyped-def]
+    """Stream ``text`` to the upload route as oldham_analyst, as the page's script does;
+    returns what the script puts in the ``imp-upload`` store (or the refusal)."""
+    from urllib.parse import quote
+
+    from flask.testing import FlaskClient
+
+    client = FlaskClient(server, server.response_class, use_cookies=True)
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    user = users["oldham_analyst"]
+    login = {"username": user.username, "password": user.password, "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
+    csrf = client.get_cookie("_csrf_token").value  # type: ignore[union-attr]
+    response = client.post(
+        f"/import/upload?format={fmt}",
+        data=text.encode() if isinstance(text, str) else text,
+        content_type="application/octet-stream",
+        headers={"X-CSRFToken": csrf, "Origin": "http://localhost", "X-Filename": quote(filename)},
+    )
+    answer = response.get_json()
+    return answer if response.status_code == 201 else {"refused": answer["error"]}
+
+
+def _page() -> SimpleNamespace:
+    """The Import page's callbacks, from the modules that declare them."""
+    from pages import _import_batches, _import_files, _import_jobs, _import_mapping
+
+    return SimpleNamespace(
+        receive_upload=_import_files.receive_upload,
+        build_mapping=_import_mapping.build_mapping,
+        save_mapping_clicked=_import_mapping.save_mapping_clicked,
+        check_file=_import_jobs.check_file,
+        commit_import=_import_jobs.commit_import,
+        watch_job=_import_jobs.watch_job,
+        restore_job=_import_jobs.restore_job,
+        download_report=_import_batches.download_report,
+        roll_back=_import_batches.roll_back,
+    )
 
 
 def _unseen_publication() -> str:
@@ -120,9 +157,10 @@ def test_impp001_viewers_cannot_upload_through_the_callback_route(client, auth, 
         "output": dep["output"],
         "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]}
                     for o in dep["output"].strip(".").split("...")],
-        "inputs": [{"id": "imp-upload", "property": "contents", "value": _upload("a,b\n1,2\n")}],
+        "inputs": [{"id": "imp-upload", "property": "data",
+                    "value": {"token": "0" * 32, "filename": "a.csv"}}],
         "state": [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]],
-        "changedPropIds": ["imp-upload.contents"],
+        "changedPropIds": ["imp-upload.data"],
     }  # fmt: skip
     response = client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
@@ -133,12 +171,12 @@ def test_impp001_viewers_cannot_upload_through_the_callback_route(client, auth, 
 def test_impp002_an_unseen_ees_publication_is_mapped_checked_committed_and_rolled_back(
     server, users, db
 ):
-    from pages import import_data as page
+    page = _page()
 
     with logged_in(server, users["oldham_analyst"].username):
         indicators = ["gld", "comm_lang"]
         out = page.receive_upload(
-            _upload(_unseen_publication()), "readiness.csv", "ees", indicators
+            _sent(server, users, _unseen_publication(), "readiness.csv", "ees"), "ees", indicators
         )
         job, info, preview, mapping_text, _options, style, table, dropdown, breakdowns, note, _ = (
             out
@@ -185,7 +223,7 @@ def test_impp002_an_unseen_ees_publication_is_mapped_checked_committed_and_rolle
 def test_impp003_a_broken_file_gets_a_line_numbered_report_and_nothing_is_written(
     server, users, db
 ):
-    from pages import import_data as page
+    page = _page()
 
     broken = (
         "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
@@ -196,7 +234,9 @@ def test_impp003_a_broken_file_gets_a_line_numbered_report_and_nothing_is_writte
         'eh_assessments_timely,E08000004,Mar 2031,total,total,,,=HYPERLINK("x"),\n'
     )
     with logged_in(server, users["oldham_analyst"].username):
-        job = page.receive_upload(_upload(broken), "broken.csv", "template", [])[0]
+        job = page.receive_upload(
+            _sent(server, users, broken, "broken.csv", "template"), "template", []
+        )[0]
         page.check_file(lambda _p: None, 1, job, "", "template")
         download = page.download_report(1, job)
         result, _ = page.commit_import(lambda _p: None, 1, job, "all_or_nothing")
@@ -216,12 +256,8 @@ def test_impp003_a_broken_file_gets_a_line_numbered_report_and_nothing_is_writte
 
 
 def test_impp004_uploads_are_checked_for_safety_before_anything_else(server, users, db):
-    from pages import import_data as page
-
-    binary = "data:application/octet-stream;base64," + base64.b64encode(b"PK\x03\x04junk").decode()
-    with logged_in(server, users["oldham_analyst"].username):
-        out = page.receive_upload(binary, "book.csv", "ees", [])
-    assert "Excel workbook" in _text(out[1])
+    refused = _sent(server, users, b"PK\x03\x04junk", "book.csv", "ees")
+    assert "Excel workbook" in refused["refused"]
 
 
 def test_impp005_cli_import_fails_with_the_report_and_succeeds_on_a_good_file(server, db, tmp_path):
@@ -277,14 +313,17 @@ def test_impp007_a_step_whose_worker_died_is_shown_as_stopped_with_the_buttons_b
     server, users, db
 ):
     from data_access.importing import jobs
-    from pages import import_data as page
+
+    page = _page()
 
     template = (
         "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
         f"eh_requests,{OLDHAM},Jan 2033,total,total,,,12,\n"
     )
     with logged_in(server, users["oldham_analyst"].username):
-        job = page.receive_upload(_upload(template), "one.csv", "template", [])[0]
+        job = page.receive_upload(
+            _sent(server, users, template, "one.csv", "template"), "template", []
+        )[0]
         page.check_file(lambda _p: None, 1, job, "", "template")
         # Still running: the watch says nothing and leaves the buttons off.
         status = jobs.read_status(db, job["token"])
@@ -310,14 +349,16 @@ def test_impp007_a_step_whose_worker_died_is_shown_as_stopped_with_the_buttons_b
 
 
 def test_impp008_another_user_cannot_watch_or_restore_a_job(server, users, db):
-    from pages import import_data as page
+    page = _page()
 
     template = (
         "indicator,area_code,period,breakdown,breakdown_value,numerator,denominator,value,status\n"
         f"eh_requests,{OLDHAM},Jan 2033,total,total,,,12,\n"
     )
     with logged_in(server, users["oldham_analyst"].username):
-        job = page.receive_upload(_upload(template), "one.csv", "template", [])[0]
+        job = page.receive_upload(
+            _sent(server, users, template, "one.csv", "template"), "template", []
+        )[0]
     with logged_in(server, users["rochdale_analyst"].username):
         assert page.watch_job(1, job) == (dash.no_update,) * 4
         assert page.restore_job(job, None) == ("", True)
@@ -331,7 +372,8 @@ def test_impp009_the_cache_warm_up_runs_as_its_own_job_after_the_commit(
     import data_access.cache
     import pages._panel_support
     import worker
-    from pages import import_data as page
+
+    page = _page()
 
     started = []
     monkeypatch.setattr(data_access.cache, "describe_cache", lambda: "disk")
@@ -346,10 +388,23 @@ def test_impp009_the_cache_warm_up_runs_as_its_own_job_after_the_commit(
         f"eh_requests,{OLDHAM},Feb 2033,total,total,,,13,\n"
     )
     with logged_in(server, users["oldham_analyst"].username):
-        job = page.receive_upload(_upload(template), "two.csv", "template", [])[0]
+        job = page.receive_upload(
+            _sent(server, users, template, "two.csv", "template"), "template", []
+        )[0]
         page.check_file(lambda _p: None, 1, job, "", "template")
+        with db.read() as session:
+            stored = session.scalars(
+                select(ImportJobFile.name).where(ImportJobFile.job_token == job["token"])
+            ).all()
+        assert any(name.startswith("upload.") for name in stored)
         result, _ = page.commit_import(lambda _p: None, 1, job, "valid_only")
     assert "committed" in _text(result)
     assert len(started) == 1
+    # The uploaded file goes with the commit (the status and the report stay).
+    with db.read() as session:
+        stored = session.scalars(
+            select(ImportJobFile.name).where(ImportJobFile.job_token == job["token"])
+        ).all()
+    assert stored and not any(name.startswith("upload.") for name in stored)
     batch_id = int(_text(result).split("Batch ")[1].split(" ")[0])
     _rollback(db, batch_id)

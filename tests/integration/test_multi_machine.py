@@ -13,7 +13,6 @@ when PostgreSQL or Redis is unreachable and CI is not set. Every wait is bounded
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -261,11 +260,12 @@ def test_mm001_upload_on_a_checked_by_the_worker_committed_on_b_and_a_dead_worke
             "server A to see the worker",
         )
         on_a = ImportPage(Client(a.base_url, machines["user"]))
-        contents = "data:text/csv;base64," + base64.b64encode(_template_file().encode()).decode()
+        sent = on_a.client.upload(_template_file().encode(), "requests.csv", "template")
+        assert sent.status_code == 201, sent.text[:500]
         uploaded = on_a.call(
             "imp-upload",
-            {"imp-upload": contents},
-            {"imp-upload": "requests.csv", "imp-format": "template", "imp-indicators": []},
+            {"imp-upload": sent.json()},
+            {"imp-format": "template", "imp-indicators": []},
         )
         assert uploaded.status_code == 200, uploaded.text[:500]
         job = uploaded.json()["response"]["imp-job"]["data"]

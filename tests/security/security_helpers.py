@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -184,3 +185,91 @@ def create_scratch_users(database) -> None:  # type: ignore[no-untyped-def]
             org = get_or_create_organisation(session, code, name, "local_authority", in_network)
             for role in ("viewer", "practitioner", "analyst", "admin"):
                 create_user(session, f"{prefix}.{role}", "not-a-hash", org, role, f"{name} {role}")
+
+
+# --- the Import page's upload ----------------------------------------------------------------
+
+UPLOAD_URL = "/import/upload"
+
+
+@contextlib.contextmanager
+def logged_in(server, username: str):  # type: ignore[no-untyped-def]
+    """A request context with ``username`` signed in (for calling callbacks directly)."""
+    from flask_login import login_user
+
+    from auth.current import CurrentUser
+    from data_access.db import get_database
+    from data_access.users import user_with_hash
+
+    with server.test_request_context():
+        with get_database().read() as session:
+            record, _ = user_with_hash(session, username)
+        login_user(CurrentUser(record))
+        yield record
+
+
+def post_upload(  # type: ignore[no-untyped-def]
+    client, content: bytes, filename: str, fmt: str = "template", headers: dict | None = None
+):
+    """POST ``content`` to the upload route as the page's script does (raw body, the name
+    in X-Filename, the CSRF header and Origin from the signed-in client's cookie)."""
+    from urllib.parse import quote
+
+    sent = {**csrf_headers(client), "X-Filename": quote(filename), **(headers or {})}
+    return client.post(
+        f"{UPLOAD_URL}?format={fmt}",
+        data=content,
+        content_type="application/octet-stream",
+        headers=sent,
+    )
+
+
+@dataclass
+class PageUpload:
+    """An upload through the Import page: the route's answer and, when it kept the file,
+    what ``receive_upload`` returned (its outputs, in order)."""
+
+    status: int
+    answer: dict[str, Any]
+    outputs: tuple | None
+    jobs_base: Any  # this machine's folder of jobs' files (a Path)
+    jobs_kept: int  # import jobs in the database after the upload
+    staged: list  # files left in the upload staging folder (should be none)
+
+    @property
+    def message(self) -> str:
+        """What the page shows about the file: the route's refusal or the file's info."""
+        if self.outputs is None:
+            return str(self.answer.get("error", ""))
+        return json.dumps(self.outputs[1], default=str)
+
+
+def upload_to_import_page(  # type: ignore[no-untyped-def]
+    server, users, key: str, content: bytes, filename: str, fmt: str = "template"
+) -> PageUpload:
+    """Upload as the browser does: sign in as ``key``, stream the file to the route, then
+    hand the token to the page's ``receive_upload`` callback as the script does."""
+    from flask.testing import FlaskClient
+    from sqlalchemy import func, select
+
+    from data_access.db import get_database
+    from data_access.models import ImportJob
+    from pages._import_files import jobs_base, receive_upload
+    from pages._import_upload import staging_folder
+
+    client = FlaskClient(server, server.response_class, use_cookies=True)
+    login_as(client, users, key)
+    response = post_upload(client, content, filename, fmt)
+    answer = response.get_json() or {}
+    outputs = None
+    if response.status_code == 201:
+        with logged_in(server, users[key].username):
+            outputs = receive_upload(
+                {"token": answer["token"], "filename": answer["filename"]}, fmt, []
+            )
+    with server.app_context():
+        base, staging = jobs_base(), staging_folder()
+        with get_database().read() as session:
+            kept = session.scalar(select(func.count()).select_from(ImportJob)) or 0
+    staged = sorted(p for p in staging.rglob("*") if p.is_file()) if staging.exists() else []
+    return PageUpload(response.status_code, answer, outputs, base, kept, staged)

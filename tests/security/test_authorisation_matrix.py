@@ -45,7 +45,7 @@ ROLES = ("viewer", "practitioner", "analyst", "admin")
 
 # Write callback -> "module:function" that checks organisation and object on the server.
 OBJECT_CHECKS = {
-    "receive_upload": "data_access.importing.jobs:job_folder",
+    "receive_upload": "data_access.importing.jobs:take_upload",
     "check_file": "data_access.importing.jobs:job_folder",
     "commit_import": "rules.ownership:may_write_figure",
     "restore_job": "data_access.importing.jobs:job_folder",
@@ -163,7 +163,7 @@ def test_mtx003_background_jobs_refuse_roles_below_their_minimum(server, users, 
     from auth.permissions import PermissionDenied
     from data_access.db import get_database
     from data_access.users import user_with_hash
-    from pages import import_data as page
+    from pages import _import_jobs as page
 
     with server.test_request_context("/"), get_database().read() as session:
         record, _ = user_with_hash(session, users[f"oldham_{role}"].username)
@@ -611,7 +611,7 @@ OBJECT_SCENARIOS: dict[str, ObjectScenario] = {
 # organisations are driven instead (or why their inputs name no object).
 OBJECT_CHECKS_ELSEWHERE = {
     "link_quote": "notes and quotes of both organisations: test_note_quote_links (nql002)",
-    "receive_upload": "makes a new job of the signed-in user (no object in its inputs)",
+    "receive_upload": "an upload token of another user or organisation: upr006, upr007",
     "check_file": "a job token of another user: test_import_page.py::test_impp008",
     "commit_import": "figures of another area: test_security_import_ownership (own001-004)",
     "restore_job": "a job token of another user: test_import_page.py::test_impp008",

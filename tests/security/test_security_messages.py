@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import json
 import re
 
 import pytest
+from security_helpers import logged_in, upload_to_import_page
 
 from data_access.importing.safety import FileRejected, inspect_file
 
@@ -16,21 +15,6 @@ LEAKS = re.compile(
     r"(/tmp|/home|/var|/work|\\\\|[A-Za-z]:\\|Error\b|Exception|zipfile|openpyxl|"
     r"BadZip|Expecting value|char \d+|Errno|File is not)"
 )
-
-
-@contextlib.contextmanager
-def _logged_in(server, username: str):  # type: ignore[no-untyped-def]
-    from flask_login import login_user
-
-    from auth.current import CurrentUser
-    from data_access.db import get_database
-    from data_access.users import user_with_hash
-
-    with server.test_request_context():
-        with get_database().read() as session:
-            record, _ = user_with_hash(session, username)
-        login_user(CurrentUser(record))
-        yield record
 
 
 def test_msg001_a_broken_workbook_is_refused_in_plain_words(tmp_path):
@@ -43,17 +27,14 @@ def test_msg001_a_broken_workbook_is_refused_in_plain_words(tmp_path):
 
 
 def test_msg002_the_import_page_never_shows_exception_text(server, users, db):
-    from pages import import_data as page
+    from pages._import_mapping import save_mapping_clicked
 
-    junk = (
-        "data:application/octet-stream;base64,"
-        + base64.b64encode(b"PK\x03\x04" + b"\x00" * 200).decode()
-    )
-    with _logged_in(server, users["oldham_analyst"].username):
-        out = page.receive_upload(junk, "book.xlsx", "template", [])
-        mapping = page.save_mapping_clicked(1, "m", "{not json", "ees")
-    for component in (out[1], mapping):
-        text = json.dumps(component, default=str)
+    junk = b"PK\x03\x04" + b"\x00" * 200
+    upload = upload_to_import_page(server, users, "oldham_analyst", junk, "book.xlsx")
+    assert upload.status == 422
+    with logged_in(server, users["oldham_analyst"].username):
+        mapping = save_mapping_clicked(1, "m", "{not json", "ees")
+    for text in (upload.message, json.dumps(mapping, default=str)):
         assert not LEAKS.search(text), text
 
 

@@ -10,19 +10,19 @@ in 2034 and removes them afterwards.
 
 from __future__ import annotations
 
-import base64
-import contextlib
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from security_helpers import upload_to_import_page
 from sqlalchemy import delete, select, update
 
 from data_access.importing.safety import FileRejected, inspect_file, read_chunks
 from data_access.models import ImportBatch, Observation, ObservationHistory
 
 OLDHAM = "E08000004"
+ANALYST = "oldham_analyst"
 LIMIT = 100 * 1024 * 1024
 COLUMNS = ["indicator", "area_code", "period", "breakdown", "breakdown_value"]
 ROWS = [
@@ -253,41 +253,16 @@ def test_pq006_not_parquet_or_damaged_gets_a_plain_message(tmp_path):
         assert "cannot be read" in refused.value.message
 
 
-@contextlib.contextmanager
-def _logged_in(server, username: str):  # type: ignore[no-untyped-def]
-    from flask_login import login_user
-
-    from auth.current import CurrentUser
-    from data_access.db import get_database
-    from data_access.users import user_with_hash
-
-    with server.test_request_context():
-        with get_database().read() as session:
-            record, _ = user_with_hash(session, username)
-        login_user(CurrentUser(record))
-        yield record
-
-
-def _upload(server, users, path: Path, filename: str, fmt: str = "template"):  # type: ignore[no-untyped-def]
-    from pages import import_data as page
-
-    contents = "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode(
-        "ascii"
-    )
-    with _logged_in(server, users["oldham_analyst"].username):
-        out = page.receive_upload(contents, filename, fmt, [])
-        base = page._jobs_base()
-    return out, base
-
-
 @pytest.mark.parametrize("fmt", ["template", "lait"])
 def test_pq007_the_import_page_reads_a_parquet_upload(server, users, db, tmp_path, fmt):
     _parquet(tmp_path / "figures.parquet")
-    out, base = _upload(server, users, tmp_path / "figures.parquet", "figures.parquet", fmt)
-    job = out[0]
+    content = (tmp_path / "figures.parquet").read_bytes()
+    upload = upload_to_import_page(server, users, ANALYST, content, "figures.parquet", fmt)
+    assert upload.status == 201 and upload.outputs is not None
+    job = upload.outputs[0]
     assert "token" in job
-    assert "9 columns" in str(out[1]) and f"about {len(ROWS)} rows" in str(out[1])
-    assert (base / job["token"]).exists()
+    assert "9 columns" in upload.message and f"about {len(ROWS)} rows" in upload.message
+    assert (upload.jobs_base / job["token"]).exists()
 
 
 def test_pq008_a_refused_parquet_upload_is_deleted_at_once(server, users, db, tmp_path):
@@ -297,7 +272,8 @@ def test_pq008_a_refused_parquet_upload_is_deleted_at_once(server, users, db, tm
         ("figures.parquet", _csv),
     ):
         write(tmp_path / name)
-        out, base = _upload(server, users, tmp_path / name, name)
-        job = out[0]
-        assert "Parquet" in str(out[1]), out[1]
-        assert not (base / job["token"]).exists(), name
+        upload = upload_to_import_page(server, users, ANALYST, (tmp_path / name).read_bytes(), name)
+        assert upload.status == 422, (name, upload.answer)
+        assert "Parquet" in upload.message, upload.message
+        _clean_message(upload.message.partition(": ")[2])
+        assert upload.outputs is None and upload.jobs_kept == 0 and upload.staged == [], name
