@@ -60,7 +60,7 @@ def live_parts(session_id: int, index: int) -> list[Any]:
     prevent_initial_call=True,
 )
 @guarded("session.facilitate")
-def control(_start, _end, options, session_id, changed):  # type: ignore[no-untyped-def]
+def control_live(_start, _end, options, session_id, changed):  # type: ignore[no-untyped-def]
     """Start or end the live session, or change its options."""
     user = current_record()
     trigger = ctx.triggered_id

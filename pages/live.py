@@ -128,7 +128,7 @@ def follow(_signal, _prev, _next, _back, look, session_id):  # type: ignore[no-u
     prevent_initial_call=True,
 )
 @guarded("annotation.write")
-def send(n_clicks, text, kind, anonymous, look, session_id, client_key):  # type: ignore[no-untyped-def]
+def send_contribution(n_clicks, text, kind, anonymous, look, session_id, client_key):  # type: ignore[no-untyped-def]
     """Save the contribution on the step shown; a retry with the same key saves once."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
