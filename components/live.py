@@ -14,7 +14,7 @@ from typing import Any
 from dash import dcc, html
 
 from components.aria import aria
-from components.controls import radios
+from components.controls import checkboxes, radios
 
 KIND_CHOICES = [
     {"label": "Interpretation: what the figures mean to you", "value": "interpretation"},
@@ -120,23 +120,20 @@ def present_live_bar(
                 children=code_panel(code, joined, running, ended),
                 className="live-code-panel",
             ),
-            html.Fieldset(
-                className="present-names live-options",
-                hidden=not running,
+            html.Div(
                 id="live-options-set",
-                children=[
-                    html.Legend("Live options"),
-                    dcc.Checklist(
-                        id="live-options",
-                        options=[
-                            {"label": "Allow anonymous contributions", "value": "anonymous"},
-                            {"label": "Show contributions", "value": "panel"},
-                        ],
-                        value=options,
-                        inline=True,
-                        className="present-radio",
-                    ),
-                ],
+                hidden=not running,
+                className="live-options",
+                children=checkboxes(
+                    "live-options",
+                    [
+                        {"label": "Allow anonymous contributions", "value": "anonymous"},
+                        {"label": "Show contributions", "value": "panel"},
+                    ],
+                    options,
+                    legend="Live options",
+                    inline=True,
+                ),
             ),
         ],
     )
@@ -203,16 +200,16 @@ def contribution_form(allow_anonymous: bool, can_write: bool) -> html.Div:
             html.Div(
                 id="live-anonymous-wrap",
                 hidden=not allow_anonymous,
-                children=dcc.Checklist(
-                    id="live-anonymous",
-                    options=[
+                children=checkboxes(
+                    "live-anonymous",
+                    [
                         {
                             "label": "Send anonymously (not linked to your organisation)",
                             "value": "yes",
                         }
                     ],
-                    value=[],
-                    className="live-check",
+                    [],
+                    legend="Who it is from",
                 ),
             ),
             html.Button("Send", id="live-send", n_clicks=0, className="live-button"),
