@@ -151,7 +151,9 @@ def test_live_browser001_join_follow_contribute(
 
     # Look back, then back to live.
     click_when_ready(participant.driver, lambda d: d.find_element(By.ID, "live-prev"))
-    wait_until(participant.driver, lambda d: "looking back" in element_text(d, By.ID, "live-status"))
+    wait_until(
+        participant.driver, lambda d: "looking back" in element_text(d, By.ID, "live-status")
+    )
     click_when_ready(participant.driver, lambda d: d.find_element(By.ID, "live-back"))
     wait_until(participant.driver, lambda d: _title(d) == STEP_TWO)
 
