@@ -10,7 +10,7 @@ real form, follow a 10-step session on gunicorn with 2 workers:
   the participant holding the new step;
 - the facilitator presses Next through the present screen's Dash callback every ~15 s
   and watches the contributions as the shared screen does (version poll, then the
-  session's notes through the annotations API);
+  contributions panel's Dash callback);
 - a fifth of the participants contribute on each step through ``POST
   /api/live/<id>/contributions`` with a client key, a third of them sending it twice (a
   retry); *round trip* is from the first send until the shared screen has the note;
@@ -333,6 +333,7 @@ def _facilitator(
     }
     deps = http.get(server.base_url + "/_dash-dependencies", timeout=60).json()
     show = DashCall(deps, "present-index.data")
+    panel = DashCall(deps, "live-contributions-panel.children")
     index = 0
     next_at = time.monotonic() + step_seconds
     etag = None
@@ -352,6 +353,9 @@ def _facilitator(
                     "present-session": session_id,
                 },
             )
+            pressed = time.monotonic()  # delivery counts from the press, not the answer
+            with shared.lock:
+                shared.advanced[index + 1] = pressed
             response = http.post(
                 server.base_url + "/_dash-update-component",
                 data=json.dumps(body),
@@ -360,10 +364,10 @@ def _facilitator(
             )
             if response.status_code == 200:
                 index += 1
-                with shared.lock:
-                    shared.advanced[index] = time.monotonic()
             next_at += step_seconds
-        # The shared screen: poll the version, fetch the notes when it changes.
+        # The shared screen: poll the version; when it changes, redraw the contributions
+        # panel through its Dash callback (this step's and, for a send that crossed a step
+        # change, the one before).
         try:
             answer = http.get(
                 f"{server.base_url}/api/live/{session_id}/version",
@@ -372,15 +376,28 @@ def _facilitator(
             )
             if answer.status_code == 200:
                 etag = answer.headers.get("ETag")
-                notes = http.get(
-                    f"{server.base_url}/api/v1/annotations?tag=ln-session-{session_id}&limit=1000",
-                    timeout=60,
-                ).json()["data"]
+                drawn = ""
+                for shown in {index, max(0, index - 1)}:
+                    drawn += http.post(
+                        server.base_url + "/_dash-update-component",
+                        data=json.dumps(
+                            panel.body(
+                                "present-signal",
+                                {
+                                    "present-signal": answer.json(),
+                                    "live-changed": 0,
+                                    "present-index": shown,
+                                    "present-session": session_id,
+                                },
+                            )
+                        ),
+                        headers=headers,
+                        timeout=60,
+                    ).text
                 seen_at = time.monotonic()
                 with shared.lock:
-                    for note in notes:
-                        text = note["body"]
-                        if text in shared.sent and text not in shared.seen:
+                    for text in list(shared.sent):
+                        if text in drawn and text not in shared.seen:
                             shared.seen[text] = seen_at
                             shared.round_trip.append((seen_at - shared.sent[text]) * 1000)
         except requests.RequestException:
@@ -540,6 +557,7 @@ def run_once(
         },
         "contribution_round_trip_ms": {
             "n": len(shared.round_trip),
+            "seen_of_sent": f"{len(shared.seen)} of {len(shared.sent)}",
             "median": round(statistics.median(shared.round_trip), 1) if shared.round_trip else None,
             "p95": _p(shared.round_trip, 0.95),
         },
