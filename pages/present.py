@@ -8,6 +8,8 @@ and PageUp into Previous, and "t" into the table toggle; the buttons are real bu
 mouse and keyboard users alike. Contributions typed in the capture box are saved as
 Learning Network notes (``data_access.learning_network.add_contribution``).
 
+Running it live (join code, step kept on the server, contributions): ``pages._live_present``.
+
 Stores hold only the session id, the step index, the table flag and a save counter, so in
 anonymised mode no authority name is in the page's data either.
 """
