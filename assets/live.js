@@ -66,7 +66,8 @@
     if (session !== state.session) {
       state.session = session;
       state.etag = null;
-      state.key = null;
+      /* What the page was drawn at: a change before the first answer still redraws. */
+      state.key = node.getAttribute("data-key") || null;
       state.delay = EVERY;
     }
     var headers = { Accept: "application/json" };

@@ -24,14 +24,22 @@ KIND_CHOICES = [
 JOIN_ADDRESS = "/join"
 
 
-def poller(element_id: str, session_id: int, mode: str, store_id: str) -> html.Div:
-    """The element ``assets/live.js`` polls for (``mode`` "participant" or "present")."""
+def poller(element_id: str, session_id: int, mode: str, store_id: str, key: str = "") -> html.Div:
+    """The element ``assets/live.js`` polls for (``mode`` "participant" or "present").
+    ``key`` is what the page was drawn at (see ``follow_key``), so a change made between
+    drawing the page and its first poll is not missed."""
     data: dict[str, Any] = {
         "data-session": str(session_id),
         "data-mode": mode,
         "data-store": store_id,
+        "data-key": key,
     }
     return html.Div(id=element_id, hidden=True, **data)
+
+
+def follow_key(step: int, ended: bool, allow_anonymous: bool) -> str:
+    """What a participant's screen follows, as ``assets/live.js`` writes it."""
+    return "|".join([str(step), str(ended).lower(), str(allow_anonymous).lower()])
 
 
 def join_form(code: str = "") -> html.Div:

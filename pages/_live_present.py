@@ -32,7 +32,7 @@ def live_parts(session_id: int, index: int) -> list[Any]:
     return [
         dcc.Store(id="present-signal"),
         dcc.Store(id="live-changed", data=0),
-        poller("present-poller", session_id, "present", "present-signal"),
+        poller("present-poller", session_id, "present", "present-signal", parts["version"]),
         present_live_bar(
             parts["code"],
             parts["joined"],

@@ -83,6 +83,7 @@ def present_live(session_id: int, index: int) -> dict[str, Any] | None:
         "ended": state is not None and state.ended,
         "code": state.join_code if state else None,
         "joined": state.joined if state else 0,
+        "version": str(state.version) if state else "",
         "allow_anonymous": state.allow_anonymous if state else True,
         "show_contributions": state.show_contributions if state else True,
         "items": items,

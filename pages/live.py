@@ -19,7 +19,13 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.aria import aria
-from components.live import contribution_form, look_back_controls, participant_status, poller
+from components.live import (
+    contribution_form,
+    follow_key,
+    look_back_controls,
+    participant_status,
+    poller,
+)
 from components.present import step_view
 from data_access import live
 from data_access.db import get_database
@@ -65,7 +71,13 @@ def layout(id: Any = None, **_kwargs: Any) -> html.Div:  # noqa: A002  (the quer
             dcc.Store(id="live-signal"),
             dcc.Store(id="live-look", data=None),
             dcc.Store(id="live-client-key", data=new_client_key()),
-            poller("live-poller", session_id, "participant", "live-signal"),
+            poller(
+                "live-poller",
+                session_id,
+                "participant",
+                "live-signal",
+                follow_key(view["live_index"], view["ended"], view["allow_anonymous"]),
+            ),
             html.H1(view["title"], className="live-title"),
             html.P(_status(view), id="live-status", className="live-status", **aria(live="polite")),
             look_back_controls(),

@@ -3,7 +3,8 @@ Oldham starts it on the present screen; a Rochdale practitioner joins with the c
 follows the presenter's Next within 2 seconds and asks a question that reaches the shared
 screen within 2 seconds; the question is a Learning Network note (annotations API) and is
 in the session summary. An anonymised session names no authority on the participant's
-screen. axe checks the join form and the participant's page.
+screen, and a participant whose connection drops comes back at the live step. axe checks
+the join form and the participant's page.
 
 Screenshots for the README (participant at 360 px, shared screen at 1920 px) are kept in
 docs/screenshots when CHORUS_SCREENSHOTS=1 asks for them.
@@ -195,3 +196,16 @@ def test_live_browser002_anonymised_session_names_no_authority(participant, user
     wait_until(participant.driver, lambda d: _title(d) == STEP_TWO, timeout=FOLLOW + 1)
     assert leaked_names(_screen_text(participant.driver), NAMES) == []
     assert "Authority" in _screen_text(participant.driver)
+
+    # The connection drops while the presenter moves on; back online, the screen comes
+    # back at the live step (polling backs off to at most 15 s meanwhile).
+    driver = participant.driver
+    offline = {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0}
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    wait_until(driver, lambda d: d.execute_script("return navigator.onLine") is False)
+    with db.write() as s:
+        live.set_live_step(s, analyst, session_id, 2)
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+    wait_until(driver, lambda d: _title(d) == "Thank you", timeout=20)
+    driver.execute_cdp_cmd("Network.disable", {})
