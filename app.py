@@ -21,6 +21,7 @@ from werkzeug.security import safe_join
 import metrics
 from api import annotations as api_annotations
 from api import journeys as api_journeys
+from api import live as api_live
 from api import observations as api_observations
 from api import voice as api_voice
 from auth import init_auth
@@ -167,6 +168,8 @@ def create_server(settings: Settings) -> Flask:
         api_journeys.blueprint,
     ):
         server.register_blueprint(blueprint)
+    # Live Learning Network sessions: conditional polling of a version (api/live.py).
+    server.register_blueprint(api_live.blueprint)
     # The public information pages under /public/ (no sign-in; see pages/_public_site.py).
     from pages._public_site import blueprint as public_blueprint
 

@@ -26,6 +26,7 @@ from dash import dcc, html
 
 from components.aria import aria
 from components.charts import GRAPH_CONFIG
+from components.controls import select
 from components.tables import series_table
 
 # Chart text sizes in present mode (px). The smallest, the tick labels, is 24.
@@ -261,11 +262,15 @@ def text_step(payload: dict[str, Any]) -> list:
     return [html.P(payload.get("text") or "", className=css)]
 
 
-def step_view(payload: dict[str, Any] | None, show_table: bool = False) -> html.Section:
-    """One step, full width: its kind, its title (h2) and its content."""
+def step_view(
+    payload: dict[str, Any] | None,
+    show_table: bool = False,
+    title_id: str = "present-step-title",
+) -> html.Section:
+    """One step, full width: its kind, its title (h2, id ``title_id``) and its content."""
     if payload is None:
         return html.Section(
-            [html.H2("This session has no steps yet", className="present-step-title")],
+            [html.H2("This session has no steps yet", className="present-step-title", id=title_id)],
             className="present-step",
         )
     kind = payload["kind"]
@@ -279,13 +284,11 @@ def step_view(payload: dict[str, Any] | None, show_table: bool = False) -> html.
     return html.Section(
         [
             *([html.P(eyebrow, className="present-kind")] if eyebrow else []),
-            html.H2(
-                payload.get("title") or "", className="present-step-title", id="present-step-title"
-            ),
+            html.H2(payload.get("title") or "", className="present-step-title", id=title_id),
             *body,
         ],
         className=f"present-step present-step-{kind}",
-        **{"aria-labelledby": "present-step-title"},
+        **{"aria-labelledby": title_id},
     )
 
 
@@ -396,3 +399,71 @@ def summary_step(
     else:
         children.append(html.P("None captured."))
     return html.Section(children, className="summary-step")
+
+
+def capture_section(
+    options: list[dict[str, str]],
+    can_capture: bool,
+    contributions: Sequence[dict[str, Any]],
+    anonymous: str,
+) -> html.Div:
+    """The note-taker's box under the step: what was said, who said it (``options``, the
+    first being ``anonymous``), and what was said on this step so far."""
+    return html.Div(
+        className="present-capture",
+        children=[
+            html.H2("Capture what is said", className="present-capture-heading"),
+            html.Div(
+                className="present-capture-form",
+                children=[
+                    html.Div(
+                        [
+                            html.Label(
+                                "Contribution on this step",
+                                htmlFor="present-text",
+                                className="present-label",
+                            ),
+                            dcc.Textarea(
+                                id="present-text",
+                                value="",
+                                rows=2,
+                                maxLength=4000,
+                                disabled=not can_capture,
+                                className="present-textarea",
+                            ),
+                        ],
+                        className="present-field",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Said by",
+                                htmlFor="present-said-by",
+                                className="present-label",
+                            ),
+                            select(
+                                id="present-said-by",
+                                options=options,
+                                value=anonymous,
+                                clearable=False,
+                                className="present-dropdown",
+                            ),
+                        ],
+                        className="present-field",
+                    ),
+                    html.Button(
+                        "Save contribution",
+                        id="present-save",
+                        n_clicks=0,
+                        disabled=not can_capture,
+                        className="present-button present-button-primary",
+                    ),
+                ],
+            ),
+            html.P(id="present-message", className="present-message", **{"aria-live": "polite"}),
+            html.Div(
+                id="present-contributions",
+                children=contributions_list(contributions, "Said on this step"),
+            ),
+        ],
+    )

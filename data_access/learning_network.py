@@ -57,6 +57,9 @@ from data_access.models import (
     Annotation,
     Area,
     Indicator,
+    LnContributionKey,
+    LnLive,
+    LnParticipant,
     LnSession,
     LnStep,
     Observation,
@@ -416,7 +419,8 @@ def delete_session(session: Session, user: UserRecord, session_id: int) -> None:
         .where(Annotation.ln_session_id == row.id)
         .values(ln_session_id=None)
     )
-    session.execute(delete(LnStep).where(LnStep.session_id == row.id))
+    for table in (LnContributionKey, LnParticipant, LnLive, LnStep):
+        session.execute(delete(table).where(table.session_id == row.id))
     session.delete(row)
     session.flush()
     _audit(session, user, "session.delete", session_id)
@@ -696,14 +700,17 @@ def add_contribution(
     body: str,
     said_by: str | None = None,
     mapping: dict[str, str] | None = None,
+    kind: str | None = None,
 ) -> WriteResult:
     """Save what someone said against a step, as a Learning Network note on its chart.
 
     In an anonymised session ``mapping`` (the session's "Authority A, B" labels, from
     ``data_access.ln_anonymity``, which callers use) anonymises what is stored.
 
-    ``said_by`` is a participant's code, or None (or "anonymous") for an unattributed
-    contribution. Returns the annotation module's WriteResult (saved, invalid, denied).
+    ``said_by`` is a participant's code (or the owning organisation's), or None (or
+    "anonymous") for an unattributed contribution. ``kind`` is the note's kind
+    (interpretation, question or context_event); by default it follows the step. Returns
+    the annotation module's WriteResult (saved, invalid, denied).
     """
     record = get_session(session, user, session_id)
     if record is None:
@@ -712,7 +719,8 @@ def add_contribution(
     if step is None:
         return WriteResult("invalid", "That step is no longer in the session.")
     said_by = None if said_by in (None, "", "anonymous") else str(said_by)
-    if said_by is not None and said_by not in record.participants:
+    speakers = (*record.participants, record.organisation_code)
+    if said_by is not None and said_by not in speakers:
         return WriteResult("invalid", "Choose one of the session's participants, or anonymous.")
     chart = chart_step_for(record, step)
     if chart is None:
@@ -748,7 +756,7 @@ def add_contribution(
     new = NewAnnotation(
         indicator=config["indicator"],
         area_code=config["area"],
-        kind=contribution_kind(step),
+        kind=kind or contribution_kind(step),
         body=body,
         visibility="learning_network",
         breakdown=breakdown,

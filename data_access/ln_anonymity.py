@@ -31,9 +31,13 @@ def add_contribution(
     step_id: int,
     body: str,
     said_by: str | None = None,
+    *,
+    kind: str | None = None,
 ) -> WriteResult:
     """:func:`data_access.learning_network.add_contribution` with the session's labels, so
     a contribution to an anonymised session is stored anonymised."""
     record = ln.get_session(session, user, session_id)
     mapping = authority_mapping(session, record) if record and record.anonymised else None
-    return ln.add_contribution(session, user, session_id, step_id, body, said_by, mapping)
+    return ln.add_contribution(
+        session, user, session_id, step_id, body, said_by, mapping, kind=kind
+    )

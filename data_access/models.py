@@ -501,6 +501,54 @@ class LnAction(Base):
     done_by: Mapped[int | None] = mapped_column(Integer)
 
 
+class LnLive(Base):
+    """The live state of a session shown on participants' screens (one row per session).
+
+    ``version`` goes up by one on every change a participant's screen must follow (step,
+    options, start, end, a new contribution), so a client polls one small number.
+    """
+
+    __tablename__ = "ln_live"
+    __table_args__ = (UniqueConstraint("join_code", name="uq_ln_live_join_code"),)
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("ln_sessions.id"), primary_key=True)
+    join_code: Mapped[str] = mapped_column(String(6))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    allow_anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_contributions: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LnParticipant(Base):
+    """Someone who joined a live session with its code."""
+
+    __tablename__ = "ln_participants"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_ln_participant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("ln_sessions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LnContributionKey(Base):
+    """A participant's client key for one contribution, so a retried send is saved once."""
+
+    __tablename__ = "ln_contribution_keys"
+    __table_args__ = (UniqueConstraint("user_id", "client_key", name="uq_ln_contribution_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    client_key: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int] = mapped_column(ForeignKey("ln_sessions.id"))
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # --- journeys and costs --------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ and PageUp into Previous, and "t" into the table toggle; the buttons are real bu
 mouse and keyboard users alike. Contributions typed in the capture box are saved as
 Learning Network notes (``data_access.learning_network.add_contribution``).
 
+Running it live (join code, step kept on the server, contributions): ``pages._live_present``.
+
 Stores hold only the session id, the step index, the table flag and a save counter, so in
 anonymised mode no authority name is in the page's data either.
 """
@@ -21,11 +23,12 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from auth.current import current_record
 from auth.permissions import allowed, guarded
-from components.controls import radios, select
-from components.present import contributions_list, step_counter_text, step_view
+from components.controls import radios
+from components.present import capture_section, contributions_list, step_counter_text, step_view
 from data_access import learning_network as ln
 from data_access.db import get_database
 from data_access.ln_anonymity import add_contribution
+from pages._live_present import live_parts, save_step, saved_index
 from pages._ln_support import authority_mapping, said_by_label, step_payload
 from pages._ln_support import contributions as session_contributions
 
@@ -115,9 +118,10 @@ def _missing() -> html.Div:
 
 def layout(**kwargs: Any) -> html.Div:
     record_id = _session_id(kwargs.get("id"))
-    index = max(0, (_session_id(kwargs.get("step")) or 1) - 1)
     if record_id is None:
         return _missing()
+    step = _session_id(kwargs.get("step"))  # else a live session's saved step
+    index = max(0, step - 1) if step else saved_index(record_id) or 0
     user = current_record()
     with get_database().read() as session:
         record = ln.get_session(session, user, record_id)
@@ -195,68 +199,10 @@ def layout(**kwargs: Any) -> html.Div:
                     ),
                 ],
             ),
+            *live_parts(record_id, state["index"]),
             html.Div(id="present-step", children=step_view(state["payload"])),
             html.Div(id="present-poll", className="present-poll"),  # pages._ln_poll_callbacks
-            html.Div(
-                className="present-capture",
-                children=[
-                    html.H2("Capture what is said", className="present-capture-heading"),
-                    html.Div(
-                        className="present-capture-form",
-                        children=[
-                            html.Div(
-                                [
-                                    html.Label(
-                                        "Contribution on this step",
-                                        htmlFor="present-text",
-                                        className="present-label",
-                                    ),
-                                    dcc.Textarea(
-                                        id="present-text",
-                                        value="",
-                                        rows=2,
-                                        maxLength=4000,
-                                        disabled=not can_capture,
-                                        className="present-textarea",
-                                    ),
-                                ],
-                                className="present-field",
-                            ),
-                            html.Div(
-                                [
-                                    html.Label(
-                                        "Said by",
-                                        htmlFor="present-said-by",
-                                        className="present-label",
-                                    ),
-                                    select(
-                                        id="present-said-by",
-                                        options=state["options"],
-                                        value=ANONYMOUS,
-                                        clearable=False,
-                                        className="present-dropdown",
-                                    ),
-                                ],
-                                className="present-field",
-                            ),
-                            html.Button(
-                                "Save contribution",
-                                id="present-save",
-                                n_clicks=0,
-                                disabled=not can_capture,
-                                className="present-button present-button-primary",
-                            ),
-                        ],
-                    ),
-                    html.P(
-                        id="present-message", className="present-message", **{"aria-live": "polite"}
-                    ),
-                    html.Div(
-                        id="present-contributions",
-                        children=contributions_list(state["contributions"], "Said on this step"),
-                    ),
-                ],
-            ),
+            capture_section(state["options"], can_capture, state["contributions"], ANONYMOUS),
             html.P(
                 "Keys: right arrow, space or page down for the next step; left arrow or page "
                 "up for the previous one; T shows the table instead of the chart; D shows or "
@@ -298,6 +244,8 @@ def show_step(_prev, _next, _table, names, _saved, index, show_table, record_id)
         index += 1
     elif trigger == "present-prev":
         index -= 1
+    if trigger in ("present-next", "present-prev"):
+        index = save_step(int(record_id), index)
     elif trigger == "present-table":
         show_table = not show_table
     state = _state(int(record_id), index, names == "anonymised")

@@ -68,6 +68,8 @@ OBJECT_CHECKS = {
     "save_details": "data_access.learning_network:_editable",
     "save_contribution": "data_access.ln_anonymity:add_contribution",
     "show_step": "data_access.learning_network:get_session",
+    "control_live": "data_access.live:_facilitated",
+    "send_contribution": "data_access.live:contribute",
     "show_users": "data_access.users:list_users",
     "create_user": "auth.admin:create_account",
     "change_user": "auth.admin:ensure_same_organisation",
@@ -334,6 +336,14 @@ def _ln_session(db, users, prefix: str) -> int:  # type: ignore[no-untyped-def]
         return ln.create_session(
             s, analyst, f"Session of {prefix}", date(2026, 3, 12), [analyst.organisation_code]
         ).id
+
+
+def _live_state(db, session_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    from data_access.models import LnLive
+
+    with db.read() as s:
+        row = s.get(LnLive, session_id)
+        return (row is not None, row is not None and row.ended_at is not None)
 
 
 def _ln_state(db, session_id: int) -> tuple:  # type: ignore[no-untyped-def]
@@ -606,6 +616,13 @@ OBJECT_SCENARIOS: dict[str, ObjectScenario] = {
         lambda i: {},
         "ln-action-done[{id}].n_clicks",
     ),
+    "control_live": ObjectScenario(
+        "analyst",
+        _ln_session,
+        _live_state,
+        lambda i: {"present-session.data": i, "live-changed.data": 0},
+        "live-start.n_clicks",
+    ),
 }
 # Callbacks of OBJECT_CHECKS without a scenario here, and where their objects of both
 # organisations are driven instead (or why their inputs name no object).
@@ -625,6 +642,7 @@ OBJECT_CHECKS_ELSEWHERE = {
     "create_new_session": "creates a session of the user's own organisation",
     "save_contribution": "contributions to sessions: test_security_ln_anonymity.py",
     "show_step": "a read through get_session's readable clause (test_sessions.py::test_ses008)",
+    "send_contribution": "sessions joined or not, of both organisations: test_live.py (live008)",
     "show_users": "lists the admin's own organisation: test_sec015",
     "create_user": "creates an account in the admin's own organisation: test_sec035",
     "import_csv": "rows of another area: the one rule owns_area (test_own004)",
