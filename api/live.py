@@ -48,7 +48,7 @@ def version(session_id: int) -> ResponseReturnValue:
         info = live.version_for(session, user, session_id)
     if info is None:
         return jsonify(NOT_FOUND), 404
-    etag = f"{session_id}-{info.version}"
+    etag = f"{session_id}-{info.version}-{info.poll}"  # a vote changes only the poll
     if etag in request.if_none_match:
         response = Response(status=304)
     else:

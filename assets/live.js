@@ -6,7 +6,9 @@
  * the ETag it last saw; an unchanged session answers 304 with no body. When what the
  * screen follows changes (a participant follows the step, whether the session ended and
  * whether anonymous contributions are allowed; the present screen follows every change),
- * it sets the store's data, and one Dash callback redraws. Polling pauses while the tab
+ * it sets the store's data, and one Dash callback redraws. A participant's screen also
+ * follows the session's poll version ("poll"), in a store of its own, so a vote redraws
+ * the poll and not the step. Polling pauses while the tab
  * is hidden. On a network or server error it waits longer each time (up to 15 s) and
  * then asks again without an ETag, so a screen that lost its connection comes back at
  * the live step.
@@ -16,7 +18,9 @@
 
   var EVERY = 1000;
   var LONGEST = 15000;
-  var state = { session: null, etag: null, key: null, delay: EVERY, timer: null, busy: false };
+  var state = {
+    session: null, etag: null, key: null, poll: null, delay: EVERY, timer: null, busy: false
+  };
 
   function poller() {
     return document.getElementById("live-poller") || document.getElementById("present-poller");
@@ -68,6 +72,7 @@
       state.etag = null;
       /* What the page was drawn at: a change before the first answer still redraws. */
       state.key = node.getAttribute("data-key") || null;
+      state.poll = node.getAttribute("data-poll") || null;
       state.delay = EVERY;
     }
     var headers = { Accept: "application/json" };
@@ -105,6 +110,13 @@
         } else if (state.key === null && node.getAttribute("data-seen") === "1") {
           poke(store, data); /* back after an error: redraw at the live step */
         }
+        /* A vote or a poll opened or closed: redraw only the poll (its own store). */
+        var poll = String(data.poll);
+        var pollStore = node.getAttribute("data-poll-store");
+        if (pollStore && state.poll !== null && poll !== state.poll) {
+          poke(pollStore, data.poll);
+        }
+        state.poll = poll;
         node.setAttribute("data-seen", "1");
         state.key = key;
         schedule(EVERY);

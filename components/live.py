@@ -24,16 +24,26 @@ KIND_CHOICES = [
 JOIN_ADDRESS = "/join"
 
 
-def poller(element_id: str, session_id: int, mode: str, store_id: str, key: str = "") -> html.Div:
+def poller(
+    element_id: str,
+    session_id: int,
+    mode: str,
+    store_id: str,
+    key: str = "",
+    poll: tuple[str, int] | None = None,
+) -> html.Div:
     """The element ``assets/live.js`` polls for (``mode`` "participant" or "present").
     ``key`` is what the page was drawn at (see ``follow_key``), so a change made between
-    drawing the page and its first poll is not missed."""
+    drawing the page and its first poll is not missed. ``poll`` is (the store a change of
+    the session's polls sets, the poll version the page was drawn at)."""
     data: dict[str, Any] = {
         "data-session": str(session_id),
         "data-mode": mode,
         "data-store": store_id,
         "data-key": key,
     }
+    if poll is not None:
+        data["data-poll-store"], data["data-poll"] = poll[0], str(poll[1])
     return html.Div(id=element_id, hidden=True, **data)
 
 

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from data_access import learning_network as ln
 from data_access import ln_anonymity
 from data_access.annotations import WriteResult, get_thread
-from data_access.models import LnContributionKey, LnLive, LnParticipant
+from data_access.models import LnContributionKey, LnLive, LnParticipant, LnPoll
 from data_access.users import UserRecord, write_audit
 from rules.roles import role_may
 
@@ -76,6 +76,8 @@ class VersionInfo:
     step_index: int
     ended: bool
     allow_anonymous: bool
+    # The session's polls (``poll_version``): a vote redraws only the poll.
+    poll: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class VersionInfo:
             "step": self.step_index,
             "ended": self.ended,
             "anonymous": self.allow_anonymous,
+            "poll": self.poll,
         }
 
 
@@ -475,6 +478,18 @@ def _earlier(session: Session, user: UserRecord, key: str) -> WriteResult | None
 # --- the version: database, and Redis when it is set ------------------------------------
 
 
+def poll_version(session: Session, session_id: int) -> int:
+    """A number that changes whenever a poll of the session, or a vote in one, changes
+    (the sum of the polls' versions; compare it for equality). Holds no one's data, so
+    it needs no reader check: the caller has already checked the session."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(LnPoll.version), 0)).where(
+            LnPoll.session_id == int(session_id)
+        )
+    )
+    return int(total or 0)
+
+
 def _read_version(session: Session, session_id: int) -> VersionInfo | None:
     row = session.execute(
         select(LnLive.version, LnLive.step_index, LnLive.ended_at, LnLive.allow_anonymous).where(
@@ -483,7 +498,8 @@ def _read_version(session: Session, session_id: int) -> VersionInfo | None:
     ).first()
     if row is None:
         return None
-    return VersionInfo(int(row[0]), int(row[1]), row[2] is not None, bool(row[3]))
+    polls = poll_version(session, session_id)
+    return VersionInfo(int(row[0]), int(row[1]), row[2] is not None, bool(row[3]), polls)
 
 
 def current_version(session: Session, session_id: int) -> VersionInfo | None:
@@ -590,6 +606,7 @@ class _Hub:
                 int(item["step"]),
                 bool(item["ended"]),
                 bool(item["anonymous"]),
+                int(item.get("poll", 0)),
             )
             self.put(int(item["id"]), info)
         except (ValueError, KeyError, TypeError):
@@ -621,9 +638,21 @@ def _hub() -> _Hub | None:
         return _hub_instance
 
 
+def polls_changed(session: Session, session_id: int) -> None:
+    """A poll of the session or a vote in one changed (``data_access.ln_polls`` calls this):
+    other app servers learn the new poll version through Redis once the change commits."""
+    row = session.get(LnLive, int(session_id))
+    if row is not None:
+        _publish_after_commit(session, row)
+
+
 def _publish_after_commit(session: Session, row: LnLive) -> None:
     info = VersionInfo(
-        int(row.version), int(row.step_index), row.ended_at is not None, bool(row.allow_anonymous)
+        int(row.version),
+        int(row.step_index),
+        row.ended_at is not None,
+        bool(row.allow_anonymous),
+        poll_version(session, int(row.session_id)),
     )
     pending: dict[int, VersionInfo] = session.info.setdefault("ln_live_publish", {})
     if not pending:

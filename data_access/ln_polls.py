@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import learning_network as ln
+from data_access.live import poll_version, polls_changed
 from data_access.models import LnPoll, LnStep, LnVote
 from data_access.users import UserRecord, write_audit
 from rules.roles import PRACTITIONER, is_at_least
@@ -198,6 +199,11 @@ def may_vote(user: UserRecord | None, record: ln.SessionRecord) -> bool:
     return bool(user and is_at_least(user.role, PRACTITIONER) and takes_part(user, record))
 
 
+def _tell_live_screens(session: Session, session_id: int) -> None:
+    """Live screens poll one version number: tell them a poll changed."""
+    polls_changed(session, session_id)
+
+
 def _bump(session: Session, step_id: int) -> None:
     session.execute(
         update(LnPoll)
@@ -251,6 +257,7 @@ def set_poll(
         step.id,
         detail={"kind": kind, "options": len(cleaned), "votes_cleared": cleared},
     )
+    _tell_live_screens(session, step.session_id)
     session.refresh(row)
     return _record(row)
 
@@ -262,6 +269,7 @@ def remove_poll(session: Session, user: UserRecord, step_id: int) -> None:
     session.execute(delete(LnPoll).where(LnPoll.step_id == step.id))
     session.flush()
     _audit(session, user, "poll.remove", step.id)
+    _tell_live_screens(session, step.session_id)
 
 
 def set_open(session: Session, user: UserRecord, step_id: int, is_open: bool) -> PollRecord:
@@ -276,6 +284,7 @@ def set_open(session: Session, user: UserRecord, step_id: int, is_open: bool) ->
         row.version = int(row.version or 0) + 1
         row.updated_at = datetime.now(UTC)
         session.flush()
+        _tell_live_screens(session, step.session_id)
     _audit(session, user, action, step.id)
     return _record(row)
 
@@ -383,18 +392,6 @@ def poll_results(
     )
 
 
-def poll_version(session: Session, session_id: int) -> int:
-    """A number that changes whenever a poll of the session, or a vote in one, changes
-    (the sum of the polls' versions; compare it for equality). Holds no one's data, so
-    it needs no reader check: the caller has already checked the session."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(LnPoll.version), 0)).where(
-            LnPoll.session_id == int(session_id)
-        )
-    )
-    return int(total or 0)
-
-
 # --- participants: vote ---------------------------------------------
 
 
@@ -472,6 +469,7 @@ def vote(
         existing.updated_at = now
     _bump(session, row.step_id)
     session.flush()
+    _tell_live_screens(session, row.session_id)
     _audit(
         session,
         user,

@@ -11,7 +11,7 @@ from typing import Any
 
 from auth.current import current_record
 from data_access import learning_network as ln
-from data_access import live
+from data_access import live, ln_polls
 from data_access.db import get_database
 from pages._ln_support import authority_mapping, contributions, step_payload
 
@@ -33,7 +33,8 @@ def as_int(value: Any) -> int | None:
 def participant_view(session_id: int, look: int | None) -> dict[str, Any] | None:
     """What the participant's screen shows: the live step, or an earlier one (``look``,
     0-based, never past the live step). Keys: title, index, live_index, total, ended,
-    allow_anonymous, payload, step_id. None when the user may not follow the session."""
+    allow_anonymous, payload, step_id, poll_version. None when the user may not follow the
+    session."""
     user = current_record()
     with get_database().read() as session:
         state = live.live_state(session, user, session_id)
@@ -44,6 +45,7 @@ def participant_view(session_id: int, look: int | None) -> dict[str, Any] | None
         index = state.step_index if look is None else max(0, min(look, state.step_index))
         step = record.steps[index] if record.steps else None
         payload = step_payload(session, user, step, mapping) if step else None
+        polls = ln_polls.poll_version(session, session_id)
     title = record.title
     if mapping:
         from analysis.anonymise import anonymise_text
@@ -58,7 +60,21 @@ def participant_view(session_id: int, look: int | None) -> dict[str, Any] | None
         "allow_anonymous": state.allow_anonymous,
         "payload": payload,
         "step_id": step.id if step else None,
+        "poll_version": polls,
     }
+
+
+def followed_step_id(session_id: int, look: int | None) -> int | None:
+    """The id of the step a participant's screen shows (as ``participant_view``, without
+    drawing it): what a redraw of the poll alone needs."""
+    user = current_record()
+    with get_database().read() as session:
+        state = live.live_state(session, user, session_id)
+        record = ln.get_session(session, user, session_id) if state else None
+        if state is None or record is None or not record.steps:
+            return None
+        index = state.step_index if look is None else max(0, min(look, state.step_index))
+        return record.steps[index].id
 
 
 def present_live(session_id: int, index: int) -> dict[str, Any] | None:

@@ -5,7 +5,8 @@ when the session is anonymised; lets the participant look back at earlier steps 
 back to the live one; and takes contributions (interpretation, question or context, by
 the participant's organisation or anonymous when the facilitator allows it). The screen
 follows the presenter through ``assets/live.js``, which polls the session's version and
-sets ``live-signal`` when the step changes. Each send carries a client key kept in the
+sets ``live-signal`` when the step changes (``live-poll-signal`` when a poll or a vote
+does, which redraws only the poll). Each send carries a client key kept in the
 page, so a retried send is saved once.
 """
 
@@ -29,7 +30,8 @@ from components.live import (
 from components.present import step_view
 from data_access import live
 from data_access.db import get_database
-from pages._live_support import as_int, new_client_key, participant_view
+from pages._live_support import as_int, followed_step_id, new_client_key, participant_view
+from pages._ln_poll_views import live_poll_children
 
 dash.register_page(
     __name__, path="/live", name="Live session", title="Live session - Chorus", nav=False
@@ -77,7 +79,9 @@ def layout(id: Any = None, **_kwargs: Any) -> html.Div:  # noqa: A002  (the quer
                 "participant",
                 "live-signal",
                 follow_key(view["live_index"], view["ended"], view["allow_anonymous"]),
+                poll=("live-poll-signal", view["poll_version"]),
             ),
+            dcc.Store(id="live-poll-signal"),
             html.H1(view["title"], className="live-title"),
             html.P(_status(view), id="live-status", className="live-status", **aria(live="polite")),
             look_back_controls(),
@@ -85,10 +89,30 @@ def layout(id: Any = None, **_kwargs: Any) -> html.Div:  # noqa: A002  (the quer
                 id="live-step", children=step_view(view["payload"], title_id="live-step-title")
             ),
             contribution_form(view["allow_anonymous"], can_write),
-            # The polls and votes of a question step are drawn here.
-            html.Div(id="live-poll", className="live-poll"),
+            # A poll step's vote form and results (pages._ln_poll_views).
+            html.Div(
+                id="live-poll",
+                className="live-poll",
+                children=live_poll_children(view["step_id"]) if view["step_id"] else [],
+            ),
         ],
     )
+
+
+@callback(
+    Output("live-poll", "children"),
+    Input("live-poll-signal", "data"),
+    Input("live-look", "data"),
+    Input("live-signal", "data"),
+    State("live-session", "data"),
+    prevent_initial_call=True,
+)
+@guarded("read")
+def redraw_poll(_poll: Any, look: int | None, _signal: Any, session_id: Any) -> list[Any]:
+    """Redraw the poll of the step shown: after a vote or a poll closed (the poll version
+    changed), or when the step shown changed. The step's chart is not drawn again."""
+    step_id = followed_step_id(int(session_id), look)
+    return live_poll_children(step_id) if step_id is not None else []
 
 
 @callback(

@@ -234,13 +234,37 @@ def test_live010_version_etag_and_304(db, client, auth, session_live):
     url = f"/api/live/{session_live['id']}/version"
     first = client.get(url)
     assert first.status_code == 200 and first.headers["ETag"]
-    assert set(first.get_json()) == {"version", "step", "ended", "anonymous"}
+    assert set(first.get_json()) == {"version", "step", "ended", "anonymous", "poll"}
     same = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert same.status_code == 304 and same.get_data() == b""
     with db.write() as s:
         live.move_live_step(s, session_live["analyst"], session_live["id"], 1)
     changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.get_json()["step"] == 1
+
+
+def test_live010b_a_vote_changes_the_poll_version_and_not_the_step(db, client, auth, session_live):
+    from data_access import ln_polls
+
+    _joined(db, session_live, "rochdale.practitioner")
+    auth.login("rochdale_practitioner")
+    url = f"/api/live/{session_live['id']}/version"
+    first = client.get(url)
+    question = _step_ids(db, session_live["analyst"], session_live["id"])[1]
+    with db.write() as s:
+        ln_polls.set_poll(s, session_live["analyst"], question, "single", ["Hubs", "Outreach"])
+    made = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert made.status_code == 200
+    assert made.get_json()["poll"] != first.get_json()["poll"]
+    with db.write() as s:
+        ln_polls.vote(s, _user(db, "rochdale.practitioner"), question, [1])
+    voted = client.get(url, headers={"If-None-Match": made.headers["ETag"]})
+    assert voted.status_code == 200, "a vote must not be answered 304"
+    after = voted.get_json()
+    assert after["poll"] != made.get_json()["poll"]
+    # The step and the session's own version did not move: screens redraw only the poll.
+    assert after["step"] == first.get_json()["step"]
+    assert after["version"] == first.get_json()["version"]
 
 
 def test_live011_version_is_refused_to_who_did_not_join(db, client, auth, session_live):
