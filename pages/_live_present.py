@@ -25,7 +25,7 @@ __all__ = ["live_parts", "save_step", "saved_index"]
 def live_parts(session_id: int, index: int) -> list[Any]:
     """The live bar and panel for a facilitator; only the polls' container for others."""
     parts = present_live(session_id, index)
-    # The polls and votes of a question step are drawn here.
+    # A poll step's results are drawn here (pages._ln_poll_callbacks).
     poll = html.Div(id="present-poll", className="present-poll")
     if parts is None:
         return [poll]

@@ -201,7 +201,6 @@ def layout(**kwargs: Any) -> html.Div:
             ),
             *live_parts(record_id, state["index"]),
             html.Div(id="present-step", children=step_view(state["payload"])),
-            html.Div(id="present-poll", className="present-poll"),  # pages._ln_poll_callbacks
             capture_section(state["options"], can_capture, state["contributions"], ANONYMOUS),
             html.P(
                 "Keys: right arrow, space or page down for the next step; left arrow or page "

@@ -75,6 +75,7 @@ def _user(db, username: str):  # type: ignore[no-untyped-def]
 
 def _session(db, anonymised: bool = False) -> int:  # type: ignore[no-untyped-def]
     from data_access import learning_network as ln
+    from data_access import ln_polls
 
     analyst = _user(db, "oldham.analyst")
     with db.write() as s:
@@ -85,11 +86,12 @@ def _session(db, anonymised: bool = False) -> int:  # type: ignore[no-untyped-de
             s, analyst, record.id, "indicator", "Good level of development in Oldham",
             {"indicator": "gld", "area": OLDHAM, "compare": ["england", ROCHDALE]},
         )  # fmt: skip
-        ln.add_step(
+        question = ln.add_step(
             s, analyst, record.id, "question", STEP_TWO,
             {"text": "What did Rochdale and Hampshire change?"},
         )  # fmt: skip
         ln.add_step(s, analyst, record.id, "text", "Thank you", {"text": "Next meeting: June."})
+        ln_polls.set_poll(s, analyst, question.id, "single", ["Family hubs", "Outreach"])
         return record.id
 
 
@@ -135,6 +137,44 @@ def test_live_browser001_join_follow_contribute(
     participant.driver.execute_script("window.scrollTo(0, 0)")
     facilitator.driver.find_element(By.ID, "present-next").click()
     wait_until(participant.driver, lambda d: _title(d) == STEP_TWO, timeout=FOLLOW)
+
+    # The step is a poll: the participant votes; the shared screen's result shows it, and
+    # another organisation's vote reaches the participant's results without a reload.
+    click_when_ready(
+        participant.driver,
+        lambda d: d.find_element(
+            By.XPATH, "//*[@id='live-poll']//label[normalize-space()='Outreach']"
+        ),
+    )
+    click_when_ready(
+        participant.driver,
+        lambda d: d.find_element(By.CSS_SELECTOR, "#live-poll button.ln-poll-vote"),
+    )
+    wait_until(
+        participant.driver,
+        lambda d: (
+            "Your vote is saved" in element_text(d, By.CSS_SELECTOR, "#live-poll .ln-poll-status")
+        ),
+    )
+    wait_until(
+        facilitator.driver, lambda d: "1 person has voted" in element_text(d, By.ID, "present-poll")
+    )
+    from data_access import learning_network as ln
+    from data_access import ln_polls
+
+    with db.write() as s:
+        step_two = ln.get_session(s, _user(db, "oldham.analyst"), session_id).steps[1].id
+        ln_polls.vote(s, _user(db, "oldham.practitioner"), step_two, [1])
+    wait_until(
+        participant.driver,
+        lambda d: "2 people have voted" in element_text(d, By.ID, "live-poll"),
+        timeout=FOLLOW,
+    )
+    wait_until(
+        facilitator.driver,
+        lambda d: "2 people have voted" in element_text(d, By.ID, "present-poll"),
+    )
+    participant.check_axe("participant page with a poll voted in")
 
     # A question from the participant reaches the shared screen within 2 seconds.
     question = "Did the new hubs change who took up places?"
