@@ -40,7 +40,7 @@ run: install
 	@echo "==> Loading the demo if the database is empty (about a minute the first time)"
 	@$(FLASK) seed-demo --if-empty
 	@echo "==> Starting the web server on http://$(HOST):$(PORT)"
-	@$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server & \
+	@$(BIN)/gunicorn -c gunicorn.conf.py --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server & \
 	pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
 	waited=0; \
