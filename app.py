@@ -237,10 +237,13 @@ def register_panel_callbacks(app: Dash) -> None:
     """The callbacks every indicator panel uses (its views, and its notes and quotes),
     declared beside the panel's support code and registered here explicitly. Imported
     here, once the app exists: page modules register pages when imported."""
+    from pages import _panel_responses
     from pages._panel_support import panel_callbacks
     from pages.annotation_callbacks import annotation_callbacks
 
     panel_callbacks.register(app)
+    # A repeated panel redraw is answered with the bytes of its earlier answer.
+    _panel_responses.install(app.server)
     annotation_callbacks.register(app)
 
 
