@@ -33,10 +33,8 @@ from bench.harness import (
     Client,
     browser_login,
     chromium,
-    component_props,
     create_bench_users,
     gunicorn,
-    match_callback_body,
     summary,
 )
 
@@ -95,16 +93,22 @@ def _load(driver: Any, url: str, cold: bool, timeout: float = 120) -> dict[str, 
     }
 
 
-def page_draws(base_url: str, user: Any, loads: int) -> dict[str, dict]:
-    """Cold then warm loads of every navigation page (see the module docstring)."""
+def page_draws(
+    base_url: str, user: Any, loads: int, only: list[str] | None = None
+) -> tuple[dict[str, dict], list[dict]]:
+    """Cold then warm loads of every navigation page (see the module docstring), and the
+    callbacks the browser made drawing Early years the first time."""
     out: dict[str, dict] = {}
+    calls: list[dict] = []
     with chromium() as driver:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DRAWN_JS})
         browser_login(driver, base_url, user)
         driver.get(base_url + "/")
-        paths = _nav_paths(driver)
+        paths = [p for p in _nav_paths(driver) if not only or p in only]
         for path in paths:
             cold = [_load(driver, base_url + path, cold=True) for _ in range(loads)]
+            if path == "/early-years":
+                calls = driver.execute_script("return window.__benchCalls") or []
             warm = [_load(driver, base_url + path, cold=False) for _ in range(loads)]
             out[path] = {
                 "cold_ms": summary([c["ms"] for c in cold if c["ms"] is not None]),
@@ -113,34 +117,16 @@ def page_draws(base_url: str, user: Any, loads: int) -> dict[str, dict]:
                 "cold_bytes": cold[-1]["bytes"],
                 "warm_bytes": warm[-1]["bytes"],
             }
-    return out
+    return out, calls
 
 
-def panel_body(client: Client) -> dict:
-    """The redraw of Early years' first panel (a comparator change), as the renderer sends it."""
-    dependencies = client.get("/_dash-dependencies")[1].json()
-    page = client.get("/early-years")  # sets the cookies a browser would have
-    assert page[1].status_code == 200
-    layout_call = {
-        "output": "_pages_content.children",
-        "outputs": {"id": "_pages_content", "property": "children"},
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": "/early-years"},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    _ms, response = client.callback(layout_call, "/early-years")
-    layout = response.json()["response"]["_pages_content"]["children"]
-    props = component_props(layout)
-    panel = next(d for d in dependencies if "panel-graph" in d.get("output", ""))
-    index = next(
-        json.loads(k)["index"]
-        for k in props
-        if k.startswith("{") and json.loads(k).get("type") == "panel-state"
-    )
-    return match_callback_body(panel, index, props, changed=0)
+def panel_body(calls: list[dict], dependencies: list[dict]) -> dict | None:
+    """The redraw of Early years' first panel (a comparator change), as the renderer sends
+    it, from the callbacks the browser recorded while drawing the page."""
+    from bench.run import classify_calls, page_layout, panel_update_body
+
+    found = classify_calls(calls)
+    return panel_update_body(dependencies, page_layout(found.get("page")))
 
 
 def throughput(work: Any, concurrency: int, seconds: float) -> dict[str, Any]:
@@ -173,9 +159,15 @@ def throughput(work: Any, concurrency: int, seconds: float) -> dict[str, Any]:
     }
 
 
-def callback_against_health(base_url: str, users: list[Any], seconds: float) -> dict[str, Any]:
+def callback_against_health(
+    base_url: str, users: list[Any], calls: list[dict], seconds: float
+) -> dict[str, Any]:
     clients = [Client(base_url, users[n % len(users)]) for n in range(8)]
-    body = json.dumps(panel_body(clients[0]))
+    dependencies = clients[0].get("/_dash-dependencies")[1].json()
+    found = panel_body(calls, dependencies)
+    if found is None:
+        return {"error": "no panel redraw recorded on /early-years"}
+    body = json.dumps(found)
     for client in clients:  # each worker and each user's answer warm
         for _ in range(4):
             client.callback(body, "/early-years")
@@ -211,7 +203,9 @@ def render(report: dict[str, Any]) -> str:
             f"| {path} | {ms(page['cold_ms'])} | {ms(page['warm_ms'])} | {page['elements']:,} | "
             f"{page['cold_bytes'] / 1024:,.0f} / {page['warm_bytes'] / 1024:,.0f} |"
         )
-    if report.get("callbacks"):
+    if report.get("callbacks", {}).get("error"):
+        lines += ["", f"Panel callback against /health: failed ({report['callbacks']['error']})."]
+    elif report.get("callbacks"):
         c = report["callbacks"]
         lines += [
             "",
@@ -229,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--root", default="", help="serve this checkout instead")
     parser.add_argument("--label", default="this checkout")
+    parser.add_argument("--paths", default="", help="comma-separated: only these pages")
     parser.add_argument("--out", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
     url = args.database_url or f"sqlite:///{Path('instance').resolve() / 'chorus.db'}"
@@ -242,9 +237,16 @@ def main(argv: list[str] | None = None) -> None:
     }
     extra = {"CHORUS_WARM_SECONDS": "20"}
     with gunicorn(url, 2, 4, cache="on", env_extra=extra, root=args.root or None) as server:
-        report["pages"] = page_draws(server.base_url, users[0], args.loads)
+        report["pages"], calls = page_draws(
+            server.base_url, users[0], args.loads, [p for p in args.paths.split(",") if p]
+        )
         if args.seconds > 0:
-            report["callbacks"] = callback_against_health(server.base_url, users, args.seconds)
+            try:
+                report["callbacks"] = callback_against_health(
+                    server.base_url, users, calls, args.seconds
+                )
+            except Exception as exc:  # noqa: BLE001 - the page figures are kept
+                report["callbacks"] = {"error": repr(exc)[:500]}
     report["load_end"] = [round(x, 1) for x in os.getloadavg()]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
