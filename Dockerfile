@@ -24,4 +24,4 @@ EXPOSE 8050
 # Liveness: the process answers. The load balancer uses /health/ready (see compose.yaml).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8050') + '/health/live', timeout=4); sys.exit(r.status != 200)"]
-CMD ["sh", "-c", "gunicorn --workers ${WEB_CONCURRENCY:-4} --threads 4 --bind 0.0.0.0:${PORT:-8050} --timeout 120 --graceful-timeout 30 app:server"]
+CMD ["sh", "-c", "gunicorn -c gunicorn.conf.py --workers ${WEB_CONCURRENCY:-4} --threads 4 --bind 0.0.0.0:${PORT:-8050} --timeout 120 --graceful-timeout 30 app:server"]

@@ -9,7 +9,7 @@ PORT   ?= 8050
 FLASK  := $(BIN)/flask --app app:server
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run test test-fast lint format bench audit clean
+.PHONY: install browser run test test-fast lint format bench bench-pages audit clean
 
 $(BIN)/python:
 	@echo "==> Creating the virtual environment in $(VENV)/"
@@ -40,7 +40,7 @@ run: install
 	@echo "==> Loading the demo if the database is empty (about a minute the first time)"
 	@$(FLASK) seed-demo --if-empty
 	@echo "==> Starting the web server on http://$(HOST):$(PORT)"
-	@$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server & \
+	@$(BIN)/gunicorn -c gunicorn.conf.py --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - app:server & \
 	pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
 	waited=0; \
@@ -75,6 +75,14 @@ format: install
 
 bench: install browser
 	$(BIN)/python -m bench.run
+	$(MAKE) bench-pages
+
+# Every navigation page drawn in Chromium on the demo data, and the warm panel callback
+# against /health on 2 workers (bench/pagebench.py).
+bench-pages: install browser
+	@$(FLASK) init-db
+	@$(FLASK) seed-demo --if-empty
+	$(BIN)/python -m bench.pagebench
 
 # Known vulnerabilities in the installed packages (needs pypi.org's JSON API). Offline it
 # says so and fails; `make audit AUDIT_OFFLINE_OK=1` lets an offline run pass. Not part of

@@ -72,6 +72,7 @@ SUITES_PREFIX = "/_dash-component-suites/"
 ASSETS_PREFIX = "/assets/"
 STATIC_KEY = "static:"
 ONE_YEAR = 31536000  # seconds, as Dash gives its fingerprinted bundles
+ONE_HOUR = 3600
 
 
 def static_compression_key(req: Request) -> str:
@@ -192,16 +193,22 @@ def create_server(settings: Settings) -> Flask:
 
     @server.after_request
     def _keep_versioned_assets(response: Response) -> Response:
-        # Dash links each asset with its file time (?m=...): a changed file gets a new
-        # address, so a browser may keep every address for good instead of asking again.
-        if (
-            request.path.startswith(ASSETS_PREFIX)
-            and request.args.get("m")
-            and response.status_code in (200, 304)
-        ):
-            response.cache_control.no_cache = None
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_YEAR
+        # Dash links each asset with its file time (?m=...) and each bundle with its
+        # package version and file time in the name: a changed file gets a new address,
+        # so a browser may keep every such address for good without asking again
+        # (immutable). An address without a version is checked again after an hour.
+        if response.status_code not in (200, 304):
+            return response
+        if request.path.startswith(ASSETS_PREFIX):
+            versioned = bool(request.args.get("m"))
+        elif request.path.startswith(SUITES_PREFIX):
+            versioned = check_fingerprint(request.path)[1]
+        else:
+            return response
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR if versioned else ONE_HOUR
+        response.cache_control.immutable = versioned
         return response
 
     from cli import register_commands
@@ -256,6 +263,7 @@ def register_panel_callbacks(app: Dash) -> None:
     Voice coverage pages) and the Import page's, declared beside their support code and
     registered here explicitly. Imported here, once the app exists: page modules register
     pages when imported."""
+    from pages import _panel_responses
     from pages._annotation_thread_callbacks import thread_callbacks
     from pages._import_batches import batch_callbacks
     from pages._import_files import file_callbacks
@@ -267,6 +275,8 @@ def register_panel_callbacks(app: Dash) -> None:
     from pages.annotation_callbacks import annotation_callbacks
 
     panel_callbacks.register(app)
+    # A repeated panel redraw is answered with the bytes of its earlier answer.
+    _panel_responses.install(app.server)
     annotation_callbacks.register(app)
     ln_poll_callbacks.register(app)  # Learning Network polls
     ln_action_callbacks.register(app)  # and actions

@@ -57,6 +57,9 @@ class Settings:
     log_format: str = "text"  # CHORUS_LOG_FORMAT: json (production default) or text
     job_stale_seconds: int = 30  # a running import silent this long has lost its worker
     web_concurrency: int = 1  # WEB_CONCURRENCY: gunicorn workers per machine (the Procfile)
+    # CHORUS_WARM_SECONDS: how long a new web worker may spend drawing the default panels
+    # before it takes traffic (gunicorn.conf.py; 0 = no warm-up).
+    warm_seconds: float = 20.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -103,6 +106,7 @@ class Settings:
             ),
             job_stale_seconds=int(env_vars.get("CHORUS_JOB_STALE_SECONDS", "30")),
             web_concurrency=int(env_vars.get("WEB_CONCURRENCY", "1") or "1"),
+            warm_seconds=float(env_vars.get("CHORUS_WARM_SECONDS", "20") or "0"),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

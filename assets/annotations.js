@@ -56,6 +56,10 @@
   }
 
   function openForm(parts) {
+    // The period pickers' lists wait until the form opens (assets/lazy_options.js).
+    if (window.chorusLazyOptions) {
+      window.chorusLazyOptions.fillWithin(parts.form);
+    }
     parts.form.hidden = false;
     parts.button.setAttribute("aria-expanded", "true");
     parts.button.hidden = true;

@@ -193,8 +193,13 @@ def gunicorn(
     cache: str = "on",
     redis_url: str | None = None,
     env_extra: dict[str, str] | None = None,
+    root: str | None = None,
 ) -> Iterator[AppServer]:
-    """A real gunicorn serving app:server on 127.0.0.1, stopped (by its own pid) on exit."""
+    """A real gunicorn serving app:server on 127.0.0.1, stopped (by its own pid) on exit;
+    with the checkout's gunicorn.conf.py (each worker warms itself) when it has one.
+    ``root`` serves another checkout (for a before/after on the same machine)."""
+    folder = Path(root) if root else PROJECT_ROOT
+    config = folder / "gunicorn.conf.py"
     port = free_port()
     instance_dir = Path(tempfile.mkdtemp(prefix="chorus-bench-"))
     env = app_environment(database_url, instance_dir, cache, redis_url)
@@ -204,6 +209,7 @@ def gunicorn(
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [
                 str(VENV_BIN / "gunicorn"),
+                *(["-c", str(config)] if config.exists() else []),
                 "--workers",
                 str(workers),
                 "--threads",
@@ -214,7 +220,7 @@ def gunicorn(
                 "120",
                 "app:server",
             ],
-            cwd=PROJECT_ROOT,
+            cwd=folder,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

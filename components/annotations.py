@@ -17,7 +17,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from components.controls import radios, select
+from components.controls import lazy_select, radios, select
 from components.figure_text import plot_text
 from rules.labels import VISIBILITY_LABELS
 
@@ -630,6 +630,15 @@ def period_options(periods: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"label": p["label"], "value": p["start"]} for p in periods if p.get("start")]
 
 
+def _period_label(
+    text: str, id_: dict[str, str], options: list[dict[str, str]], value: str | None
+) -> html.Label:
+    """A period picker of the form: the chart's periods arrive when the form opens or the
+    pointer or focus reaches it (see components.controls.LAZY_OPTIONS)."""
+    control, lazy = lazy_select(id_, options, value, className="note-dropdown")
+    return html.Label([html.Span(text), control], className="note-period", **lazy)
+
+
 NOTE_TEXT_CLASS = "note-textarea"
 NOTE_TEXT_INVALID_CLASS = "note-textarea note-textarea-invalid"
 
@@ -691,29 +700,17 @@ def note_form(
                 [
                     html.Div(
                         [
-                            html.Label(
-                                [
-                                    html.Span("Period (or first period)"),
-                                    select(
-                                        pid("note-from", panel_id),
-                                        options,
-                                        latest,
-                                        className="note-dropdown",
-                                    ),
-                                ],
-                                className="note-period",
+                            _period_label(
+                                "Period (or first period)",
+                                pid("note-from", panel_id),
+                                options,
+                                latest,
                             ),
-                            html.Label(
-                                [
-                                    html.Span("Last period (for a range)"),
-                                    select(
-                                        pid("note-to", panel_id),
-                                        options,
-                                        latest,
-                                        className="note-dropdown",
-                                    ),
-                                ],
-                                className="note-period",
+                            _period_label(
+                                "Last period (for a range)",
+                                pid("note-to", panel_id),
+                                options,
+                                latest,
                             ),
                         ],
                         className="note-periods",

@@ -121,6 +121,11 @@ def _hover_text(rows: pd.DataFrame, name: str, unit: str) -> list[str]:
     return texts
 
 
+# Series longer than this draw at most MARKERS_ON_LONG_SERIES markers each.
+LONG_SERIES = 24
+MARKERS_ON_LONG_SERIES = 12
+
+
 def trend_figure(series: pd.DataFrame, unit: str, height: int = 350) -> dict:
     """Trend chart of the area and its comparators, with 95% intervals as error bars.
 
@@ -151,6 +156,16 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 350) -> dict:
                 named += 1
             name = plot_text(rows["series_name"].dropna().iloc[0])
         is_area = key == "area"
+        markers: dict[str, object] = {
+            "symbol": marker,
+            "size": 9 if is_area else 7,
+            "color": colour,
+        }
+        if len(rows) > LONG_SERIES:
+            # A long monthly line: a marker on every point would be hundreds of shapes
+            # for the browser to draw; the line, its dash and a marker every few points
+            # still tell the series apart, and hovering still reads every point.
+            markers["maxdisplayed"] = MARKERS_ON_LONG_SERIES
         trace = {
             "type": "scatter",
             "x": _dates(rows["period_start"]),
@@ -159,7 +174,7 @@ def trend_figure(series: pd.DataFrame, unit: str, height: int = 350) -> dict:
             "mode": "lines+markers",
             "connectgaps": False,
             "line": {"color": colour, "dash": dash, "width": 3 if is_area else 2},
-            "marker": {"symbol": marker, "size": 9 if is_area else 7, "color": colour},
+            "marker": markers,
             "opacity": 1 if is_area or not breakdown_view else 0.6,
             "hovertext": _hover_text(rows, name, unit),
             "hoverinfo": "text",

@@ -15,6 +15,7 @@ with the placeholder text and the value "" (Dash's clear button did the same job
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -64,6 +65,40 @@ def select(
         className=f"chorus-select form-select {className}".strip(),
         **kwargs,
     )
+
+
+# Long lists of choices wait in the browser (assets/lazy_options.js) until someone reaches
+# them: the element carrying this attribute holds the control's id and its whole list, and
+# the control starts with only what it shows (its chosen option, the empty choice). A page
+# of panels then draws a few dozen options instead of hundreds (issue: under 2,000 nodes).
+LAZY_OPTIONS = "data-chorus-options"
+
+
+def lazy_options_attribute(id: Any, options: list[Option]) -> dict[str, Any]:  # noqa: A002
+    """The attribute that holds a control's whole list of ``options`` (for its wrapper)."""
+    return {LAZY_OPTIONS: json.dumps({"id": id, "options": options}, separators=(",", ":"))}
+
+
+def lazy_select(
+    id: Any,  # noqa: A002
+    options: list,
+    value: Any = None,
+    *,
+    placeholder: str | None = None,
+    clearable: bool = False,
+    className: str = "",  # noqa: N803
+) -> tuple[dbc.Select, dict[str, Any]]:
+    """:func:`select` drawn with only its shown option, and the attribute for its label
+    that holds the rest (filled in when the pointer or the focus reaches the label)."""
+    whole = select(
+        id, options, value, placeholder=placeholder, clearable=clearable, className=className
+    )
+    choices: list[Option] = whole.options
+    shown = [c for c in choices if c["value"] in ("", whole.value)] or choices[:1]
+    whole.options = shown
+    if len(shown) == len(choices):
+        return whole, {}
+    return whole, lazy_options_attribute(id, choices)
 
 
 def _group(legend: str, control: Any, legend_hidden: bool, className: str) -> html.Fieldset:
@@ -149,20 +184,27 @@ def checkbox_menu(
     className: str = "",  # noqa: N803
 ) -> html.Details:
     """Checkboxes folded under a disclosure (``details``): a multiple choice that stays as
-    compact as a dropdown. The summary shows the legend; the fieldset keeps it too."""
+    compact as a dropdown. The summary shows the legend; the fieldset keeps it too.
+
+    Folded, it holds only the ticked boxes; the rest arrive when it is opened (or the
+    pointer or focus reaches it: see :data:`LAZY_OPTIONS`)."""
+    whole = _checkable_options(options)
+    chosen = list(value or [])
+    shown = [o for o in whole if o["value"] in chosen]
     return html.Details(
         className=f"chorus-menu {className}".strip(),
         children=[
             html.Summary(legend, className="chorus-menu-summary"),
             checkboxes(
                 id,
-                options,
-                value,
+                shown,
+                chosen,
                 legend=legend,
                 legend_hidden=True,
                 className="chorus-menu-body",
             ),
         ],
+        **(lazy_options_attribute(id, whole) if len(shown) < len(whole) else {}),
     )
 
 

@@ -29,7 +29,7 @@ from dash import dcc, html
 from analysis import describe_trend
 from analysis.panel_view import IndicatorRecord, PanelView
 from components.charts import breakdown_figure, group_label, trend_figure
-from components.controls import checkbox_menu, checkboxes, select
+from components.controls import checkbox_menu, checkboxes, lazy_select
 from components.formatting import clean_status, format_value, short_value
 from components.summary_table import panel_headline
 from components.tables import groups_table, series_table
@@ -450,19 +450,19 @@ def neighbour_picker(panel_id: str, view: PanelView, comparators: list[str]) -> 
 
 
 def _labelled_dropdown(label: str, id_: dict, options: list, value: object) -> html.Label:
+    # Periods can run to a hundred months: the list waits until someone reaches it.
+    control, lazy = lazy_select(
+        id_,
+        options,
+        value,
+        clearable=label != "Breakdown",
+        placeholder="All" if label in ("From", "To") else None,
+        className="panel-dropdown",
+    )
     return html.Label(
         className="panel-control",
-        children=[
-            html.Span(label, className="panel-control-label"),
-            select(
-                id_,
-                options,
-                value,
-                clearable=label != "Breakdown",
-                placeholder="All" if label in ("From", "To") else None,
-                className="panel-dropdown",
-            ),
-        ],
+        children=[html.Span(label, className="panel-control-label"), control],
+        **lazy,
     )
 
 

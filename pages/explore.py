@@ -24,7 +24,7 @@ from auth.current import current_record
 from auth.permissions import allowed, guarded
 from components.authority_table import TABLE_SECTION_ID, authority_table
 from components.charts import GRAPH_CONFIG, choropleth_figure
-from components.controls import checkbox_menu, checkboxes, select
+from components.controls import checkbox_menu, checkboxes, lazy_select, select
 from data_access import indicators_query as iq
 from data_access import views
 from data_access.db import Session, get_database
@@ -231,20 +231,20 @@ def _labelled(
             className="panel-control",
             children=checkbox_menu(id_, options, value, legend=label),
         )
-    return html.Label(
-        className="panel-control",
-        children=[
-            html.Span(label, className="panel-control-label"),
-            select(
-                id_,
-                options,
-                value,
-                clearable=clearable,
-                placeholder="All" if label in ("From", "To") else "Choose",
-                className="panel-dropdown",
-            ),
-        ],
+    control, lazy = (lazy_select if searchable or clearable else _eager)(  # long lists wait
+        id_,
+        options,
+        value,
+        clearable=clearable,
+        placeholder="All" if label in ("From", "To") else "Choose",
+        className="panel-dropdown",
     )
+    title = html.Span(label, className="panel-control-label")
+    return html.Label(className="panel-control", children=[title, control], **lazy)
+
+
+def _eager(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, str]]:
+    return select(*args, **kwargs), {}
 
 
 def _options(session: Session, view: dict[str, Any], las: pd.DataFrame) -> dict[str, Any]:

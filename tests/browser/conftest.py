@@ -38,13 +38,16 @@ def _free_port() -> int:
 def live_server(app):
     """Base URL of a gunicorn process (2 workers) serving ``app:server``."""
     port = _free_port()
-    env = dict(os.environ)
+    # Each worker warms itself as in production (gunicorn.conf.py), briefly.
+    env = {**os.environ, "CHORUS_WARM_SECONDS": os.environ.get("CHORUS_WARM_SECONDS", "3")}
     log = open(Path(env["CHORUS_INSTANCE_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
             "--workers",
             "2",
             "--threads",
@@ -59,7 +62,7 @@ def live_server(app):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 120  # a busy shared machine, and each worker warms first
     while time.time() < deadline:
         try:
             if requests.get(f"{base}/health", timeout=1).status_code == 200:

@@ -64,9 +64,19 @@ def _choose(driver, panel, control_type: str, value: str) -> None:  # type: igno
     """Pick ``value`` in the native select of ``control_type`` inside ``panel``."""
     from selenium.webdriver.support.ui import Select
 
-    element = panel.find_element(By.CSS_SELECTOR, f'select[id*=\'"type":"{control_type}"\']')
+    selector = f'select[id*=\'"type":"{control_type}"\']'
+    element = panel.find_element(By.CSS_SELECTOR, selector)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    Select(element).select_by_value(value)
+    # Long lists arrive when the focus reaches the select (assets/lazy_options.js).
+    driver.execute_script("arguments[0].focus()", element)
+    option = f"option[value='{value}']"
+    _wait(
+        driver,
+        lambda d: panel.find_element(By.CSS_SELECTOR, selector).find_elements(
+            By.CSS_SELECTOR, option
+        ),
+    )
+    Select(panel.find_element(By.CSS_SELECTOR, selector)).select_by_value(value)
 
 
 def _fetch_json(driver, url: str):  # type: ignore[no-untyped-def]
@@ -194,15 +204,17 @@ def test_panelb005_explore_individual_neighbour_chosen_with_the_keyboard(session
         driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".panel-neighbours summary")
     )[0]
     assert summary.text == "Individual neighbours"
-    box = driver.find_element(By.CSS_SELECTOR, ".panel-neighbours input[type=checkbox]")
+    before = _wait(driver, lambda d: d.execute_script(EXPLORE_TRACES_JS))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.send_keys(Keys.ENTER)  # opens the menu; its boxes are drawn as it opens
+    box = _wait(
+        driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".panel-neighbours input[type=checkbox]")
+    )[0]
+    _wait(driver, lambda d: box.is_displayed())
     code = box.get_attribute("value")
     name = driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']")
     name = name.get_attribute("textContent")
-    before = _wait(driver, lambda d: d.execute_script(EXPLORE_TRACES_JS))
     assert name not in before and "Statistical neighbours (mean)" in before
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
-    summary.send_keys(Keys.ENTER)  # opens the menu
-    _wait(driver, lambda d: box.is_displayed())
     summary.send_keys(Keys.TAB)
     _wait(driver, lambda d: d.switch_to.active_element == box)
     box.send_keys(Keys.SPACE)

@@ -147,10 +147,11 @@ def test_explore005_url_with_neighbour_codes_draws_them_by_name(server, client, 
     assert first["label"] in names and second["label"] in names
     assert "Statistical neighbours (mean)" in names  # beside the mean
     assert third["label"] not in names
-    # The neighbours menu lists every neighbour by name, the two chosen.
+    # The neighbours menu lists every neighbour by name, the two chosen (the others wait
+    # in the folded menu's attribute until it opens: components/controls.py LAZY_OPTIONS).
     controls = json.dumps(response["explore-controls"])
     assert "Individual neighbours" in controls
-    assert all(json.dumps(o["label"]) in controls for o in options)
+    assert all(o["label"] in controls for o in options)
     menu = _find_id(response["explore-controls"], "explore-neighbours")
     assert menu["props"]["value"] == [first["value"], second["value"]]
     named = _find_id(response["explore-controls"], "explore-named")

@@ -76,8 +76,24 @@ def test_stat004_versioned_assets_are_kept_by_browsers(client, auth):
     versioned = client.get(href)
     assert versioned.status_code == 200
     assert "max-age=31536000" in versioned.headers["Cache-Control"]
+    assert "immutable" in versioned.headers["Cache-Control"]
     unversioned = client.get("/assets/chorus.css")
     assert "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
+    assert "immutable" not in unversioned.headers.get("Cache-Control", "")
+
+
+def test_stat006_fingerprinted_bundles_are_kept_for_a_year_and_never_asked_again(client, auth):
+    page = _page(client, auth)
+    (src,) = re.findall(r'src="([^"]+dash_core_components\.v[^"]+\.js)"', page)
+    bundle = client.get(src, headers={"Accept-Encoding": "br, gzip"})
+    assert bundle.status_code == 200
+    kept = {part.strip() for part in bundle.headers["Cache-Control"].split(",")}
+    assert {"public", "max-age=31536000", "immutable"} <= kept
+    assert bundle.headers["Content-Encoding"] in ("br", "gzip")
+    # The same file at its plain address (no version in the name): an hour, then asked again.
+    plain = client.get(re.sub(r"\.v[^.]+\.js$", ".js", src.split("?")[0]))
+    assert plain.status_code == 200
+    assert plain.headers["Cache-Control"] == "public, max-age=3600"
     # Bootstrap is linked once (it used to be linked twice).
     assert len(re.findall(r"bootstrap-[\d.]+\.min\.css", page)) == 1
 
