@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -188,16 +188,30 @@ def _readable_clause(user: UserRecord | None) -> Any:
     return or_(*rules)
 
 
-def _deny(session: Session, user: UserRecord | None, action: str, object_id: Any) -> None:
+def refuse(
+    session: Session,
+    user: UserRecord | None,
+    action: str,
+    object_id: Any,
+    *,
+    object_type: str = "ln_session",
+    error: type[PermissionError] = SessionNotAllowed,
+) -> NoReturn:
+    """Refuse a Learning Network read or write: audit ``denied:<action>`` on the object,
+    then raise ``error``. Sessions, live sessions, polls and actions all refuse this way."""
     write_audit(
         session,
         f"denied:{action}",
         user=user,
-        object_type="ln_session",
+        object_type=object_type,
         object_id=object_id,
         outcome="denied",
     )
-    raise SessionNotAllowed(f"{action}: not allowed")
+    raise error(f"{action}: not allowed")
+
+
+def _deny(session: Session, user: UserRecord | None, action: str, object_id: Any) -> None:
+    refuse(session, user, action, object_id)
 
 
 def _editable(session: Session, user: UserRecord | None, session_id: int, action: str) -> LnSession:
@@ -862,6 +876,7 @@ def _audit(
 
 
 __all__ = [
+    "refuse",
     "LN_CONSENT_SCOPES",
     "STEP_KINDS",
     "SessionError",

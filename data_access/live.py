@@ -133,15 +133,7 @@ def _new_code(session: Session) -> str:
 
 
 def _deny(session: Session, user: UserRecord | None, action: str, session_id: Any) -> None:
-    write_audit(
-        session,
-        f"denied:{action}",
-        user=user,
-        object_type="ln_session",
-        object_id=session_id,
-        outcome="denied",
-    )
-    raise LiveNotAllowed(f"{action}: not allowed")
+    ln.refuse(session, user, action, session_id, error=LiveNotAllowed)
 
 
 def _audit(session: Session, user: UserRecord, action: str, session_id: int, **detail: Any) -> None:

@@ -98,8 +98,7 @@ def _audit(
 
 
 def _deny(session: Session, user: UserRecord | None, action: str, object_id: Any) -> None:
-    _audit(session, user, f"denied:{action}", object_id, outcome="denied")
-    raise ln.SessionNotAllowed(f"{action}: not allowed")
+    ln.refuse(session, user, action, object_id, object_type="ln_action")
 
 
 def _aware(moment: datetime | None) -> datetime | None:

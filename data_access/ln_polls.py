@@ -165,8 +165,7 @@ def _audit(
 
 
 def _deny(session: Session, user: UserRecord | None, action: str, step_id: Any) -> None:
-    _audit(session, user, f"denied:{action}", step_id, outcome="denied")
-    raise ln.SessionNotAllowed(f"{action}: not allowed")
+    ln.refuse(session, user, action, step_id, object_type="ln_poll")
 
 
 def _question_step(session: Session, user: UserRecord, step_id: Any, action: str) -> LnStep:
