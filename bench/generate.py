@@ -239,6 +239,38 @@ def expected_rows(catalogue: pd.DataFrame, n_areas: int) -> int:
 # --- where it goes ---------------------------------------------------------------------------
 
 
+def empty_database(kind: str, name: str, load: Any = None) -> str:
+    """A fresh, migrated scratch database called ``name`` (a SQLite file in BENCH_DIR, or a
+    database on the PostgreSQL server, dropped first), with the reference data; ``load``,
+    if given, is called with a write session and the catalogue to add more. Its URL."""
+    from data_access.db import Database
+    from data_access.demo import load_reference_data
+    from data_access.migrate import upgrade_to_head
+
+    if kind == "sqlite":
+        path = BENCH_DIR / f"{name}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        admin = POSTGRES_SERVER.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    upgrade_to_head(url)
+    database = Database(url)
+    with database.write() as session:
+        catalogue = load_reference_data(session)
+        if load is not None:
+            load(session, catalogue)
+    database.dispose()
+    return url
+
+
 def sqlite_path(scale: int) -> Path:
     return BENCH_DIR / f"chorus-bench-x{scale}.db"
 

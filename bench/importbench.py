@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.generate import ANNUAL_CELLS, ANNUAL_YEARS, BENCH_DIR, bench_catalogue
+from bench.generate import ANNUAL_CELLS, ANNUAL_YEARS, bench_catalogue
 
 IMPORT_ROWS = 600_000
 
@@ -68,33 +68,13 @@ def write_lait_file(path: Path, rows: int = IMPORT_ROWS) -> dict[str, tuple[str,
 
 
 def _scratch_database(kind: str) -> str:
-    from bench.generate import POSTGRES_SERVER
+    from bench.generate import empty_database
     from data_access.catalogue import upsert_indicators
-    from data_access.db import Database
-    from data_access.demo import load_reference_data
-    from data_access.migrate import upgrade_to_head
 
-    if kind == "sqlite":
-        path = BENCH_DIR / "import-scratch.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        import psycopg
-
-        admin = POSTGRES_SERVER.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "chorus_bench_import" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "chorus_bench_import"')
-        url = POSTGRES_SERVER.rsplit("/", 1)[0] + "/chorus_bench_import"
-    upgrade_to_head(url)
-    database = Database(url)
-    with database.write() as session:
-        load_reference_data(session)
-        upsert_indicators(session, bench_catalogue(1))
-    database.dispose()
-    return url
+    scratch = "import-scratch" if kind == "sqlite" else "chorus_bench_import"
+    return empty_database(
+        kind, scratch, lambda session, _catalogue: upsert_indicators(session, bench_catalogue(1))
+    )
 
 
 def _import_with_pipeline(url: str, path: Path, mapping: dict) -> dict:

@@ -78,32 +78,11 @@ def _moved_year(text: str, years: int) -> str:
 
 def scratch_database(kind: str) -> str:
     """A fresh database with the reference data and the demo's figures; its URL."""
-    from bench.generate import BENCH_DIR, POSTGRES_SERVER
-    from data_access.db import Database
-    from data_access.demo import load_demo_observations, load_reference_data
-    from data_access.migrate import upgrade_to_head
+    from bench.generate import empty_database
+    from data_access.demo import load_demo_observations
 
-    if kind == "sqlite":
-        path = BENCH_DIR / "lait-scratch.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        import psycopg
-
-        admin = POSTGRES_SERVER.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "chorus_bench_lait" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "chorus_bench_lait"')
-        url = POSTGRES_SERVER.rsplit("/", 1)[0] + "/chorus_bench_lait"
-    upgrade_to_head(url)
-    database = Database(url)
-    with database.write() as session:
-        catalogue = load_reference_data(session)
-        load_demo_observations(session, catalogue)
-    database.dispose()
-    return url
+    scratch = "lait-scratch" if kind == "sqlite" else "chorus_bench_lait"
+    return empty_database(kind, scratch, load_demo_observations)
 
 
 def child_main(url: str, path: Path) -> dict:
