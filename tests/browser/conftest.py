@@ -82,9 +82,8 @@ def _chromium_missing() -> bool:
     return not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists())
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session (1280 x 1000)."""
+def _start_chromium():  # type: ignore[no-untyped-def]
+    """A headless Chromium (1280 x 1000) driven by Debian's chromedriver."""
     if _chromium_missing():
         if os.environ.get("CI"):
             pytest.fail("Chromium and chromedriver must be installed in CI (make browser)")
@@ -111,8 +110,31 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for the session (1280 x 1000)."""
+    driver = _start_chromium()
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def second_browser():  # type: ignore[no-untyped-def]
+    """A second headless Chromium, for tests of two people's screens at once (a live
+    session's participant beside its facilitator); one per module that asks for it."""
+    driver = _start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_session(second_browser, live_server, users) -> BrowserSession:  # type: ignore[no-untyped-def]
+    """The second browser at 1280 x 1000 on the same server, for a second user."""
+    second_browser.set_window_size(1280, 1000)
+    return BrowserSession(second_browser, live_server)
 
 
 class BrowserSession:

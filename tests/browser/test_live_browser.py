@@ -29,40 +29,10 @@ FOLLOW = 2.0  # seconds: the issue's bound for following the presenter and for c
 STEP_TWO = "What would help families most?"
 
 
-@pytest.fixture(scope="module")
-def participant_driver():  # type: ignore[no-untyped-def]
-    """A second headless Chromium: the participant's own screen."""
-    from conftest import CHROMEDRIVER, CHROMIUM, _chromium_missing
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    if _chromium_missing():
-        pytest.skip("Chromium is not installed (run `make browser`)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
 @pytest.fixture
-def participant(participant_driver, live_server):  # type: ignore[no-untyped-def]
-    from conftest import BrowserSession
-
-    participant_driver.set_window_size(1280, 1000)
-    return BrowserSession(participant_driver, live_server)
+def participant(second_session):  # type: ignore[no-untyped-def]
+    """The participant's own screen: a second Chromium (tests/browser/conftest.py)."""
+    return second_session
 
 
 def _user(db, username: str):  # type: ignore[no-untyped-def]
