@@ -26,6 +26,11 @@
     return document.getElementById("live-poller") || document.getElementById("present-poller");
   }
 
+  function running() {
+    var end = document.getElementById("live-end");
+    return Boolean(end) && !end.hidden;
+  }
+
   function schedule(ms) {
     if (state.timer) {
       clearTimeout(state.timer);
@@ -66,6 +71,13 @@
     }
     var session = node.getAttribute("data-session");
     var mode = node.getAttribute("data-mode");
+    if (mode === "present" && !running()) {
+      /* The present screen asks only while its session is live (End shown): before Start
+       * and after End there is nothing to follow, and no 404 to ask for. */
+      state.session = null;
+      schedule(EVERY);
+      return;
+    }
     var store = node.getAttribute("data-store");
     if (session !== state.session) {
       state.session = session;

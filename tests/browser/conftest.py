@@ -134,7 +134,14 @@ def second_browser():  # type: ignore[no-untyped-def]
 def second_session(second_browser, live_server, users) -> BrowserSession:  # type: ignore[no-untyped-def]
     """The second browser at 1280 x 1000 on the same server, for a second user."""
     second_browser.set_window_size(1280, 1000)
+    _forget_console(second_browser)
     return BrowserSession(second_browser, live_server)
+
+
+def _forget_console(driver) -> None:  # type: ignore[no-untyped-def]
+    """Read and drop the console's messages so far: the browser is shared across tests,
+    and a test's ``console_errors()`` must see only what its own pages logged."""
+    driver.get_log("browser")
 
 
 class BrowserSession:
@@ -231,6 +238,7 @@ class BrowserSession:
 @pytest.fixture
 def session_browser(browser, live_server, users) -> BrowserSession:
     browser.set_window_size(1280, 1000)
+    _forget_console(browser)
     return BrowserSession(browser, live_server)
 
 

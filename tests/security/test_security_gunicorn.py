@@ -27,7 +27,9 @@ def _free_port() -> int:
 @pytest.fixture(params=["database", "redis"])
 def two_workers(request, app, users, tmp_path):
     """gunicorn with 2 single-threaded workers on the test database; logs each request's pid."""
-    env = dict(os.environ)
+    # No warm-up (gunicorn.conf.py): a worker still warming takes no connection, and this
+    # test needs both workers taking them from the first request.
+    env = {**os.environ, "CHORUS_WARM_SECONDS": "0"}
     if request.param == "redis":
         require_redis("redis://127.0.0.1:6379/14")
         import redis
