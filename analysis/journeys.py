@@ -218,7 +218,14 @@ def _null_space(block: np.ndarray) -> np.ndarray:
     gram = block.T @ block
     # Gershgorin: no eigenvalue exceeds the largest absolute row sum.
     scale = max(1.0, float(np.abs(gram).sum(axis=1).max()))
-    _, vectors = eigh(gram, subset_by_value=(-np.inf, 1e-9 * scale), driver="evr")
+    limit = 1e-9 * scale
+    try:
+        _, vectors = eigh(gram, subset_by_value=(-np.inf, limit), driver="evr")
+    except np.linalg.LinAlgError:
+        # LAPACK's dsyevr occasionally stops with "Internal Error" on a valid matrix (seen
+        # on a random 20-request journey): the full decomposition always answers.
+        values, every = eigh(gram)
+        vectors = every[:, values <= limit]
     return vectors
 
 
