@@ -149,7 +149,6 @@ def _audit(
     user: UserRecord | None,
     action: str,
     step_id: Any,
-    outcome: str = "success",
     detail: dict[str, Any] | None = None,
 ) -> None:
     # Ids, kinds and counts only: no question, option or choice text in the audit log.
@@ -159,7 +158,6 @@ def _audit(
         user=user,
         object_type="ln_poll",
         object_id=step_id,
-        outcome=outcome,
         detail=detail or {},
     )
 
