@@ -25,7 +25,7 @@ from analysis.journeys import EARLY_HELP, TOTAL, cohort_choices
 from api import URL_PREFIX
 from auth.current import current_record
 from auth.permissions import guarded
-from components.journeys import count_text, journey_csv_frame, share_text
+from components.journeys import journey_csv_frame, step_csv_rows
 from data_access.db import get_database
 from data_access.journeys import (
     default_cohort_value,
@@ -59,27 +59,13 @@ def _error(message: str, status: int = 400) -> tuple[Response, int]:
 def _everyone_rows(everyone: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
     """Everyone's summary steps in the download's columns, beside a group's."""
     first = template.iloc[0]
-    return pd.DataFrame(
-        {
-            "area_code": first["area_code"],
-            "cohort": first["cohort"],
-            "breakdown": TOTAL,
-            "breakdown_value": TOTAL,
-            "kind": "everyone_step",
-            "step": everyone["step"],
-            "next_step": "",
-            "label": everyone["label"],
-            "count": [
-                count_text(c, s).replace(",", "")
-                for c, s in zip(everyone["count"], everyone["status"], strict=True)
-            ],
-            "share_percent": [
-                share_text(v, s).rstrip("%")
-                for v, s in zip(everyone["share"], everyone["status"], strict=True)
-            ],
-            "illustrative": True,
-        }
-    )
+    rows = step_csv_rows(everyone, kind="everyone_step")
+    rows.insert(0, "breakdown_value", TOTAL)
+    rows.insert(0, "breakdown", TOTAL)
+    rows.insert(0, "cohort", first["cohort"])
+    rows.insert(0, "area_code", first["area_code"])
+    rows["illustrative"] = True
+    return rows
 
 
 @blueprint.get("/journeys")

@@ -228,6 +228,35 @@ def flows_table(flows: pd.DataFrame, caption: str) -> html.Table:
     return _table(caption, ["From", "To", "Number", "Share of requests"], rows, "flows", (2, 3))
 
 
+def _csv_numbers(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """``count`` and ``share_percent`` as CSV text ("c" where protected) for a frame with
+    columns count, share and status."""
+    return {
+        "count": [
+            count_text(c, s).replace(",", "")
+            for c, s in zip(frame["count"], frame["status"], strict=True)
+        ],
+        "share_percent": [
+            share_text(v, s).rstrip("%")
+            for v, s in zip(frame["share"], frame["status"], strict=True)
+        ],
+    }
+
+
+def step_csv_rows(steps: pd.DataFrame, kind: str = "step") -> pd.DataFrame:
+    """Steps (columns step, label, count, share, status) as CSV rows: kind, step,
+    next_step (empty), label, count, share_percent."""
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "step": steps["step"],
+            "next_step": "",
+            "label": steps["label"],
+            **_csv_numbers(steps),
+        }
+    )
+
+
 def journey_csv_frame(
     flows: pd.DataFrame,
     steps: pd.DataFrame,
@@ -237,22 +266,7 @@ def journey_csv_frame(
     value: str,
 ) -> pd.DataFrame:
     """The table's numbers as CSV rows: steps then flows, "c" where suppressed."""
-    step_rows = pd.DataFrame(
-        {
-            "kind": "step",
-            "step": steps["step"],
-            "next_step": "",
-            "label": steps["label"],
-            "count": [
-                count_text(c, s).replace(",", "")
-                for c, s in zip(steps["count"], steps["status"], strict=True)
-            ],
-            "share_percent": [
-                share_text(v, s).rstrip("%")
-                for v, s in zip(steps["share"], steps["status"], strict=True)
-            ],
-        }
-    )
+    step_rows = step_csv_rows(steps)
     flow_rows = pd.DataFrame(
         {
             "kind": "flow",
@@ -261,14 +275,7 @@ def journey_csv_frame(
             "label": [
                 f"{a} → {b}" for a, b in zip(flows["step_label"], flows["next_label"], strict=True)
             ],
-            "count": [
-                count_text(c, s).replace(",", "")
-                for c, s in zip(flows["count"], flows["status"], strict=True)
-            ],
-            "share_percent": [
-                share_text(v, s).rstrip("%")
-                for v, s in zip(flows["share"], flows["status"], strict=True)
-            ],
+            **_csv_numbers(flows),
         }
     )
     out = pd.concat([step_rows, flow_rows], ignore_index=True)
