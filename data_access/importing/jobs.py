@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select, update
 
@@ -48,23 +49,28 @@ PART_BYTES = 8 * 1024 * 1024
 _PART = re.compile(r"^(?P<name>.+)\.part(?P<number>\d{5})$")
 
 
+def _job_row(
+    token: str, user_id: int, filename: str, status: dict[str, Any], now: float
+) -> ImportJob:
+    """A new job's row: its status as JSON, first files version, created and alive now."""
+    return ImportJob(
+        token=token,
+        user_id=user_id,
+        filename=filename[:300],
+        status=json.dumps(status),
+        files_version=1,
+        created_at=now,
+        heartbeat_at=now,
+    )
+
+
 def new_job(db: Database, user_id: int, filename: str, upload_name: str, content: bytes) -> str:
     """Store a new upload as a job; returns its token."""
     token = secrets.token_hex(16)
     now = time.time()
     status = {"stage": "uploaded", "fraction": 0.0, "text": "Uploaded", "updated": now}
     with db.write() as session:
-        session.add(
-            ImportJob(
-                token=token,
-                user_id=user_id,
-                filename=filename[:300],
-                status=json.dumps(status),
-                files_version=1,
-                created_at=now,
-                heartbeat_at=now,
-            )
-        )
+        session.add(_job_row(token, user_id, filename, status, now))
         session.flush()
         session.add(ImportJobFile(job_token=token, name=upload_name, content=content))
     remove_old_jobs(db)
@@ -95,17 +101,7 @@ def new_upload_job(
         "expires": now + UPLOAD_TTL_SECONDS,
     }
     with db.write() as session:
-        session.add(
-            ImportJob(
-                token=token,
-                user_id=user_id,
-                filename=filename[:300],
-                status=json.dumps(status),
-                files_version=1,
-                created_at=now,
-                heartbeat_at=now,
-            )
-        )
+        session.add(_job_row(token, user_id, filename, status, now))
         session.flush()
         with open(path, "rb") as handle:
             number = 0
